@@ -1,0 +1,34 @@
+# The two commands a fresh machine needs:  make run  and  make test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test check lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip wheel
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $(STAMP)
+
+## Install (or refresh) the virtualenv, then run Muse: on Discord when MUSE_DISCORD_TOKEN is set,
+## otherwise in the local sandbox with an interactive terminal.
+run: $(STAMP)
+	$(BIN)/muse run
+
+## Install (or refresh) the virtualenv, then lint, type-check and run the whole test suite.
+test: $(STAMP)
+	$(BIN)/ruff check bot cogs models tests
+	$(BIN)/ruff format --check bot cogs models tests
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+check: $(STAMP)
+	$(BIN)/muse check
+
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_engine.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,202 @@
+"""The one SQLite connection per process, its pragmas, transactions and migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.errors import ConfigurationError
+
+__all__ = ["Database", "Migration", "load_migrations"]
+
+log = logging.getLogger(__name__)
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_in_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar("in_tx", default=False)
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations(directory: Path | None = None) -> list[Migration]:
+    """The numbered ``NNNN_name.sql`` files, in order. Numbers must run 1, 2, 3… without gaps."""
+    if directory is None:
+        files = [
+            (entry.name, entry.read_text(encoding="utf-8"))
+            for entry in resources.files("bot.db").joinpath("migrations").iterdir()
+            if entry.name.endswith(".sql")
+        ]
+    else:
+        files = [(p.name, p.read_text(encoding="utf-8")) for p in directory.glob("*.sql")]
+    migrations = []
+    for name, sql in files:
+        match = _MIGRATION_NAME.match(name)
+        if not match:
+            raise ConfigurationError(f"Badly named migration file: {name}")
+        migrations.append(Migration(int(match.group(1)), name, sql))
+    migrations.sort(key=lambda m: m.version)
+    for expected, migration in enumerate(migrations, start=1):
+        if migration.version != expected:
+            raise ConfigurationError(f"Migrations must be numbered without gaps: {migration.name}")
+    return migrations
+
+
+class Database:
+    """Wraps one aiosqlite connection (WAL, foreign keys, busy timeout).
+
+    Every statement and transaction is serialised by one lock, so a transaction on the shared
+    connection never interleaves with another coroutine's statements. Repositories are the only
+    callers.
+    """
+
+    def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5000) -> None:
+        self.path = str(path)
+        self._busy_timeout_ms = busy_timeout_ms
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise RuntimeError("the database is not open")
+        return self._conn
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None
+
+    async def open(self, *, migrate: bool = True) -> list[int]:
+        """Open (creating the file and its folder) and apply pending migrations."""
+        if self._conn is None:
+            try:
+                if self.path != ":memory:":
+                    Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                conn = await aiosqlite.connect(self.path, isolation_level=None)
+            except Exception as exc:  # OSError / sqlite3.OperationalError for unusable paths
+                raise ConfigurationError(
+                    f"Cannot open the database {self.path}: {exc}. Check MUSE_DATABASE."
+                ) from None
+            conn.row_factory = aiosqlite.Row
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
+            await conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn = conn
+        return await self.migrate() if migrate else []
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            async with self._lock:
+                await conn.close()
+
+    async def user_version(self) -> int:
+        row = await self.fetchone("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def migrate(self, migrations: Iterable[Migration] | None = None) -> list[int]:
+        """Apply every migration newer than ``PRAGMA user_version``, each atomically."""
+        known = list(migrations) if migrations is not None else load_migrations()
+        current = await self.user_version()
+        newest = known[-1].version if known else 0
+        if current > newest:
+            raise ConfigurationError(
+                f"The database {self.path} is at schema version {current}, newer than this "
+                f"version of Muse knows ({newest}). Upgrade Muse or restore a matching backup."
+            )
+        applied = []
+        for migration in known:
+            if migration.version <= current:
+                continue
+            async with self._lock:
+                try:
+                    await self.connection.executescript(
+                        f"BEGIN IMMEDIATE;\n{migration.sql}\n"
+                        f"PRAGMA user_version = {migration.version};\nCOMMIT;"
+                    )
+                except Exception:
+                    if self.connection.in_transaction:
+                        await self.connection.execute("ROLLBACK")
+                    raise
+            log.info("applied migration %s", migration.name)
+            applied.append(migration.version)
+        return applied
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` (or ``ROLLBACK`` on error), holding the lock."""
+        if _in_transaction.get():
+            yield  # nested: part of the outer transaction
+            return
+        async with self._lock:
+            token = _in_transaction.set(True)
+            try:
+                await self.connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    await self.connection.execute("ROLLBACK")
+                    raise
+                else:
+                    await self.connection.execute("COMMIT")
+            finally:
+                _in_transaction.reset(token)
+
+    @asynccontextmanager
+    async def _statement(self) -> AsyncIterator[aiosqlite.Connection]:
+        if _in_transaction.get():
+            yield self.connection
+        else:
+            async with self._lock:
+                yield self.connection
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; returns the number of rows it changed."""
+        async with self._statement() as conn:
+            cursor = await conn.execute(sql, params)
+            changed = cursor.rowcount
+            await cursor.close()
+        return int(changed)
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run one INSERT; returns the new row id."""
+        async with self._statement() as conn:
+            cursor = await conn.execute(sql, params)
+            row_id = cursor.lastrowid
+            await cursor.close()
+        return int(row_id or 0)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        async with self._statement() as conn:
+            await conn.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._statement() as conn, conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._statement() as conn, conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def tables(self) -> list[str]:
+        rows = await self.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+        return [str(r[0]) for r in rows]

@@ -1,0 +1,38 @@
+"""Repositories: typed access to each table. The only modules that contain SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..connection import Database
+from .bot_state import BotStateRepository
+from .guilds import GuildSettings, GuildSettingsRepository
+from .members import Member, MemberRepository
+
+__all__ = [
+    "BotStateRepository",
+    "GuildSettings",
+    "GuildSettingsRepository",
+    "Member",
+    "MemberRepository",
+    "Repositories",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Repositories:
+    """Every repository, built on one database; handed to services at start-up."""
+
+    db: Database
+    guilds: GuildSettingsRepository
+    members: MemberRepository
+    state: BotStateRepository
+
+    @classmethod
+    def build(cls, db: Database) -> Repositories:
+        return cls(
+            db=db,
+            guilds=GuildSettingsRepository(db),
+            members=MemberRepository(db),
+            state=BotStateRepository(db),
+        )

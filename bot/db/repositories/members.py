@@ -1,0 +1,66 @@
+"""Members and their consent to style memory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..connection import Database
+
+__all__ = ["Member", "MemberRepository"]
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    guild_id: int
+    user_id: int
+    consent: bool = False
+    consent_at: str | None = None
+    personalise: bool = True
+
+
+class MemberRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, guild_id: int, user_id: int) -> Member:
+        """The member's record; a member never seen has not consented to anything."""
+        row = await self._db.fetchone(
+            "SELECT guild_id, user_id, consent, consent_at, personalise FROM members "
+            "WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        if row is None:
+            return Member(guild_id, user_id)
+        return Member(
+            guild_id=int(row["guild_id"]),
+            user_id=int(row["user_id"]),
+            consent=bool(row["consent"]),
+            consent_at=row["consent_at"],
+            personalise=bool(row["personalise"]),
+        )
+
+    async def set_consent(self, guild_id: int, user_id: int, consent: bool) -> Member:
+        await self._db.execute(
+            "INSERT INTO members (guild_id, user_id, consent, consent_at) "
+            "VALUES (?, ?, ?, CASE WHEN ? THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END) "
+            "ON CONFLICT (guild_id, user_id) DO UPDATE SET consent = excluded.consent, "
+            "consent_at = excluded.consent_at, "
+            "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            (guild_id, user_id, int(consent), int(consent)),
+        )
+        return await self.get(guild_id, user_id)
+
+    async def set_personalise(self, guild_id: int, user_id: int, personalise: bool) -> Member:
+        await self._db.execute(
+            "INSERT INTO members (guild_id, user_id, personalise) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id, user_id) DO UPDATE SET personalise = excluded.personalise, "
+            "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            (guild_id, user_id, int(personalise)),
+        )
+        return await self.get(guild_id, user_id)
+
+    async def delete(self, guild_id: int, user_id: int) -> bool:
+        changed = await self._db.execute(
+            "DELETE FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+        return changed > 0

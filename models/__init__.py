@@ -1,0 +1,61 @@
+"""The language-model layer: the engine protocol, the embedded llama.cpp engine, a fake for tests,
+model discovery and prompt templates."""
+
+from typing import TYPE_CHECKING
+
+from .discovery import bundled_model_path, check_gguf, resolve_model_path
+from .engine import DeltaSink, LLMEngine, QueuedEngine, collect_text
+from .fake import FakeEngine, FakeEngineFailure
+from .llamacpp import LlamaCppEngine
+from .queue import AdmissionQueue, Ticket
+from .types import (
+    ChatMessage,
+    EngineStats,
+    GenerationOptions,
+    ModelInfo,
+    Priority,
+    QueueUpdate,
+    StreamEvent,
+    TextDelta,
+)
+
+__all__ = [
+    "AdmissionQueue",
+    "ChatMessage",
+    "DeltaSink",
+    "EngineStats",
+    "FakeEngine",
+    "FakeEngineFailure",
+    "GenerationOptions",
+    "LLMEngine",
+    "LlamaCppEngine",
+    "ModelInfo",
+    "Priority",
+    "QueueUpdate",
+    "QueuedEngine",
+    "StreamEvent",
+    "TextDelta",
+    "Ticket",
+    "build_engine",
+    "bundled_model_path",
+    "check_gguf",
+    "collect_text",
+    "resolve_model_path",
+]
+
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+
+def build_engine(settings: "Settings") -> LlamaCppEngine:
+    """The engine the settings ask for (the embedded llama.cpp engine)."""
+    return LlamaCppEngine(
+        resolve_model_path(settings.model_path),
+        context_size=settings.context_size,
+        threads=settings.threads,
+        queue_depth=settings.queue_depth,
+        generation_timeout=settings.generation_timeout,
+        default_max_tokens=settings.max_tokens,
+        default_temperature=settings.temperature,
+    )

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.db import Database, Migration, Repositories, load_migrations
+from bot.errors import ConfigurationError
+
+
+async def test_fresh_database_is_fully_migrated(db: Database) -> None:
+    migrations = load_migrations()
+    assert await db.user_version() == migrations[-1].version
+    assert {"guild_settings", "members", "bot_state"} <= set(await db.tables())
+    row = await db.fetchone("PRAGMA journal_mode")
+    assert row is not None and row[0] == "wal"
+    row = await db.fetchone("PRAGMA foreign_keys")
+    assert row is not None and row[0] == 1
+
+
+async def test_reopening_applies_nothing(tmp_path: Path) -> None:
+    first = Database(tmp_path / "a.db")
+    assert await first.open()
+    await first.close()
+    second = Database(tmp_path / "a.db")
+    assert await second.open() == []
+    await second.close()
+
+
+async def test_upgrade_applies_only_new_migrations_and_keeps_data(tmp_path: Path) -> None:
+    base = [Migration(1, "0001_a.sql", "CREATE TABLE t (x INTEGER);")]
+    db = Database(tmp_path / "b.db")
+    await db.open(migrate=False)
+    assert await db.migrate(base) == [1]
+    await db.execute("INSERT INTO t (x) VALUES (41)")
+    upgraded = [*base, Migration(2, "0002_b.sql", "ALTER TABLE t ADD COLUMN y INTEGER DEFAULT 1;")]
+    assert await db.migrate(upgraded) == [2]
+    row = await db.fetchone("SELECT x, y FROM t")
+    assert row is not None and (row["x"], row["y"]) == (41, 1)
+    assert await db.user_version() == 2
+    await db.close()
+
+
+async def test_failed_migration_rolls_back_entirely(tmp_path: Path) -> None:
+    db = Database(tmp_path / "c.db")
+    await db.open(migrate=False)
+    broken = [Migration(1, "0001_x.sql", "CREATE TABLE ok (x INTEGER);\nCREATE TABLE ok (y);")]
+    with pytest.raises(sqlite3.OperationalError):
+        await db.migrate(broken)
+    assert await db.user_version() == 0
+    assert "ok" not in await db.tables()
+    await db.close()
+
+
+async def test_database_newer_than_code_is_refused(tmp_path: Path) -> None:
+    db = Database(tmp_path / "d.db")
+    await db.open()
+    await db.execute("PRAGMA user_version = 999")
+    with pytest.raises(ConfigurationError, match="newer"):
+        await db.migrate()
+    await db.close()
+
+
+def test_migration_files_are_numbered_without_gaps(tmp_path: Path) -> None:
+    (tmp_path / "0001_a.sql").write_text("")
+    (tmp_path / "0003_c.sql").write_text("")
+    with pytest.raises(ConfigurationError, match="without gaps"):
+        load_migrations(tmp_path)
+    (tmp_path / "0003_c.sql").unlink()
+    (tmp_path / "2_bad.sql").write_text("")
+    with pytest.raises(ConfigurationError, match="Badly named"):
+        load_migrations(tmp_path)
+
+
+async def test_transaction_rolls_back_on_error(repos: Repositories) -> None:
+    with pytest.raises(RuntimeError):
+        async with repos.db.transaction():
+            await repos.state.set("k", "v")
+            raise RuntimeError("boom")
+    assert await repos.state.get("k") is None
+
+
+async def test_transactions_do_not_interleave(repos: Repositories) -> None:
+    """A statement from another task waits for an open transaction instead of joining it."""
+    entered = asyncio.Event()
+    release = asyncio.Event()
+
+    async def in_transaction() -> None:
+        with pytest.raises(RuntimeError):
+            async with repos.db.transaction():
+                await repos.state.set("a", "1")
+                entered.set()
+                await release.wait()
+                raise RuntimeError("roll back")
+
+    task = asyncio.create_task(in_transaction())
+    await entered.wait()
+    outside = asyncio.create_task(repos.state.set("b", "2"))
+    await asyncio.sleep(0.05)
+    assert not outside.done()
+    release.set()
+    await task
+    await outside
+    assert await repos.state.get("a") is None
+    assert await repos.state.get("b") == "2"
+
+
+async def test_guild_settings_repository(repos: Repositories) -> None:
+    assert (await repos.guilds.get(1)).medium == "mixed"
+    assert (await repos.guilds.set_medium(1, "music")).medium == "music"
+    assert (await repos.guilds.set_medium(1, "writing")).medium == "writing"
+    assert (await repos.guilds.get(2)).medium == "mixed"
+    with pytest.raises(sqlite3.IntegrityError):
+        await repos.guilds.set_medium(1, "sculpture")  # type: ignore[arg-type]
+
+
+async def test_member_consent_repository(repos: Repositories) -> None:
+    unknown = await repos.members.get(1, 10)
+    assert unknown.consent is False and unknown.consent_at is None
+    opted = await repos.members.set_consent(1, 10, True)
+    assert opted.consent is True and opted.consent_at is not None
+    assert (await repos.members.get(2, 10)).consent is False  # consent is per server
+    out = await repos.members.set_consent(1, 10, False)
+    assert out.consent is False and out.consent_at is None
+    assert (await repos.members.set_personalise(1, 10, False)).personalise is False
+    assert await repos.members.delete(1, 10) is True
+    assert await repos.members.delete(1, 10) is False
+
+
+async def test_bot_state_repository(repos: Repositories) -> None:
+    assert await repos.state.get("sync") is None
+    await repos.state.set("sync", "abc")
+    await repos.state.set("sync", "def")
+    assert await repos.state.get("sync") == "def"
+    await repos.state.delete("sync")
+    assert await repos.state.get("sync") is None
+
+
+async def test_unopenable_database_path_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ConfigurationError, match="MUSE_DATABASE"):
+        await Database(blocker / "sub" / "muse.db").open()
