@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 from ..connection import Database
 from .bot_state import BotStateRepository
+from .generations import GenerationRecord, GenerationRepository
 from .guilds import GuildSettings, GuildSettingsRepository
 from .members import Member, MemberRepository
 
 __all__ = [
     "BotStateRepository",
+    "GenerationRecord",
+    "GenerationRepository",
     "GuildSettings",
     "GuildSettingsRepository",
     "Member",
@@ -27,6 +30,7 @@ class Repositories:
     guilds: GuildSettingsRepository
     members: MemberRepository
     state: BotStateRepository
+    generations: GenerationRepository
 
     @classmethod
     def build(cls, db: Database) -> Repositories:
@@ -35,4 +39,5 @@ class Repositories:
             guilds=GuildSettingsRepository(db),
             members=MemberRepository(db),
             state=BotStateRepository(db),
+            generations=GenerationRepository(db),
         )

@@ -1,0 +1,167 @@
+"""The Bot subclass: built with its dependencies, wires services, loads cogs, syncs commands."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import discord
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from discord.ext import commands
+
+from bot.clock import Clock, SystemClock
+from bot.db import Database, Repositories
+from bot.discord_io import NO_PINGS, MuseCommandTree
+from bot.services.container import Services, build_services
+from bot.settings import Settings
+from models import LLMEngine
+
+__all__ = ["DEFAULT_EXTENSIONS", "MuseBot"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_EXTENSIONS: tuple[str, ...] = ("cogs.admin", "cogs.write")
+SYNC_HASH_KEY = "command_sync_hash"
+SHUTDOWN_GRACE_SECONDS = 10.0
+
+
+def minimal_intents() -> discord.Intents:
+    """Slash commands need no privileged intents: guilds for channels, threads and roles."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+class MuseBot(commands.Bot):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        db: Database,
+        engine: LLMEngine,
+        scheduler: AsyncIOScheduler,
+        clock: Clock | None = None,
+        extensions: Sequence[str] = DEFAULT_EXTENSIONS,
+    ) -> None:
+        # Muse never joins voice; don't warn operators about voice libraries it doesn't need.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=minimal_intents(),
+            allowed_mentions=NO_PINGS,
+            tree_cls=MuseCommandTree,
+            help_command=None,
+        )
+        self.settings = settings
+        self.db = db
+        self.engine = engine
+        self.scheduler = scheduler
+        self.clock: Clock = clock or SystemClock()
+        self.extensions_to_load = tuple(extensions)
+        self.shutting_down = False
+        self.commands_synced = asyncio.Event()
+        self._repos: Repositories | None = None
+        self._services: Services | None = None
+        self._active: set[int] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @property
+    def repos(self) -> Repositories:
+        if self._repos is None:
+            raise RuntimeError("the bot is not set up yet")
+        return self._repos
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("the bot is not set up yet")
+        return self._services
+
+    async def setup_hook(self) -> None:
+        await self.db.open()
+        self._repos = Repositories.build(self.db)
+        interrupted = await self._repos.generations.mark_interrupted()
+        if interrupted:
+            log.info("%d generation(s) were cut off by the last shutdown", interrupted)
+        await self.engine.start()
+        if not self.scheduler.running:
+            self.scheduler.start()
+        self._services = build_services(self.settings, self._repos, self.engine, self.clock)
+        for extension in self.extensions_to_load:
+            await self.load_extension(extension)
+        await self.sync_commands()
+
+    # -- command sync ----------------------------------------------------------------------------
+
+    def command_payload(self) -> list[dict[str, Any]]:
+        commands_ = self.tree.get_commands(
+            guild=self._sync_guild(), type=discord.AppCommandType.chat_input
+        )
+        return sorted((c.to_dict(self.tree) for c in commands_), key=lambda c: str(c["name"]))
+
+    def _sync_guild(self) -> discord.Object | None:
+        guild_id = self.settings.dev_guild_id
+        return discord.Object(guild_id) if guild_id else None
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Sync the command tree (to the dev guild when set), only when it changed."""
+        guild = self._sync_guild()
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        target = f"guild:{guild.id}" if guild else "global"
+        digest = hashlib.sha256(
+            json.dumps([target, self.command_payload()], sort_keys=True, default=str).encode()
+        ).hexdigest()
+        stored = await self.repos.state.get(SYNC_HASH_KEY)
+        if stored == digest and not force:
+            log.info("slash commands unchanged since the last sync (%s)", target)
+            self.commands_synced.set()
+            return False
+        synced = await self.tree.sync(guild=guild)
+        await self.repos.state.set(SYNC_HASH_KEY, digest)
+        log.info("synced %d slash command(s) to %s", len(synced), target)
+        self.commands_synced.set()
+        return True
+
+    # -- in-flight generations and shutdown --------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def track_generation(
+        self, interaction: discord.Interaction, generation_id: int
+    ) -> AsyncIterator[None]:
+        """Shutdown waits for tracked generations to post their last words."""
+        self._active.add(generation_id)
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._active.discard(generation_id)
+            if not self._active:
+                self._idle.set()
+
+    @property
+    def active_generations(self) -> int:
+        return len(self._active)
+
+    async def close(self) -> None:
+        """Stop taking work, cut off and report running generations, then close everything."""
+        if self.shutting_down:
+            return
+        self.shutting_down = True
+        log.info("shutting down: %d generation(s) in flight", len(self._active))
+        # Cutting the engine makes every running stream end with a "cut off" notice.
+        with contextlib.suppress(Exception):
+            await self.engine.close()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), SHUTDOWN_GRACE_SECONDS)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await super().close()
+        await self.db.close()

@@ -1,0 +1,82 @@
+"""Free-writing generations (/write and its buttons)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..connection import Database
+
+__all__ = ["GenerationRecord", "GenerationRepository"]
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationRecord:
+    id: int
+    guild_id: int | None
+    channel_id: int
+    user_id: int
+    kind: str
+    form: str
+    topic: str
+    tone: str | None
+    length: str
+    parent_id: int | None
+    text: str | None
+    status: str
+
+
+_COLUMNS = (
+    "id, guild_id, channel_id, user_id, kind, form, topic, tone, length, parent_id, text, status"
+)
+
+
+class GenerationRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self,
+        *,
+        guild_id: int | None,
+        channel_id: int,
+        user_id: int,
+        kind: str,
+        form: str,
+        topic: str,
+        tone: str | None,
+        length: str,
+        parent_id: int | None = None,
+    ) -> GenerationRecord:
+        new_id = await self._db.insert(
+            "INSERT INTO generations (guild_id, channel_id, user_id, kind, form, topic, tone, "
+            "length, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (guild_id, channel_id, user_id, kind, form, topic, tone, length, parent_id),
+        )
+        record = await self.get(new_id)
+        assert record is not None
+        return record
+
+    async def get(self, generation_id: int) -> GenerationRecord | None:
+        row = await self._db.fetchone(
+            f"SELECT {_COLUMNS} FROM generations WHERE id = ?", (generation_id,)
+        )
+        return GenerationRecord(*tuple(row)) if row else None
+
+    async def finish(self, generation_id: int, text: str, *, ok: bool) -> None:
+        await self._db.execute(
+            "UPDATE generations SET text = ?, status = ?, "
+            "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+            (text, "done" if ok else "failed", generation_id),
+        )
+
+    async def mark_interrupted(self) -> int:
+        """At start-up: generations a previous run left running were cut off."""
+        return await self._db.execute(
+            "UPDATE generations SET status = 'failed', "
+            "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE status = 'running'"
+        )
+
+    async def delete_for_member(self, guild_id: int, user_id: int) -> int:
+        return await self._db.execute(
+            "DELETE FROM generations WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )

@@ -1,0 +1,100 @@
+"""The command tree: one place that turns errors into replies members can act on."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.errors import MuseError, NotAllowed
+
+from .mentions import NO_PINGS
+
+__all__ = ["MuseCommandTree", "handle_interaction_error", "reply_ephemeral"]
+
+log = logging.getLogger("muse.errors")
+
+
+async def reply_ephemeral(interaction: discord.Interaction, content: str) -> None:
+    """Answer privately whether or not the interaction was already acknowledged."""
+    if not interaction.response.is_done():
+        await interaction.response.send_message(content, ephemeral=True, allowed_mentions=NO_PINGS)
+    elif interaction.extras.get("deferred_public") and not interaction.extras.get("answered"):
+        # A public "thinking…" placeholder: replace it rather than leave it spinning.
+        await interaction.edit_original_response(
+            content=content, embed=None, view=None, allowed_mentions=NO_PINGS
+        )
+    else:
+        await interaction.followup.send(content, ephemeral=True, allowed_mentions=NO_PINGS)
+
+
+def _friendly_check_failure(error: app_commands.AppCommandError) -> str | None:
+    if isinstance(error, app_commands.MissingPermissions):
+        perms = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"You need the {perms} permission to use this command."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        perms = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"I need the {perms} permission here to do that."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command only works in a server."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.TransformerError):
+        return f"I couldn't understand the value {str(error.value)[:100]!r} for that option."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    return None
+
+
+class MuseCommandTree(app_commands.CommandTree[Any]):
+    """Domain errors become friendly ephemeral replies; anything unexpected gets an incident id."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if getattr(self.client, "shutting_down", False):
+            await reply_ephemeral(
+                interaction, "Muse is restarting right now. Please try again in a minute."
+            )
+            return False
+        return True
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await handle_interaction_error(interaction, error)
+
+
+async def handle_interaction_error(interaction: discord.Interaction, error: Exception) -> None:
+    """Shared by the tree and by views/modals (their own ``on_error`` hooks call it)."""
+    original: BaseException = error
+    if isinstance(error, app_commands.CommandInvokeError):
+        original = error.original
+    if isinstance(original, MuseError):
+        if not isinstance(original, NotAllowed):
+            log.info("command error for %s: %s", interaction.user.id, original.user_message)
+        message = original.user_message
+    elif isinstance(error, app_commands.AppCommandError) and (
+        friendly := _friendly_check_failure(error)
+    ):
+        message = friendly
+    else:
+        incident = uuid.uuid4().hex[:8]
+        command = interaction.command.qualified_name if interaction.command else "component"
+        log.error(
+            "incident %s: unexpected error in %s (user %s, guild %s)",
+            incident,
+            command,
+            interaction.user.id,
+            interaction.guild_id,
+            exc_info=original,
+        )
+        message = (
+            "Something went wrong on my side. The server's admins can find the details in "
+            f"Muse's log under incident **{incident}**."
+        )
+    try:
+        await reply_ephemeral(interaction, message)
+    except discord.HTTPException:
+        log.warning("could not deliver an error reply to %s", interaction.user.id, exc_info=True)

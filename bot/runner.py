@@ -1,0 +1,134 @@
+"""Building and running the bot: on Discord with a token, otherwise against the local sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from pathlib import Path
+
+import discord
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.app import MuseBot
+from bot.clock import Clock
+from bot.db import Database
+from bot.endpoints import apply_discord_endpoints
+from bot.settings import Settings
+from models import LLMEngine, build_engine
+
+__all__ = ["build_bot", "configure_logging", "run", "sandbox_database_path"]
+
+log = logging.getLogger("muse")
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+    logging.getLogger("discord").setLevel(max(logging.getLevelName(level), logging.INFO))
+
+
+def build_bot(
+    settings: Settings,
+    *,
+    engine: LLMEngine | None = None,
+    database: Path | None = None,
+    clock: Clock | None = None,
+) -> MuseBot:
+    """A bot wired from settings; tests pass their own engine, database path or clock."""
+    return MuseBot(
+        settings,
+        db=Database(database or settings.database),
+        engine=engine or build_engine(settings),
+        scheduler=AsyncIOScheduler(timezone="UTC"),
+        clock=clock,
+    )
+
+
+def sandbox_database_path(settings: Settings) -> Path:
+    """Sandbox runs keep their own database beside the real one, never mixing the two."""
+    path = settings.database
+    return path.with_name(f"{path.stem}.sandbox{path.suffix or '.db'}")
+
+
+def _install_signal_handlers(bot: MuseBot, stop: asyncio.Event | None = None) -> None:
+    loop = asyncio.get_running_loop()
+    pending: set[asyncio.Task[None]] = set()
+
+    def shutdown() -> None:
+        log.info("signal received: shutting down cleanly")
+        if stop is not None:
+            stop.set()
+        task = loop.create_task(bot.close())
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, shutdown)
+
+
+async def run_discord(settings: Settings) -> int:
+    assert settings.discord_token is not None
+    apply_discord_endpoints(settings.discord_api_base, settings.discord_gateway)
+    bot = build_bot(settings)
+    _install_signal_handlers(bot)
+    try:
+        async with bot:
+            await bot.start(settings.discord_token.get_secret_value())
+    except discord.LoginFailure:
+        print("error: Discord rejected the token in MUSE_DISCORD_TOKEN.", file=sys.stderr)
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        print("error: Discord refused the intents Muse asked for.", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def run_sandbox(settings: Settings, *, terminal: bool) -> int:
+    from bot.sandbox import Sandbox
+    from bot.terminal import SandboxTerminal
+
+    async with Sandbox() as sandbox:
+        apply_discord_endpoints(sandbox.api_base, sandbox.gateway_url)
+        bot = build_bot(settings, database=sandbox_database_path(settings))
+        stop = asyncio.Event()
+        _install_signal_handlers(bot, stop)
+        runner = asyncio.create_task(bot.start(sandbox.token))
+        ready = asyncio.create_task(bot.commands_synced.wait())
+        await asyncio.wait({runner, ready}, return_when=asyncio.FIRST_COMPLETED)
+        if runner.done():
+            ready.cancel()
+            await runner  # re-raise the start-up failure
+            return 1
+        await bot.wait_until_ready()
+        print(f"Muse is ready in the sandbox at {sandbox.base_url}")
+        if terminal:
+            await SandboxTerminal(sandbox).run(stop)
+        else:
+            await stop.wait()
+        await bot.close()
+        with contextlib.suppress(Exception):
+            await runner
+    return 0
+
+
+def run(settings: Settings, *, terminal: bool = True) -> int:
+    """Entry point of ``muse run``. The first line printed says which mode is running."""
+    if settings.discord_token is not None:
+        print(f"Muse: connecting to Discord ({settings.discord_api_base}).", flush=True)
+        configure_logging(settings.log_level)
+        return asyncio.run(run_discord(settings))
+    print(
+        "Muse: no MUSE_DISCORD_TOKEN set, running in the local sandbox "
+        "(a Discord-compatible server on 127.0.0.1).",
+        flush=True,
+    )
+    configure_logging("WARNING" if terminal else settings.log_level)
+    return asyncio.run(run_sandbox(settings, terminal=terminal))

@@ -1,0 +1,49 @@
+"""What /muse status reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot import __version__
+from bot.clock import Clock
+from models import LLMEngine
+
+__all__ = ["StatusReport", "StatusService"]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    version: str
+    model: str
+    backend: str
+    context_size: int
+    waiting: int
+    running: int
+    queue_capacity: int
+    tokens_per_second: float
+    requests_served: int
+    uptime: timedelta
+
+
+class StatusService:
+    def __init__(self, engine: LLMEngine, clock: Clock, started_at: datetime) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._started_at = started_at
+
+    def status(self) -> StatusReport:
+        stats = self._engine.stats()
+        info = self._engine.info
+        return StatusReport(
+            version=__version__,
+            model=info.name,
+            backend=info.backend,
+            context_size=info.context_size,
+            waiting=stats.waiting,
+            running=stats.running,
+            queue_capacity=stats.queue_capacity,
+            tokens_per_second=stats.tokens_per_second,
+            requests_served=stats.requests_served,
+            uptime=self._clock.now() - self._started_at,
+        )

@@ -1,0 +1,207 @@
+"""Free writing help: a poem, story, song lyric or scene from a topic, streamed.
+
+Every request is recorded, so "regenerate" and "continue" work from the stored request even after
+a restart; only the member who asked may use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.db.repositories import GenerationRecord, GenerationRepository
+from bot.errors import NotAllowed, NotFound, UserInputError
+from bot.services.hooks import Contributions, NoContributions, NoStyleBriefs, StyleBriefs
+from bot.services.text import clean_text
+from models import ChatMessage, GenerationOptions, LLMEngine, StreamEvent, TextDelta
+from models.prompts import build_messages, user_slot
+
+__all__ = [
+    "FORMS",
+    "LENGTHS",
+    "Form",
+    "Length",
+    "WritingService",
+    "WritingStream",
+]
+
+Form = Literal["poem", "story", "lyrics", "scene"]
+Length = Literal["short", "medium", "long"]
+FORMS: dict[str, str] = {
+    "poem": "a poem",
+    "story": "a short story",
+    "lyrics": "song lyrics with verses and a chorus",
+    "scene": "a screenplay scene in standard screenplay format",
+}
+FORM_LABELS = {"poem": "Poem", "story": "Short story", "lyrics": "Song lyrics", "scene": "Scene"}
+LENGTHS: dict[str, tuple[int, str]] = {
+    "short": (160, "Keep it short: under 120 words."),
+    "medium": (350, "Aim for about 250 words."),
+    "long": (700, "Aim for about 500 words."),
+}
+TOPIC_LIMIT = 300
+TONE_LIMIT = 60
+CONTINUE_CONTEXT_CHARS = 2400
+
+
+@dataclass(frozen=True, slots=True)
+class WritingStream:
+    """A generation in progress. Iterate ``events()`` once; the result is stored at the end."""
+
+    record: GenerationRecord
+    title: str
+    _events: AsyncIterator[StreamEvent]
+
+    @property
+    def generation_id(self) -> int:
+        return self.record.id
+
+    def events(self) -> AsyncIterator[StreamEvent]:
+        return self._events
+
+
+class WritingService:
+    def __init__(
+        self,
+        engine: LLMEngine,
+        generations: GenerationRepository,
+        *,
+        style: StyleBriefs | None = None,
+        contributions: Contributions | None = None,
+        temperature: float = 0.7,
+    ) -> None:
+        self._engine = engine
+        self._generations = generations
+        self._style = style or NoStyleBriefs()
+        self._contributions = contributions or NoContributions()
+        self._temperature = temperature
+
+    # -- validation ------------------------------------------------------------------------------
+
+    @staticmethod
+    def validate(form: str, topic: str, tone: str | None, length: str) -> tuple[str, str | None]:
+        if form not in FORMS:
+            raise UserInputError(f"Pick a form: {', '.join(FORMS)}.")
+        if length not in LENGTHS:
+            raise UserInputError(f"Pick a length: {', '.join(LENGTHS)}.")
+        clean_topic = clean_text(topic, field="topic", max_length=TOPIC_LIMIT)
+        clean_tone = clean_text(tone, field="tone", max_length=TONE_LIMIT, required=False) or None
+        return clean_topic, clean_tone
+
+    # -- the three ways to start ----------------------------------------------------------------
+
+    async def write(
+        self,
+        *,
+        guild_id: int | None,
+        channel_id: int,
+        user_id: int,
+        form: str,
+        topic: str,
+        tone: str | None = None,
+        length: str = "medium",
+    ) -> WritingStream:
+        clean_topic, clean_tone = self.validate(form, topic, tone, length)
+        record = await self._generations.create(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            user_id=user_id,
+            kind="write",
+            form=form,
+            topic=clean_topic,
+            tone=clean_tone,
+            length=length,
+        )
+        await self._contributions.record(guild_id, user_id, "write_topic", clean_topic)
+        messages = await self._messages(record)
+        return self._stream(record, messages)
+
+    async def regenerate(self, generation_id: int, user_id: int) -> WritingStream:
+        parent = await self._owned(generation_id, user_id)
+        record = await self._generations.create(
+            guild_id=parent.guild_id,
+            channel_id=parent.channel_id,
+            user_id=user_id,
+            kind="regenerate",
+            form=parent.form,
+            topic=parent.topic,
+            tone=parent.tone,
+            length=parent.length,
+            parent_id=parent.id,
+        )
+        return self._stream(record, await self._messages(record))
+
+    async def continue_(self, generation_id: int, user_id: int) -> WritingStream:
+        parent = await self._owned(generation_id, user_id)
+        if not parent.text:
+            raise UserInputError("There's nothing to continue yet: that piece didn't finish.")
+        record = await self._generations.create(
+            guild_id=parent.guild_id,
+            channel_id=parent.channel_id,
+            user_id=user_id,
+            kind="continue",
+            form=parent.form,
+            topic=parent.topic,
+            tone=parent.tone,
+            length=parent.length,
+            parent_id=parent.id,
+        )
+        messages = await self._messages(record)
+        messages.append(ChatMessage("assistant", parent.text[-CONTINUE_CONTEXT_CHARS:]))
+        messages.append(
+            ChatMessage(
+                "user",
+                "Continue the piece from exactly where it stopped. Do not repeat what is "
+                "already written and do not start over.",
+            )
+        )
+        return self._stream(record, messages)
+
+    # -- internals -------------------------------------------------------------------------------
+
+    async def _owned(self, generation_id: int, user_id: int) -> GenerationRecord:
+        record = await self._generations.get(generation_id)
+        if record is None:
+            raise NotFound("I can't find that piece any more.")
+        if record.user_id != user_id:
+            raise NotAllowed("Only the member who asked for this piece can use its buttons.")
+        return record
+
+    async def _messages(self, record: GenerationRecord) -> list[ChatMessage]:
+        _, length_rule = LENGTHS[record.length]
+        task = (
+            f"Write {FORMS[record.form]} about the topic below. {length_rule} "
+            "Answer with the piece only: no preface, no explanation."
+        )
+        slots = {"Topic": record.topic}
+        if record.tone:
+            slots["Tone"] = record.tone
+        brief = await self._style.brief_for(record.guild_id, record.user_id)
+        system_extra = (
+            f"The member's own style, to echo gently: {user_slot(brief)}" if brief else ""
+        )
+        return build_messages(task, slots, system_extra=system_extra)
+
+    def _stream(self, record: GenerationRecord, messages: list[ChatMessage]) -> WritingStream:
+        max_tokens, _ = LENGTHS[record.length]
+        options = GenerationOptions(max_tokens=max_tokens, temperature=self._temperature)
+        label = FORM_LABELS[record.form]
+        title = f"{label} · {record.topic[:80]}"
+        if record.kind == "continue":
+            title += " (continued)"
+        return WritingStream(record, title, self._run(record, messages, options))
+
+    async def _run(
+        self, record: GenerationRecord, messages: list[ChatMessage], options: GenerationOptions
+    ) -> AsyncIterator[StreamEvent]:
+        parts: list[str] = []
+        ok = False
+        try:
+            async for event in self._engine.stream(messages, options, user_id=record.user_id):
+                if isinstance(event, TextDelta):
+                    parts.append(event.text)
+                yield event
+            ok = True
+        finally:
+            await self._generations.finish(record.id, "".join(parts).strip(), ok=ok)
