@@ -1,0 +1,351 @@
+"""The sandbox's websocket gateway (v10): HELLO, IDENTIFY/READY, RESUME, heartbeats, dispatches.
+
+discord.py asks for ``compress=zlib-stream`` (or ``zstd-stream`` when a zstd module is importable)
+in the URL query. With zlib-stream the gateway keeps one compressor per connection and sends every
+payload as a binary frame ending in a Z_SYNC_FLUSH marker, as Discord does. discord.py decompresses
+only binary frames, so for any other value the gateway sends plain JSON text frames, which it also
+accepts.
+
+Sessions outlive connections: every dispatch is numbered and kept, so a RESUME on a new socket
+replays what the bot missed and ends with RESUMED.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from .records import ChangeSignal, GatewayRecord
+from .state import JSON, Intents, SandboxState
+
+__all__ = ["GatewayConnection", "GatewayServer", "GatewaySession", "event_intent"]
+
+_log = logging.getLogger(__name__)
+
+OP_DISPATCH = 0
+OP_HEARTBEAT = 1
+OP_IDENTIFY = 2
+OP_PRESENCE = 3
+OP_RESUME = 6
+OP_RECONNECT = 7
+OP_REQUEST_MEMBERS = 8
+OP_INVALID_SESSION = 9
+OP_HELLO = 10
+OP_HEARTBEAT_ACK = 11
+
+CLOSE_AUTHENTICATION_FAILED = 4004
+
+_ALWAYS = 0
+_MESSAGE_EVENTS = frozenset({"MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE"})
+
+
+def event_intent(event: str, data: JSON) -> int:
+    """The intent a dispatch needs, 0 when every session receives it."""
+    if event in _MESSAGE_EVENTS:
+        return Intents.GUILD_MESSAGES if data.get("guild_id") else Intents.DIRECT_MESSAGES
+    if event.startswith("MESSAGE_REACTION"):
+        return Intents.GUILD_MESSAGE_REACTIONS
+    if event in ("GUILD_MEMBER_ADD", "GUILD_MEMBER_REMOVE", "GUILD_MEMBER_UPDATE"):
+        return Intents.GUILD_MEMBERS
+    if event.startswith(("GUILD_", "CHANNEL_", "THREAD_")):
+        return Intents.GUILDS
+    return _ALWAYS
+
+
+@dataclass
+class GatewaySession:
+    """One identified session: its intents and every dispatch numbered so far."""
+
+    session_id: str
+    intents: int
+    seq: int = 0
+    dispatched: list[tuple[int, str, JSON]] = field(default_factory=list)
+    connection: GatewayConnection | None = None
+
+
+class GatewayConnection:
+    """One websocket: compresses (when asked) and serialises frames in order."""
+
+    def __init__(self, ws: web.WebSocketResponse, request: web.Request, compress: str | None):
+        self.ws = ws
+        self.request = request
+        self.compress = compress
+        self._compressor = zlib.compressobj() if compress == "zlib-stream" else None
+        self._lock = asyncio.Lock()
+        self.session: GatewaySession | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.ws.closed
+
+    async def send(self, payload: JSON) -> None:
+        text = json.dumps(payload, separators=(",", ":"))
+        async with self._lock:
+            if self.ws.closed:
+                return
+            try:
+                if self._compressor is not None:
+                    data = self._compressor.compress(text.encode())
+                    data += self._compressor.flush(zlib.Z_SYNC_FLUSH)
+                    await self.ws.send_bytes(data)
+                else:
+                    await self.ws.send_str(text)
+            except (ConnectionError, RuntimeError) as exc:
+                _log.debug("gateway send failed: %s", exc)
+
+    def abort(self) -> None:
+        """Drop the TCP connection without a close frame."""
+        transport = self.request.transport
+        if transport is not None:
+            transport.abort()
+
+
+class GatewayServer:
+    """Serves ``/gateway`` and owns the sessions the bot identified."""
+
+    def __init__(
+        self,
+        state: SandboxState,
+        signal: ChangeSignal,
+        *,
+        gateway_url: Callable[[], str],
+        heartbeat_interval_ms: int = 41250,
+    ) -> None:
+        self._state = state
+        self._signal = signal
+        self._gateway_url = gateway_url
+        self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.sessions: dict[str, GatewaySession] = {}
+        self.connections: list[GatewayConnection] = []
+        self.records: list[GatewayRecord] = []
+        self.identify_count = 0
+        self.resume_count = 0
+        self.heartbeat_count = 0
+        self.identify_payloads: list[JSON] = []
+
+    # -- public ---------------------------------------------------------------------------
+
+    @property
+    def current(self) -> GatewayConnection | None:
+        """The newest open connection that carries a session."""
+        for conn in reversed(self.connections):
+            if not conn.closed and conn.session is not None:
+                return conn
+        return None
+
+    @property
+    def intents(self) -> int:
+        conn = self.current
+        return conn.session.intents if conn and conn.session else 0
+
+    async def dispatch(self, event: str, data: JSON) -> None:
+        """Number ``event`` in every session whose intents allow it and send it where connected."""
+        needed = event_intent(event, data)
+        for session in list(self.sessions.values()):
+            if needed and not session.intents & needed:
+                continue
+            payload = self._filter_for(session, event, data)
+            session.seq += 1
+            session.dispatched.append((session.seq, event, payload))
+            conn = session.connection
+            if conn is not None and not conn.closed:
+                await self._send(
+                    conn, {"op": OP_DISPATCH, "t": event, "s": session.seq, "d": payload}
+                )
+        self._signal.notify()
+
+    async def send_op(self, op: int, data: Any) -> None:
+        """Send a raw opcode to the current connection."""
+        conn = self.current
+        if conn is None:
+            raise RuntimeError("no bot is connected to the sandbox gateway")
+        await self._send(conn, {"op": op, "d": data, "s": None, "t": None})
+
+    async def send_reconnect(self) -> None:
+        await self.send_op(OP_RECONNECT, None)
+
+    async def invalidate_session(self, resumable: bool = False) -> None:
+        conn = self.current
+        if conn is None or conn.session is None:
+            raise RuntimeError("no bot is connected to the sandbox gateway")
+        await self.send_op(OP_INVALID_SESSION, resumable)
+        if not resumable:
+            self.sessions.pop(conn.session.session_id, None)
+            conn.session.connection = None
+            conn.session = None
+
+    async def drop(self, code: int | None = None) -> None:
+        """Close the current socket: abruptly (no close frame) when ``code`` is None."""
+        conn = self.current
+        if conn is None:
+            raise RuntimeError("no bot is connected to the sandbox gateway")
+        if conn.session is not None:
+            conn.session.connection = None
+            conn.session = None
+        if code is None:
+            conn.abort()
+        else:
+            await conn.ws.close(code=code)
+        self._signal.notify()
+
+    async def close_all(self) -> None:
+        for conn in list(self.connections):
+            if not conn.closed:
+                with contextlib.suppress(Exception):
+                    await conn.ws.close(code=1001)
+
+    # -- websocket handler ------------------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
+        await ws.prepare(request)
+        conn = GatewayConnection(ws, request, request.query.get("compress"))
+        self.connections.append(conn)
+        self._signal.notify()
+        await self._send(
+            conn, {"op": OP_HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}}
+        )
+        try:
+            async for msg in ws:
+                if msg.type == WSMsgType.TEXT:
+                    await self._on_frame(conn, json.loads(msg.data))
+                elif msg.type == WSMsgType.BINARY:
+                    await self._on_frame(conn, json.loads(msg.data.decode()))
+                elif msg.type == WSMsgType.ERROR:
+                    break
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            if conn.session is not None and conn.session.connection is conn:
+                conn.session.connection = None
+            self._signal.notify()
+        return ws
+
+    async def _on_frame(self, conn: GatewayConnection, frame: JSON) -> None:
+        op = frame.get("op")
+        data = frame.get("d") or {}
+        self.records.append(GatewayRecord("recv", int(op or 0), None, data, None))
+        if op == OP_HEARTBEAT:
+            self.heartbeat_count += 1
+            await self._send(conn, {"op": OP_HEARTBEAT_ACK, "d": None})
+        elif op == OP_IDENTIFY:
+            await self._identify(conn, data)
+        elif op == OP_RESUME:
+            await self._resume(conn, data)
+        elif op == OP_REQUEST_MEMBERS:
+            await self._members_chunk(conn, data)
+        self._signal.notify()
+
+    async def _identify(self, conn: GatewayConnection, data: JSON) -> None:
+        if data.get("token") != self._state.token:
+            await conn.ws.close(code=CLOSE_AUTHENTICATION_FAILED, message=b"Authentication failed.")
+            return
+        self.identify_count += 1
+        self.identify_payloads.append(data)
+        session = GatewaySession(
+            session_id=secrets.token_hex(16), intents=int(data.get("intents", 0))
+        )
+        self.sessions[session.session_id] = session
+        session.connection = conn
+        conn.session = session
+        user = self._state.bot_user.payload() | {"verified": True, "mfa_enabled": False}
+        ready: JSON = {
+            "v": 10,
+            "user": user,
+            "guilds": [{"id": str(g), "unavailable": True} for g in self._state.guilds],
+            "session_id": session.session_id,
+            "session_type": "normal",
+            "resume_gateway_url": self._gateway_url(),
+            "application": {"id": str(self._state.application_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+            "user_settings": {},
+            "presences": [],
+            "geo_ordered_rtc_regions": [],
+            "guild_join_requests": [],
+        }
+        if "shard" in data:
+            ready["shard"] = data["shard"]
+        await self._dispatch_to(session, "READY", ready)
+        for guild in self._state.guilds.values():
+            payload = guild.payload(threads=self._state.threads_of(guild))
+            await self._dispatch_to(
+                session, "GUILD_CREATE", self._filter_for(session, "GUILD_CREATE", payload)
+            )
+
+    async def _resume(self, conn: GatewayConnection, data: JSON) -> None:
+        session = self.sessions.get(str(data.get("session_id")))
+        if session is None or data.get("token") != self._state.token:
+            await self._send(conn, {"op": OP_INVALID_SESSION, "d": False})
+            return
+        self.resume_count += 1
+        old = session.connection
+        session.connection = conn
+        conn.session = session
+        if old is not None and old is not conn and not old.closed:
+            await old.ws.close(code=4000)
+        last_seen = int(data.get("seq") or 0)
+        for seq, event, payload in list(session.dispatched):
+            if seq > last_seen:
+                await self._send(conn, {"op": OP_DISPATCH, "t": event, "s": seq, "d": payload})
+        await self._dispatch_to(session, "RESUMED", {})
+
+    async def _members_chunk(self, conn: GatewayConnection, data: JSON) -> None:
+        guild = self._state.guilds.get(int(data.get("guild_id", 0)))
+        if guild is None or conn.session is None:
+            return
+        chunk: JSON = {
+            "guild_id": str(guild.id),
+            "members": [m.payload() for m in guild.members.values()],
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "not_found": [],
+        }
+        if data.get("nonce"):
+            chunk["nonce"] = data["nonce"]
+        await self._dispatch_to(conn.session, "GUILD_MEMBERS_CHUNK", chunk)
+
+    async def _dispatch_to(self, session: GatewaySession, event: str, data: JSON) -> None:
+        session.seq += 1
+        session.dispatched.append((session.seq, event, data))
+        conn = session.connection
+        if conn is not None:
+            await self._send(conn, {"op": OP_DISPATCH, "t": event, "s": session.seq, "d": data})
+
+    async def _send(self, conn: GatewayConnection, payload: JSON) -> None:
+        self.records.append(
+            GatewayRecord(
+                "send", int(payload["op"]), payload.get("t"), payload.get("d"), payload.get("s")
+            )
+        )
+        await conn.send(payload)
+
+    def _filter_for(self, session: GatewaySession, event: str, data: JSON) -> JSON:
+        """Trim a dispatch to what the session's intents entitle it to, as Discord does.
+
+        Without GUILD_MEMBERS a GUILD_CREATE lists only the bot's own member; without
+        MESSAGE_CONTENT other users' guild messages arrive without content (unless they mention
+        the bot).
+        """
+        bot_id = str(self._state.bot_user.id)
+        if event == "GUILD_CREATE" and not session.intents & Intents.GUILD_MEMBERS:
+            own = [m for m in data.get("members", []) if m["user"]["id"] == bot_id]
+            return data | {"members": own}
+        if event not in ("MESSAGE_CREATE", "MESSAGE_UPDATE") or session.intents & (
+            Intents.MESSAGE_CONTENT
+        ):
+            return data
+        author = data.get("author", {}).get("id")
+        mentioned = any(u.get("id") == bot_id for u in data.get("mentions", []))
+        if author == bot_id or mentioned or not data.get("guild_id"):
+            return data
+        return data | {"content": "", "embeds": [], "attachments": [], "components": []}
