@@ -21,11 +21,29 @@ from bot.services.container import Services, build_services
 from bot.settings import Settings
 from models import LLMEngine
 
-__all__ = ["DEFAULT_EXTENSIONS", "MuseBot"]
+__all__ = ["DEFAULT_EXTENSIONS", "MuseBot", "discover_extensions", "minimal_intents"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_EXTENSIONS: tuple[str, ...] = ("cogs.admin", "cogs.write")
+
+def discover_extensions() -> tuple[str, ...]:
+    """Every module or package under ``cogs`` that defines ``setup``: one extension per feature."""
+    import importlib
+    import pkgutil
+
+    import cogs
+
+    found = []
+    for module in sorted(pkgutil.iter_modules(cogs.__path__), key=lambda m: m.name):
+        if module.name.startswith("_"):
+            continue
+        name = f"cogs.{module.name}"
+        if hasattr(importlib.import_module(name), "setup"):
+            found.append(name)
+    return tuple(found)
+
+
+DEFAULT_EXTENSIONS: tuple[str, ...] | None = None  # None: discover_extensions() at start-up
 SYNC_HASH_KEY = "command_sync_hash"
 SHUTDOWN_GRACE_SECONDS = 10.0
 
@@ -46,7 +64,8 @@ class MuseBot(commands.Bot):
         engine: LLMEngine,
         scheduler: AsyncIOScheduler,
         clock: Clock | None = None,
-        extensions: Sequence[str] = DEFAULT_EXTENSIONS,
+        extensions: Sequence[str] | None = DEFAULT_EXTENSIONS,
+        **client_options: Any,
     ) -> None:
         # Muse never joins voice; don't warn operators about voice libraries it doesn't need.
         discord.VoiceClient.warn_nacl = False
@@ -57,13 +76,14 @@ class MuseBot(commands.Bot):
             allowed_mentions=NO_PINGS,
             tree_cls=MuseCommandTree,
             help_command=None,
+            **client_options,
         )
         self.settings = settings
         self.db = db
         self.engine = engine
         self.scheduler = scheduler
         self.clock: Clock = clock or SystemClock()
-        self.extensions_to_load = tuple(extensions)
+        self.extensions_to_load = tuple(extensions) if extensions is not None else None
         self.shutting_down = False
         self.commands_synced = asyncio.Event()
         self._repos: Repositories | None = None
@@ -94,7 +114,7 @@ class MuseBot(commands.Bot):
         if not self.scheduler.running:
             self.scheduler.start()
         self._services = build_services(self.settings, self._repos, self.engine, self.clock)
-        for extension in self.extensions_to_load:
+        for extension in self.extensions_to_load or discover_extensions():
             await self.load_extension(extension)
         await self.sync_commands()
 
@@ -145,6 +165,16 @@ class MuseBot(commands.Bot):
             self._active.discard(generation_id)
             if not self._active:
                 self._idle.set()
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether this process runs the guild's shard, so scheduled work for it happens here
+        and in no other process. Without sharding every guild is ours."""
+        count = self.shard_count
+        if not count or count <= 1:
+            return True
+        shard = (guild_id >> 22) % count
+        ids = getattr(self, "shard_ids", None)
+        return ids is None or shard in ids
 
     @property
     def active_generations(self) -> int:

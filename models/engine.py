@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -21,7 +22,9 @@ from pydantic import BaseModel, ValidationError
 from bot.errors import (
     GenerationCancelled,
     GenerationTimeout,
+    ModelError,
     ModelUnavailable,
+    MuseError,
     StructuredOutputError,
 )
 
@@ -39,6 +42,8 @@ from .types import (
 )
 
 __all__ = ["DeltaSink", "LLMEngine", "QueuedEngine", "collect_text"]
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
 _END = object()
@@ -93,8 +98,11 @@ class DeltaSink:
     ``cancelled`` is checked by the producer after every token.
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, priority: Priority = Priority.INTERACTIVE
+    ) -> None:
         self._loop = loop
+        self.priority = priority  # a batching backend schedules background work after members'
         self._queue: asyncio.Queue[object] = asyncio.Queue()
         self._cancel = threading.Event()
         self.tokens = 0
@@ -233,7 +241,7 @@ class QueuedEngine(ABC):
                 await ticket.wait_changed()
             if self._closing:
                 raise GenerationCancelled()
-            sink = DeltaSink(asyncio.get_running_loop())
+            sink = DeltaSink(asyncio.get_running_loop(), priority)
             self._active.add(sink)
             started = self._clock()
             deadline = started + (resolved.timeout or self._generation_timeout)
@@ -269,6 +277,14 @@ class QueuedEngine(ABC):
     ) -> None:
         try:
             await self._produce(messages, options, sink)
+        except MuseError:
+            raise
+        except Exception as exc:
+            # A backend crash is logged in full; callers see a model error they can explain.
+            log.exception("the model backend failed")
+            raise ModelError(
+                "The language model failed on this request. Please try again."
+            ) from exc
         finally:
             sink.close()
 

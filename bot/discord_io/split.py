@@ -15,7 +15,8 @@ __all__ = ["CONTENT_LIMIT", "EMBED_DESCRIPTION_LIMIT", "split_text"]
 CONTENT_LIMIT = 2000
 EMBED_DESCRIPTION_LIMIT = 4096
 
-_FENCE = re.compile(r"^```(\S*)", re.MULTILINE)
+# Discord opens a code block at any ``` (not only at the start of a line).
+_FENCE = re.compile(r"```([A-Za-z0-9_+#.-]*\n)?")
 _SENTENCE_END = re.compile(r"[.!?…][\"')\]»”’]*\s+")
 
 
@@ -23,7 +24,7 @@ def _fence_state(text: str) -> str | None:
     """The language of the code block open at the end of ``text`` ("" for none given), or None."""
     open_lang: str | None = None
     for match in _FENCE.finditer(text):
-        open_lang = match.group(1) if open_lang is None else None
+        open_lang = (match.group(1) or "").strip() if open_lang is None else None
     return open_lang
 
 
@@ -68,6 +69,8 @@ def split_text(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
                 cut = position
                 break
         closing = ""
+        if cut is None and _fence_state(reopen + window) is None:
+            cut = body_limit  # no boundary at all (one enormous word): a hard cut
         if cut is None:
             # No boundary outside a code block: cut inside it, leaving room to close the fence.
             room = body_limit - 4

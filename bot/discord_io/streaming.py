@@ -102,7 +102,8 @@ class StreamingReply:
         self._limit = limit
         self._header = header
         self._clock = clock
-        self._shown: list[str] = []  # what each message currently shows
+        # What each message shows. Message 0 (the deferred response) exists from the start.
+        self._shown: list[str | None] = [None]
         self._last_render = float("-inf")
 
     async def _render(self, pages: list[str], view: discord.ui.View | None = None) -> None:
@@ -138,7 +139,8 @@ class StreamingReply:
             async with contextlib.aclosing(events):  # type: ignore[type-var]
                 async for event in events:
                     if isinstance(event, QueueUpdate):
-                        if self._clock() - self._last_render >= self._interval or not self._shown:
+                        due = self._clock() - self._last_render >= self._interval
+                        if due or self._shown[0] is None:
                             await self._render([self._header + queue_notice(event)])
                         continue
                     parts.append(event.text if isinstance(event, TextDelta) else "")

@@ -9,7 +9,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.errors import MuseError, NotAllowed
+from bot.errors import ModelError, MuseError, NotAllowed
 
 from .mentions import NO_PINGS
 
@@ -71,16 +71,20 @@ async def handle_interaction_error(interaction: discord.Interaction, error: Exce
     original: BaseException = error
     if isinstance(error, app_commands.CommandInvokeError):
         original = error.original
+    incident: str | None = None
     if isinstance(original, MuseError):
         if not isinstance(original, NotAllowed):
             log.info("command error for %s: %s", interaction.user.id, original.user_message)
         message = original.user_message
+        outcome = "model_error" if isinstance(original, ModelError) else "refused"
     elif isinstance(error, app_commands.AppCommandError) and (
         friendly := _friendly_check_failure(error)
     ):
         message = friendly
+        outcome = "refused"
     else:
         incident = uuid.uuid4().hex[:8]
+        outcome = "error"
         command = interaction.command.qualified_name if interaction.command else "component"
         log.error(
             "incident %s: unexpected error in %s (user %s, guild %s)",
@@ -89,11 +93,14 @@ async def handle_interaction_error(interaction: discord.Interaction, error: Exce
             interaction.user.id,
             interaction.guild_id,
             exc_info=original,
+            extra={"incident": incident, "command": command, "guild": interaction.guild_id},
         )
         message = (
             "Something went wrong on my side. The server's admins can find the details in "
             f"Muse's log under incident **{incident}**."
         )
+    # Counted by the operations endpoint's metrics when it runs (bot/ops/cog.py).
+    interaction.client.dispatch("muse_interaction_error", interaction, outcome, incident)
     try:
         await reply_ephemeral(interaction, message)
     except discord.HTTPException:

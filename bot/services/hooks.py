@@ -7,9 +7,16 @@ learn from it (for members who opted in; the implementation decides).
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
-__all__ = ["ContributionKind", "Contributions", "NoContributions", "NoStyleBriefs", "StyleBriefs"]
+__all__ = [
+    "ContributionKind",
+    "Contributions",
+    "MemberData",
+    "NoContributions",
+    "NoStyleBriefs",
+    "StyleBriefs",
+]
 
 ContributionKind = Literal["write_topic", "story_segment", "lyrics_draft", "potd_submission"]
 
@@ -34,3 +41,17 @@ class NoContributions:
         self, guild_id: int | None, user_id: int, kind: ContributionKind, text: str
     ) -> None:
         return None
+
+
+class MemberData(Protocol):
+    """A repository holding data about members: it can export and erase one member's data.
+
+    ``erase_member`` removes or anonymises everything that identifies the member in its tables
+    (shared works may stay, credited to "a former member") and returns how many rows changed.
+    """
+
+    data_name: str
+
+    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]: ...
+
+    async def erase_member(self, guild_id: int, user_id: int) -> int: ...

@@ -65,7 +65,9 @@ async def _launch(
     sandbox: Sandbox, settings: Settings, engine: LLMEngine, database: Path, clock: FakeClock
 ) -> tuple[MuseBot, asyncio.Task[None]]:
     apply_discord_endpoints(sandbox.api_base, sandbox.gateway_url)
-    bot = build_bot(settings, engine=engine, database=database, clock=clock)
+    bot = build_bot(
+        settings, engine=engine, database=database, clock=clock, guild_ready_timeout=0.05
+    )
     task = asyncio.create_task(bot.start(sandbox.token))
     synced = asyncio.create_task(bot.commands_synced.wait())
     done, _ = await asyncio.wait({task, synced}, timeout=30, return_when=asyncio.FIRST_COMPLETED)

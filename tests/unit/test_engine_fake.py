@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from bot.errors import (
     GenerationTimeout,
+    ModelError,
     ModelUnavailable,
     QueueFull,
     StructuredOutputError,
@@ -129,8 +130,9 @@ async def test_queue_full() -> None:
 async def test_backend_failure_propagates_and_engine_recovers() -> None:
     engine = await started(FakeEngine(replies=["ok"]))
     engine.fail_next = 1
-    with pytest.raises(FakeEngineFailure):
+    with pytest.raises(ModelError) as info:
         await engine.complete(HELLO)
+    assert isinstance(info.value.__cause__, FakeEngineFailure)
     assert engine.queue.running == 0
     assert await engine.complete(HELLO) == "ok"
 

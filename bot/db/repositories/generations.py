@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..connection import Database
 
@@ -31,6 +32,8 @@ _COLUMNS = (
 
 
 class GenerationRepository:
+    data_name = "writing"
+
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -76,7 +79,15 @@ class GenerationRepository:
             "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE status = 'running'"
         )
 
-    async def delete_for_member(self, guild_id: int, user_id: int) -> int:
+    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS}, created_at, finished_at FROM generations "
+            "WHERE guild_id = ? AND user_id = ? ORDER BY id",
+            (guild_id, user_id),
+        )
+        return {"generations": [dict(row) for row in rows]}
+
+    async def erase_member(self, guild_id: int, user_id: int) -> int:
         return await self._db.execute(
             "DELETE FROM generations WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
