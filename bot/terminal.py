@@ -132,7 +132,13 @@ class SandboxTerminal:
         printed: dict[int, str] = {}
         loop = asyncio.get_running_loop()
         last_change = loop.time()
-        while loop.time() - last_change < quiet_for or any(m.loading for m in handle.messages):
+        deadline = loop.time() + 600
+
+        def streaming() -> bool:
+            # A reply is still coming while a placeholder shows or a message ends in the cursor.
+            return any(m.loading or m.content.endswith("▌") for m in handle.messages)
+
+        while loop.time() < deadline and (loop.time() - last_change < quiet_for or streaming()):
             for message in handle.messages:
                 text = self._render(message)
                 before = printed.get(message.id)

@@ -326,3 +326,24 @@ async def test_write_on_the_real_model_streams_a_complete_piece(muse_real: MuseH
     assert len(body) > 20
     assert ix.latency is not None and ix.latency < 3.0
     assert assert_no_unwanted_pings(sandbox.calls) >= 2
+
+
+async def test_rate_limited_edits_are_retried_and_the_reply_completes(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    words = " ".join(f"tok{i}" for i in range(60))
+    muse = await start_muse(
+        sandbox,
+        tmp_path,
+        engine_factory=lambda: FakeEngine(replies=[words], delay=0.02),
+        stream_edit_interval=0.3,
+    )
+    try:
+        rule = sandbox.rate_limit_edits(every_n=2, retry_after=0.2)
+        ix = await sandbox.slash("write", {"form": "poem", "topic": "limits"}, user=sandbox.admin)
+        messages = await finished(sandbox, ix)
+        assert rule.hits >= 1, "the sandbox should have answered at least one edit with 429"
+        assert messages[0].content.endswith("tok59")
+    finally:
+        sandbox.clear_rate_limits()
+        await muse.stop()
