@@ -347,3 +347,20 @@ async def test_rate_limited_edits_are_retried_and_the_reply_completes(
     finally:
         sandbox.clear_rate_limits()
         await muse.stop()
+
+
+async def test_unexpected_errors_get_an_incident_id_that_is_in_the_log(
+    muse: MuseHarness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(**_: object) -> None:
+        raise RuntimeError("kaboom: secret internals")
+
+    monkeypatch.setattr(muse.bot.services.writing, "write", broken)
+    ix = await muse.sandbox.slash("write", {"form": "poem", "topic": "x"}, user=muse.sandbox.admin)
+    message = await ix.final_message()
+    assert message.ephemeral and "incident" in message.content
+    assert "kaboom" not in message.content
+    incident = message.content.split("**")[1]
+    logged = [r for r in caplog.records if incident in r.getMessage()]
+    assert logged and logged[0].exc_info is not None
+    assert "kaboom" in str(logged[0].exc_info[1])
