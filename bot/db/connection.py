@@ -6,6 +6,7 @@ import asyncio
 import contextvars
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -55,6 +56,23 @@ def load_migrations(directory: Path | None = None) -> list[Migration]:
         if migration.version != expected:
             raise ConfigurationError(f"Migrations must be numbered without gaps: {migration.name}")
     return migrations
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into complete SQL statements (triggers included)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not all(
+        part.strip().startswith("--") or not part.strip() for part in buffer.splitlines()
+    ):
+        raise ConfigurationError(f"Incomplete SQL statement at the end of a migration: {buffer!r}")
+    return statements
 
 
 class Database:
@@ -111,10 +129,14 @@ class Database:
         return int(row[0]) if row else 0
 
     async def migrate(self, migrations: Iterable[Migration] | None = None) -> list[int]:
-        """Apply every migration newer than ``PRAGMA user_version``, each atomically."""
+        """Apply every migration newer than ``PRAGMA user_version``, each atomically.
+
+        The version is read inside each migration's ``BEGIN IMMEDIATE`` transaction, so two
+        processes starting on the same new database never apply a migration twice.
+        """
         known = list(migrations) if migrations is not None else load_migrations()
-        current = await self.user_version()
         newest = known[-1].version if known else 0
+        current = await self.user_version()
         if current > newest:
             raise ConfigurationError(
                 f"The database {self.path} is at schema version {current}, newer than this "
@@ -124,16 +146,13 @@ class Database:
         for migration in known:
             if migration.version <= current:
                 continue
-            async with self._lock:
-                try:
-                    await self.connection.executescript(
-                        f"BEGIN IMMEDIATE;\n{migration.sql}\n"
-                        f"PRAGMA user_version = {migration.version};\nCOMMIT;"
-                    )
-                except Exception:
-                    if self.connection.in_transaction:
-                        await self.connection.execute("ROLLBACK")
-                    raise
+            async with self.transaction():
+                current = await self.user_version()
+                if migration.version <= current:
+                    continue  # another process applied it while we waited for the lock
+                for statement in _statements(migration.sql):
+                    await self.connection.execute(statement)
+                await self.connection.execute(f"PRAGMA user_version = {migration.version}")
             log.info("applied migration %s", migration.name)
             applied.append(migration.version)
         return applied

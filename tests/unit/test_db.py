@@ -143,3 +143,30 @@ async def test_unopenable_database_path_is_a_clear_error(tmp_path: Path) -> None
     blocker.write_text("x")
     with pytest.raises(ConfigurationError, match="MUSE_DATABASE"):
         await Database(blocker / "sub" / "muse.db").open()
+
+
+async def test_two_processes_migrating_one_new_database_apply_each_migration_once(
+    tmp_path: Path,
+) -> None:
+    first, second = Database(tmp_path / "shared.db"), Database(tmp_path / "shared.db")
+    await asyncio.gather(first.open(migrate=False), second.open(migrate=False))
+    applied = await asyncio.gather(first.migrate(), second.migrate())
+    versions = [m.version for m in load_migrations()]
+    assert sorted(applied[0] + applied[1]) == versions  # each exactly once, in all
+    assert await first.user_version() == versions[-1]
+    await first.close()
+    await second.close()
+
+
+def test_statement_splitting_keeps_triggers_whole() -> None:
+    from bot.db.connection import _statements
+
+    script = (
+        "CREATE TABLE a (x);\n-- a comment; with a semicolon\n"
+        "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  INSERT INTO a VALUES (1);\nEND;\n"
+    )
+    statements = _statements(script)
+    assert len(statements) == 2 and "CREATE TRIGGER" in statements[1]
+    assert statements[1].endswith("END;")
+    with pytest.raises(ConfigurationError, match="Incomplete"):
+        _statements("CREATE TABLE b (x)")

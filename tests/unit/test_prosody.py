@@ -353,3 +353,8 @@ def test_cliche_warnings() -> None:
     assert (2, "phrase", "dancing in the rain") in kinds
     assert (3, "phrase", "heart of gold") in kinds
     assert cliche_warnings(["A quiet kettle hums", "beside the window frost"]) == []
+
+
+@pytest.mark.parametrize("text", ["❶", "①②", "²", "abc٣", "٣ apples"])
+def test_unicode_digits_that_are_not_ascii_do_not_recurse(text: str) -> None:
+    assert len(stress_pattern(text)) == line_syllables(text)

@@ -74,7 +74,7 @@ _TRANSLATE = str.maketrans(
 # digits may carry thousands separators; an apostrophe may open or close it ("'cause", "lovin'").
 _TOKEN = re.compile(r"'?[^\W_]+(?:(?:[-'.]|(?<=\d),(?=\d{3}))[^\W_]+)*'?")
 _INNER_SPLIT = re.compile(r"[-.]+")
-_DIGIT_RUNS = re.compile(r"\d+|\D+")
+_DIGIT_RUNS = re.compile(r"[0-9]+|[^0-9]+")
 
 
 def normalize_text(text: str) -> str:
@@ -355,7 +355,7 @@ def word_stresses(token: str) -> str:
         core = core.replace("'", "")
         if (phones := first_phones(core)) is not None:
             return _beats(phones)
-    if any(ch.isdigit() for ch in core):
+    if any("0" <= ch <= "9" for ch in core):
         return "".join(word_stresses(part) for part in _DIGIT_RUNS.findall(core))
     if not any(ch in "aeiouy" for ch in core) and token.isupper() and len(core) > 1:
         return "".join(word_stresses(letter) for letter in core)  # an initialism: "DJ"
