@@ -1,4 +1,4 @@
-"""Muse's command line: ``muse run`` | ``muse check`` | ``muse version``."""
+"""Muse's command line: ``muse run`` | ``muse check`` | ``muse backup PATH`` | ``muse version``."""
 
 from __future__ import annotations
 
@@ -31,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("check", help="validate settings, migrate the database, try the model")
     sub.add_parser("version", help="print Muse's version")
+    backup = sub.add_parser(
+        "backup",
+        help="copy the database consistently while the bot runs (SQLite online backup)",
+    )
+    backup.add_argument("path", help="the backup file, or a folder for a timestamped file")
+    backup.add_argument("--force", action="store_true", help="overwrite an existing file")
     return parser
 
 
@@ -73,6 +79,19 @@ async def _check(settings: Settings) -> int:
     return 0
 
 
+def _backup(settings: Settings, path: str, *, overwrite: bool) -> int:
+    from pathlib import Path
+
+    from bot.ops.backup import backup_database
+
+    report = backup_database(settings.database, Path(path), overwrite=overwrite)
+    print(
+        f"backup: {report.path} ({report.bytes:,} bytes, schema version {report.schema_version}, "
+        f"integrity ok, {report.seconds:.2f} s)"
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "version":
@@ -86,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return asyncio.run(_check(settings))
+        if args.command == "backup":
+            return _backup(settings, args.path, overwrite=args.force)
         from bot.runner import run
 
         return run(settings, terminal=not args.no_terminal)

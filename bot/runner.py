@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -25,14 +25,10 @@ __all__ = ["build_bot", "configure_logging", "run", "sandbox_database_path"]
 log = logging.getLogger("muse")
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        stream=sys.stderr,
-        force=True,
-    )
-    logging.getLogger("discord").setLevel(max(logging.getLevelName(level), logging.INFO))
+def configure_logging(level: str, fmt: Literal["text", "json"] = "text") -> None:
+    from bot.ops.logs import configure_logging as configure
+
+    configure(level, fmt)
 
 
 def build_bot(
@@ -44,14 +40,33 @@ def build_bot(
     **client_options: Any,
 ) -> MuseBot:
     """A bot wired from settings; tests pass their own engine, database path, clock or
-    discord.py client options."""
-    return MuseBot(
+    discord.py client options.
+
+    With ``MUSE_SHARD_COUNT`` the bot is auto-sharded; with ``MUSE_OPS_PORT`` its engine is
+    metered, discord.py's HTTP session traced and the /healthz + /metrics endpoint loaded.
+    """
+    from bot.app import discover_extensions
+    from bot.sharding import ShardedMuseBot, sharding_options
+
+    engine = engine or build_engine(settings)
+    extensions: tuple[str, ...] | None = None
+    if settings.ops_port is not None:
+        from bot.ops.metrics import MeteredEngine, MuseMetrics
+
+        metrics = MuseMetrics()
+        engine = MeteredEngine(engine, metrics)
+        client_options.setdefault("http_trace", metrics.discord_trace())
+        extensions = (*discover_extensions(), "bot.ops.cog")
+    options = sharding_options(settings) | client_options
+    bot_class = ShardedMuseBot if "shard_count" in options else MuseBot
+    return bot_class(
         settings,
         db=Database(database or settings.database),
-        engine=engine or build_engine(settings),
+        engine=engine,
         scheduler=AsyncIOScheduler(timezone="UTC"),
         clock=clock,
-        **client_options,
+        extensions=extensions,
+        **options,
     )
 
 
@@ -127,12 +142,12 @@ def run(settings: Settings, *, terminal: bool = True) -> int:
     """Entry point of ``muse run``. The first line printed says which mode is running."""
     if settings.discord_token is not None:
         print(f"Muse: connecting to Discord ({settings.discord_api_base}).", flush=True)
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, settings.log_format)
         return asyncio.run(run_discord(settings))
     print(
         "Muse: no MUSE_DISCORD_TOKEN set, running in the local sandbox "
         "(a Discord-compatible server on 127.0.0.1).",
         flush=True,
     )
-    configure_logging("WARNING" if terminal else settings.log_level)
+    configure_logging("WARNING" if terminal else settings.log_level, settings.log_format)
     return asyncio.run(run_sandbox(settings, terminal=terminal))

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -78,6 +79,181 @@ class Settings(BaseSettings):
     # Discord I/O
     stream_edit_interval: float = Field(
         default=1.0, ge=0.2, le=30.0, description="Seconds between edits of a streamed reply."
+    )
+
+    # Style memory (/style, /inspire, /analyze, /discover, /mydata)
+    style_max_traits: int = Field(
+        default=40, ge=5, le=500, description="Most learned traits kept per member."
+    )
+    style_trait_half_life_days: float = Field(
+        default=60.0,
+        ge=1.0,
+        le=3650.0,
+        description=(
+            "Days after which a learned trait's confidence has halved without new evidence."
+        ),
+    )
+    style_min_confidence: float = Field(
+        default=0.1, ge=0.0, le=0.9, description="Learned traits below this confidence are dropped."
+    )
+    style_brief_chars: int = Field(
+        default=320, ge=80, le=2000, description="Longest style brief added to a prompt."
+    )
+    style_max_samples: int = Field(
+        default=5, ge=1, le=50, description="Most writing samples a member can store."
+    )
+    style_attachment_max_bytes: int = Field(
+        default=200_000, ge=1_000, le=8_000_000, description="Largest file /analyze accepts."
+    )
+    style_analyze_chars: int = Field(
+        default=6000, ge=500, le=100_000, description="Characters of a work /analyze reads."
+    )
+    style_learn_chars: int = Field(
+        default=1500, ge=100, le=20_000, description="Characters of a contribution learned from."
+    )
+
+    # Deploy and scale: remote model server, sharding, health/metrics endpoint, log format
+    engine: Literal["embedded", "remote"] = Field(
+        default="embedded",
+        description="embedded: llama.cpp in-process; remote: an OpenAI-compatible server.",
+    )
+    remote_url: str = Field(
+        default="http://127.0.0.1:8080/v1",
+        description="Base URL of the OpenAI-compatible API (ends in /v1) when MUSE_ENGINE=remote.",
+    )
+    remote_model: str = Field(
+        default="", max_length=200, description="Model name to ask for; empty: the server's first."
+    )
+    remote_api_key: SecretStr | None = Field(
+        default=None, description="Bearer token for the model server, if it wants one."
+    )
+    remote_concurrency: int = Field(
+        default=1, ge=1, le=256, description="Requests sent to the server at once (its slots)."
+    )
+    remote_connect_timeout: float = Field(
+        default=5.0, gt=0, le=120, description="Seconds to connect to the model server."
+    )
+    remote_read_timeout: float = Field(
+        default=60.0, gt=0, le=3600, description="Seconds to wait for the server's next bytes."
+    )
+    remote_retries: int = Field(
+        default=3, ge=0, le=10, description="Retries on connection errors and 5xx (never 4xx)."
+    )
+    remote_json_format: Literal["json_object", "json_schema"] = Field(
+        default="json_object",
+        description="How to ask for schema-bound JSON: json_object (llama.cpp) or json_schema.",
+    )
+    shard_count: Annotated[int, Field(ge=1, le=4096)] | Literal["auto"] | None = Field(
+        default=None, description="Run as an auto-sharded bot with this many shards ('auto')."
+    )
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = Field(
+        default=None, description="Shards this process runs, e.g. 0,1 or 0-3; empty: all."
+    )
+    ops_host: str = Field(
+        default="127.0.0.1", description="Address of the /healthz and /metrics endpoint."
+    )
+    ops_port: int | None = Field(
+        default=None, ge=0, le=65535, description="Port of /healthz and /metrics; unset: off."
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text for people, json for log collectors."
+    )
+
+    @field_validator("remote_url")
+    @classmethod
+    def _remote_http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _parse_shard_ids(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        ids: list[int] = []
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            low, dash, high = part.partition("-")
+            if not (low.isdigit() and (not dash or high.isdigit())):
+                raise ValueError("use shard numbers like 0,1 or ranges like 0-3")
+            ids.extend(range(int(low), int(high if dash else low) + 1))
+        return tuple(ids) or None
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        if self.shard_ids is None:
+            return self
+        if not isinstance(self.shard_count, int):
+            raise ValueError("MUSE_SHARD_IDS needs a numeric MUSE_SHARD_COUNT")
+        if any(not 0 <= i < self.shard_count for i in self.shard_ids):
+            raise ValueError(f"every shard id must be between 0 and {self.shard_count - 1}")
+        self.shard_ids = tuple(sorted(set(self.shard_ids)))
+        return self
+
+    # Prompt of the day (/potd)
+    potd_grace_hours: float = Field(
+        default=6.0,
+        ge=0.0,
+        le=23.0,
+        description="Hours after a server's posting time in which a missed post is still made "
+        "late (after downtime); later than that, the day is skipped.",
+    )
+    potd_similarity_threshold: float = Field(
+        default=82.0,
+        ge=50.0,
+        le=100.0,
+        description="rapidfuzz similarity (0-100) at or above which a new prompt counts as a "
+        "repeat of one of the server's last prompts.",
+    )
+    potd_history_size: int = Field(
+        default=365, ge=10, le=5000, description="How many past prompts new ones must not repeat."
+    )
+    potd_generation_attempts: int = Field(
+        default=3, ge=1, le=6, description="Model tries before the curated list is used."
+    )
+    potd_temperature: float = Field(
+        default=0.7, ge=0.0, le=2.0, description="Temperature for writing the prompt of the day."
+    )
+    potd_sweep_minutes: int = Field(
+        default=5,
+        ge=1,
+        le=60,
+        description="Minutes between safety checks that catch a missed or interrupted post.",
+    )
+
+    # Story chains
+    story_turn_hours: float = Field(
+        default=24.0, gt=0.0, le=336.0, description="Default turn length in hours for /story start."
+    )
+    story_word_limit: int = Field(
+        default=300, ge=10, le=1000, description="Default word limit per turn for /story start."
+    )
+    story_max_skips: int = Field(
+        default=3,
+        ge=1,
+        le=20,
+        description="Missed turns in a row after which a member leaves a story's rotation.",
+    )
+    story_max_running: int = Field(
+        default=10, ge=1, le=100, description="Most stories running at once in one server."
+    )
+
+    # Lyric studio (/lyrics)
+    lyrics_repair_rounds: int = Field(
+        default=2,
+        ge=0,
+        le=6,
+        description="Rounds in which lines that fail their syllable or rhyme check go back to "
+        "the model for a targeted rewrite.",
+    )
+    lyrics_temperature: float = Field(
+        default=0.7, ge=0.0, le=2.0, description="Temperature for drafting lyrics."
+    )
+    lyrics_max_saved: int = Field(
+        default=50, ge=1, le=1000, description="Most saved lyric drafts per member per server."
+    )
+    lyrics_unsaved_days: int = Field(
+        default=7, ge=1, le=365, description="Days an unsaved lyric draft (and its buttons) is kept."
     )
 
     # Operations

@@ -48,8 +48,27 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 
-def build_engine(settings: "Settings") -> LlamaCppEngine:
-    """The engine the settings ask for (the embedded llama.cpp engine)."""
+def build_engine(settings: "Settings") -> QueuedEngine:
+    """The engine the settings ask for: embedded llama.cpp, or a remote OpenAI-compatible server."""
+    if settings.engine == "remote":
+        from .remote import OpenAICompatEngine
+
+        key = settings.remote_api_key
+        return OpenAICompatEngine(
+            settings.remote_url,
+            model=settings.remote_model,
+            api_key=key.get_secret_value() if key is not None else None,
+            concurrency=settings.remote_concurrency,
+            context_size=settings.context_size,
+            queue_depth=settings.queue_depth,
+            generation_timeout=settings.generation_timeout,
+            default_max_tokens=settings.max_tokens,
+            default_temperature=settings.temperature,
+            connect_timeout=settings.remote_connect_timeout,
+            read_timeout=settings.remote_read_timeout,
+            retries=settings.remote_retries,
+            json_format=settings.remote_json_format,
+        )
     return LlamaCppEngine(
         resolve_model_path(settings.model_path),
         context_size=settings.context_size,

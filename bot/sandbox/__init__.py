@@ -34,7 +34,12 @@ Design:
   over-long messages get 400. ``rate_limit_edits(every_n=3)`` makes message edits answer 429.
 * ``calls`` lists every REST request (``unknown_routes`` those the sandbox does not serve);
   ``gateway_records`` every gateway frame; ``wait_for``/``wait_for_event``/``wait_until`` wait on
-  them. ``drop_gateway``, ``send_reconnect`` and ``invalidate_session`` exercise reconnects.
+  them. ``drop_gateway``, ``send_reconnect`` and ``invalidate_session`` exercise reconnects;
+  ``hold_gateway``/``release_gateway`` keep a dropped bot disconnected for a while.
+* Sharding: ``SandboxConfig(shard_count=N)`` is what ``GET /gateway/bot`` recommends; an IDENTIFY
+  with ``shard: [id, count]`` gets only that shard's guilds and events (DMs on shard 0), and
+  several sessions (one process or many) are served at once. ``add_guild(..., shard=(id, count))``
+  places a guild on a shard; ``connected_shards`` tells which shards are connected.
 """
 
 from __future__ import annotations

@@ -62,6 +62,7 @@ class SandboxConfig:
     heartbeat_interval_ms: int = 41250
     host: str = "127.0.0.1"
     port: int = 0
+    shard_count: int = 1  # what GET /gateway/bot recommends
 
 
 @dataclass
@@ -96,6 +97,7 @@ class Sandbox:
             self.signal,
             gateway_url=lambda: self.gateway_url,
             interaction_timeout=self.config.interaction_timeout,
+            shard_count=self.config.shard_count,
         )
         self._runner: web.AppRunner | None = None
         self._port = 0
@@ -217,9 +219,12 @@ class Sandbox:
         *,
         channel_names: Sequence[str] = ("general",),
         members: Iterable[UserLike] = (),
+        shard: tuple[int, int] | None = None,
     ) -> StoredGuild:
-        """Create a guild (the bot is in it) and announce it with GUILD_CREATE when connected."""
-        guild = self.state.add_guild(name, owner=self.state.owner)
+        """Create a guild (the bot is in it) and announce it with GUILD_CREATE when connected.
+
+        ``shard=(id, count)`` picks an id that Discord's formula puts on that shard."""
+        guild = self.state.add_guild(name, owner=self.state.owner, shard=shard)
         self.state.add_member(guild, self.state.owner)
         for user in members:
             self.state.add_member(guild, user_of(user))
@@ -387,9 +392,22 @@ class Sandbox:
 
     # -- gateway control --------------------------------------------------------------------
 
-    async def drop_gateway(self, code: int | None = None) -> None:
+    async def drop_gateway(self, code: int | None = None, *, shard_id: int | None = None) -> None:
         """Cut the bot's socket (no close frame unless ``code``); the bot should RESUME."""
-        await self.gateway.drop(code)
+        await self.gateway.drop(code, shard_id=shard_id)
+
+    def hold_gateway(self) -> None:
+        """Keep new gateway connections waiting before HELLO, so a dropped bot stays
+        disconnected until :meth:`release_gateway`."""
+        self.gateway.hold_connections()
+
+    def release_gateway(self) -> None:
+        self.gateway.release_connections()
+
+    @property
+    def connected_shards(self) -> set[int]:
+        """The shard ids with a live gateway session (``{0}`` for an unsharded bot)."""
+        return self.gateway.connected_shards
 
     async def send_reconnect(self) -> None:
         """Op 7 RECONNECT: the bot should reconnect and RESUME."""

@@ -8,6 +8,11 @@ accepts.
 
 Sessions outlive connections: every dispatch is numbered and kept, so a RESUME on a new socket
 replays what the bot missed and ends with RESUMED.
+
+Sharding: an IDENTIFY with ``shard: [id, count]`` opens a session for that shard only. As on
+Discord, it is sent the guilds with ``(guild_id >> 22) % count == id`` (READY's list and
+GUILD_CREATEs) and only their events; direct messages go to shard 0. Several sessions (one per
+shard, from one process or several) are served at once.
 """
 
 from __future__ import annotations
@@ -67,9 +72,30 @@ class GatewaySession:
 
     session_id: str
     intents: int
+    shard: tuple[int, int] | None = None
     seq: int = 0
     dispatched: list[tuple[int, str, JSON]] = field(default_factory=list)
     connection: GatewayConnection | None = None
+
+    @property
+    def shard_id(self) -> int:
+        return self.shard[0] if self.shard else 0
+
+    def receives_guild(self, guild_id: int | None) -> bool:
+        """Whether this session's shard carries ``guild_id`` (None: a DM, shard 0's)."""
+        if self.shard is None:
+            return True
+        shard_id, count = self.shard
+        if guild_id is None:
+            return shard_id == 0
+        return (guild_id >> 22) % count == shard_id
+
+
+def event_guild(event: str, data: JSON) -> int | None:
+    """The guild an event belongs to, None for DMs and guild-less events."""
+    raw = data.get("id") if event in ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE") else None
+    raw = raw or data.get("guild_id")
+    return int(raw) if raw else None
 
 
 class GatewayConnection:
@@ -131,6 +157,8 @@ class GatewayServer:
         self.resume_count = 0
         self.heartbeat_count = 0
         self.identify_payloads: list[JSON] = []
+        self._hello_allowed = asyncio.Event()
+        self._hello_allowed.set()
 
     # -- public ---------------------------------------------------------------------------
 
@@ -142,6 +170,27 @@ class GatewayServer:
                 return conn
         return None
 
+    def connection_for_shard(self, shard_id: int) -> GatewayConnection | None:
+        """The newest open connection carrying ``shard_id``'s session."""
+        for conn in reversed(self.connections):
+            if not conn.closed and conn.session is not None and conn.session.shard_id == shard_id:
+                return conn
+        return None
+
+    @property
+    def connected_shards(self) -> set[int]:
+        """Shard ids holding an identified (or resumed) open connection."""
+        return {
+            c.session.shard_id for c in self.connections if not c.closed and c.session is not None
+        }
+
+    def hold_connections(self) -> None:
+        """New connections wait before HELLO (the bot stays disconnected) until released."""
+        self._hello_allowed.clear()
+
+    def release_connections(self) -> None:
+        self._hello_allowed.set()
+
     @property
     def intents(self) -> int:
         conn = self.current
@@ -150,8 +199,11 @@ class GatewayServer:
     async def dispatch(self, event: str, data: JSON) -> None:
         """Number ``event`` in every session whose intents allow it and send it where connected."""
         needed = event_intent(event, data)
+        guild_id = event_guild(event, data)
         for session in list(self.sessions.values()):
             if needed and not session.intents & needed:
+                continue
+            if not session.receives_guild(guild_id):
                 continue
             payload = self._filter_for(session, event, data)
             session.seq += 1
@@ -183,9 +235,10 @@ class GatewayServer:
             conn.session.connection = None
             conn.session = None
 
-    async def drop(self, code: int | None = None) -> None:
-        """Close the current socket: abruptly (no close frame) when ``code`` is None."""
-        conn = self.current
+    async def drop(self, code: int | None = None, *, shard_id: int | None = None) -> None:
+        """Close the current socket (or ``shard_id``'s): abruptly (no close frame) when ``code``
+        is None."""
+        conn = self.current if shard_id is None else self.connection_for_shard(shard_id)
         if conn is None:
             raise RuntimeError("no bot is connected to the sandbox gateway")
         if conn.session is not None:
@@ -211,6 +264,7 @@ class GatewayServer:
         conn = GatewayConnection(ws, request, request.query.get("compress"))
         self.connections.append(conn)
         self._signal.notify()
+        await self._hello_allowed.wait()
         await self._send(
             conn, {"op": OP_HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}}
         )
@@ -251,9 +305,13 @@ class GatewayServer:
             return
         self.identify_count += 1
         self.identify_payloads.append(data)
+        shard = data.get("shard")
         session = GatewaySession(
-            session_id=secrets.token_hex(16), intents=int(data.get("intents", 0))
+            session_id=secrets.token_hex(16),
+            intents=int(data.get("intents", 0)),
+            shard=(int(shard[0]), int(shard[1])) if shard and int(shard[1]) > 1 else None,
         )
+        guilds = [g for g in self._state.guilds.values() if session.receives_guild(g.id)]
         self.sessions[session.session_id] = session
         session.connection = conn
         conn.session = session
@@ -261,7 +319,7 @@ class GatewayServer:
         ready: JSON = {
             "v": 10,
             "user": user,
-            "guilds": [{"id": str(g), "unavailable": True} for g in self._state.guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
             "session_id": session.session_id,
             "session_type": "normal",
             "resume_gateway_url": self._gateway_url(),
@@ -276,7 +334,7 @@ class GatewayServer:
         if "shard" in data:
             ready["shard"] = data["shard"]
         await self._dispatch_to(session, "READY", ready)
-        for guild in self._state.guilds.values():
+        for guild in guilds:
             payload = guild.payload(threads=self._state.threads_of(guild))
             await self._dispatch_to(
                 session, "GUILD_CREATE", self._filter_for(session, "GUILD_CREATE", payload)

@@ -140,8 +140,10 @@ class RestServer:
         *,
         gateway_url: Callable[[], str],
         interaction_timeout: float = 3.0,
+        shard_count: int = 1,
     ) -> None:
         self.state = state
+        self.shard_count = shard_count
         self.gateway = gateway
         self.signal = signal
         self.gateway_url = gateway_url
@@ -465,7 +467,7 @@ class RestServer:
     async def _get_gateway_bot(self, req: _Request) -> tuple[int, Any]:
         return 200, {
             "url": self.gateway_url(),
-            "shards": 1,
+            "shards": self.shard_count,
             "session_start_limit": {
                 "total": 1000,
                 "remaining": 999,

@@ -111,6 +111,10 @@ class SnowflakeGenerator:
         self._last = max(value, self._last + 1)
         return self._last
 
+    def advance_to(self, value: int) -> None:
+        """Ids after this one are all greater than ``value``."""
+        self._last = max(self._last, value)
+
 
 @dataclass
 class StoredUser:
@@ -604,8 +608,16 @@ class SandboxState:
         self.users[user.id] = user
         return user
 
-    def add_guild(self, name: str, *, owner: StoredUser) -> StoredGuild:
+    def add_guild(
+        self, name: str, *, owner: StoredUser, shard: tuple[int, int] | None = None
+    ) -> StoredGuild:
+        """A new guild; with ``shard=(id, count)`` its id lands on that shard."""
         guild_id = self.new_id()
+        if shard is not None:
+            shard_id, count = shard
+            while (guild_id >> 22) % count != shard_id:
+                guild_id += 1 << 22  # one millisecond later: the next shard
+            self.snowflakes.advance_to(guild_id)
         guild = StoredGuild(id=guild_id, name=name, owner_id=owner.id)
         guild.roles[guild_id] = StoredRole(
             id=guild_id, name="@everyone", permissions=EVERYONE_PERMISSIONS

@@ -14,8 +14,12 @@ from bot.db import Repositories
 from bot.settings import Settings
 from models import LLMEngine
 
-from .hooks import Contributions, MemberData, NoContributions, NoStyleBriefs, StyleBriefs
+from .hooks import Contributions, MemberData, StyleBriefs
+from .lyrics import LyricsService
+from .potd import PotdService, build_potd_service
 from .status import StatusService
+from .story import StoryService
+from .style import StyleConfig, StyleService
 from .writing import WritingService
 
 __all__ = ["Services", "build_services"]
@@ -25,15 +29,31 @@ __all__ = ["Services", "build_services"]
 class Services:
     writing: WritingService
     status: StatusService
+    style: StyleService
+    potd: PotdService
+    story: StoryService
+    lyrics: LyricsService
     member_data: list[MemberData] = field(default_factory=list)
 
 
 def build_services(
     settings: Settings, repos: Repositories, engine: LLMEngine, clock: Clock
 ) -> Services:
-    briefs: StyleBriefs = NoStyleBriefs()
-    contributions: Contributions = NoContributions()
     member_data: list[MemberData] = [repos.generations]
+    # Style memory first: every other feature gets it as its briefs/contributions hooks, and
+    # it erases through ``member_data`` (the same list, which later features append to).
+    style = StyleService(
+        repos.style,
+        repos.members,
+        repos.guilds,
+        engine,
+        clock,
+        config=StyleConfig.from_settings(settings),
+        member_data=member_data,
+    )
+    member_data += [repos.style, repos.members]
+    briefs: StyleBriefs = style
+    contributions: Contributions = style
     writing = WritingService(
         engine,
         repos.generations,
@@ -41,8 +61,39 @@ def build_services(
         contributions=contributions,
         temperature=settings.temperature,
     )
+    potd = build_potd_service(settings, repos.potd, engine, clock, contributions=contributions)
+    member_data.append(repos.potd)
+    story = StoryService(
+        repos.stories,
+        engine,
+        clock,
+        briefs=briefs,
+        contributions=contributions,
+        default_turn_hours=settings.story_turn_hours,
+        default_word_limit=settings.story_word_limit,
+        max_skips=settings.story_max_skips,
+        max_running=settings.story_max_running,
+        temperature=settings.temperature,
+    )
+    member_data.append(repos.stories)
+    lyrics = LyricsService(
+        engine,
+        repos.lyrics,
+        clock,
+        style=briefs,
+        contributions=contributions,
+        repair_rounds=settings.lyrics_repair_rounds,
+        temperature=settings.lyrics_temperature,
+        max_saved=settings.lyrics_max_saved,
+        unsaved_days=settings.lyrics_unsaved_days,
+    )
+    member_data.append(repos.lyrics)
     return Services(
         writing=writing,
         status=StatusService(engine, clock, clock.now()),
+        style=style,
+        potd=potd,
+        story=story,
+        lyrics=lyrics,
         member_data=member_data,
     )

@@ -8,7 +8,11 @@ from ..connection import Database
 from .bot_state import BotStateRepository
 from .generations import GenerationRecord, GenerationRepository
 from .guilds import GuildSettings, GuildSettingsRepository
+from .lyrics import LyricsDraftRecord, LyricsRepository
 from .members import Member, MemberRepository
+from .potd import PotdRepository
+from .stories import StoryRepository
+from .style import StyleRepository
 
 __all__ = [
     "BotStateRepository",
@@ -16,9 +20,13 @@ __all__ = [
     "GenerationRepository",
     "GuildSettings",
     "GuildSettingsRepository",
+    "LyricsDraftRecord",
+    "LyricsRepository",
     "Member",
     "MemberRepository",
+    "PotdRepository",
     "Repositories",
+    "StyleRepository",
 ]
 
 
@@ -31,6 +39,10 @@ class Repositories:
     members: MemberRepository
     state: BotStateRepository
     generations: GenerationRepository
+    stories: StoryRepository
+    potd: PotdRepository
+    style: StyleRepository
+    lyrics: LyricsRepository
 
     @classmethod
     def build(cls, db: Database) -> Repositories:
@@ -40,4 +52,8 @@ class Repositories:
             members=MemberRepository(db),
             state=BotStateRepository(db),
             generations=GenerationRepository(db),
+            stories=StoryRepository(db),
+            potd=PotdRepository(db),
+            style=StyleRepository(db),
+            lyrics=LyricsRepository(db),
         )

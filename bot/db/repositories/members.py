@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..connection import Database
 
@@ -64,3 +65,17 @@ class MemberRepository:
             "DELETE FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
         return changed > 0
+
+    # The member-data hook (style memory's export and erasure reach this table too).
+    data_name = "membership"
+
+    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        row = await self._db.fetchone(
+            "SELECT guild_id, user_id, consent, consent_at, personalise, created_at, updated_at "
+            "FROM members WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        return {"member": dict(row) if row else None}
+
+    async def erase_member(self, guild_id: int, user_id: int) -> int:
+        return 1 if await self.delete(guild_id, user_id) else 0

@@ -1,0 +1,429 @@
+"""Drafting under constraints: the model proposes lines, code checks them, and the model repairs
+exactly the lines that fail.
+
+A section is drafted as structured output (exactly N lines, each bounded). Code then checks every
+line's syllables and the rhyme scheme with :func:`~bot.services.prosody.analyze_stanza`. Lines
+that fail go back to the model, alone (never the lines that passed), each with the rule it broke
+and, for a broken rhyme, the word it has to rhyme with. Where a line must rhyme, the schema makes
+the model pick its last word from rhymes code found in the dictionary, so a repaired rhyme is a
+rhyme by construction; the syllable count is checked again in the next round. After
+``rounds`` repair rounds what still fails is shown as failing, never hidden.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+import pronouncing  # type: ignore[import-untyped]
+from pydantic import BaseModel, Field, StringConstraints, create_model
+
+from bot.services.prosody import (
+    LineAnalysis,
+    analyze_stanza,
+    end_word,
+    find_rhymes,
+    line_syllables,
+    rhyme_class,
+)
+from bot.services.prosody.syllables import tokenize
+from models import ChatMessage, GenerationOptions, LLMEngine
+from models.prompts import build_messages, user_slot
+
+from .request import PartSpec, SongSpec
+
+__all__ = [
+    "LINE_CHARS",
+    "LINE_PATTERN",
+    "LineFix",
+    "LyricsDrafter",
+    "expected_groups",
+    "plan_repairs",
+    "repair_model",
+    "section_model",
+]
+
+#: A line: words of letters (capitalised or not) with apostrophes, single spaces, commas after
+#: words and one closing mark. No digits, braces, URLs, markdown, runs of dots or ALL CAPS,
+#: which the small model otherwise writes inside strings. Lengths live in the pattern because
+#: llama.cpp's grammar ignores maxLength beside a pattern: 2 to 12 words, 12 letters a word.
+_WORD_RE = "[a-z']{0,11},?"
+LINE_PATTERN = rf"^[A-Z]{_WORD_RE}( [A-Za-z]{_WORD_RE}){{1,11}}[.!?]?$"
+START_PATTERN = rf"^[A-Za-z]{_WORD_RE}( [A-Za-z]{_WORD_RE}){{1,9}}$"
+LINE_CHARS = 170
+START_CHARS = 140
+_WORD = re.compile(r"^[a-z][a-z']*$")
+END_CHOICES = 12
+
+LineText = Annotated[
+    str, StringConstraints(min_length=2, max_length=LINE_CHARS, pattern=LINE_PATTERN)
+]
+LineStart = Annotated[
+    str, StringConstraints(min_length=1, max_length=START_CHARS, pattern=START_PATTERN)
+]
+
+
+@lru_cache(maxsize=32)
+def section_model(count: int) -> type[BaseModel]:
+    """``{"lines": [...]}`` with exactly ``count`` bounded lines."""
+    model: type[BaseModel] = create_model(
+        f"SectionOf{count}Lines",
+        lines=(list[LineText], Field(min_length=count, max_length=count)),
+    )
+    return model
+
+
+@dataclass(frozen=True, slots=True)
+class LineFix:
+    """One line to send back: 0-based ``index`` in its section, what it broke, and (for a
+    rhyme) the partner word and the last words it may end with."""
+
+    index: int
+    text: str
+    problems: tuple[str, ...]
+    partner: str | None = None
+    end_choices: tuple[str, ...] = ()
+    requested: bool = False  # the member asked for this line to be rewritten
+
+    @property
+    def field(self) -> str:
+        return f"line_{self.index + 1}"
+
+
+def repair_model(fixes: Sequence[LineFix]) -> type[BaseModel]:
+    """One field per line to rewrite (and no other): ``line_3`` is a whole line, or
+    ``{"end": <one of the allowed words>, "before_end": "the rest of the line"}``, or (when
+    the line keeps its last word) just ``{"before_end": ...}``."""
+    fields: dict[str, Any] = {}
+    for fix in fixes:
+        if len(fix.end_choices) == 1:
+            # The last word stays; the model writes only what comes before it.
+            item = create_model(f"Line{fix.index + 1}", before_end=(LineStart, ...))
+            fields[fix.field] = (item, ...)
+        elif fix.end_choices:
+            choice: Any = Literal.__getitem__(tuple(fix.end_choices))
+            item = create_model(
+                f"Line{fix.index + 1}",
+                end=(choice, ...),
+                before_end=(LineStart, ...),
+            )
+            fields[fix.field] = (item, ...)
+        else:
+            fields[fix.field] = (LineText, ...)
+    model: type[BaseModel] = create_model("LineRewrites", **fields)
+    return model
+
+
+def expected_groups(scheme: str, count: int) -> list[str]:
+    """The rhyme group of each line; a short scheme repeats with fresh letters (ABAB over
+    eight lines is ABAB CDCD), as in :func:`analyze_stanza`."""
+    return [f"{scheme[i % len(scheme)]}{i // len(scheme)}" for i in range(count)]
+
+
+def _rhymes(a: str, b: str) -> bool:
+    """Whether two end words rhyme as the analysis counts it (a repeated word does too)."""
+    return bool(a and b) and rhyme_class(a, b) != "none"
+
+
+#: Rhymes code offers the model never include these (the dictionary has every word in it).
+_UNSUITABLE_TEXT = """
+    anus arse ass bitch boob boobs butt cock coon crap cum cunt damn dick dyke fag fuck homo
+    jap kike nazi nigger piss poop porn prick pussy rape rapist retard semen sex shit slut spic
+    tit tits twat whore"""
+_UNSUITABLE = frozenset(_UNSUITABLE_TEXT.split())
+
+
+def _clean_word(word: str) -> str | None:
+    plain = word.lower()
+    return plain if _WORD.match(plain) and plain not in _UNSUITABLE else None
+
+
+def _known(word: str) -> bool:
+    return bool(word) and bool(pronouncing.phones_for_word(word))
+
+
+def _end_candidates(anchor: str, used: set[str]) -> tuple[str, ...]:
+    """Dictionary rhymes for ``anchor``, everyday words first, none already ending a line."""
+    found: list[str] = []
+    for kind in ("perfect", "slant"):
+        # find_rhymes ranks everyday words first; asking for few keeps rare names out.
+        for rhyme in find_rhymes(anchor, kind, limit=END_CHOICES + len(used)):
+            word = _clean_word(rhyme.word)
+            if (
+                word
+                and word not in used
+                and word not in found
+                and rhyme_class(anchor, word) not in ("none", "identical")
+            ):
+                found.append(word)
+        if len(found) >= 4:
+            break
+    # find_rhymes returns shorter words first; keep them, they fit a syllable budget best.
+    return tuple(found[:END_CHOICES])
+
+
+def plan_repairs(
+    lines: Sequence[str],
+    part: PartSpec,
+    *,
+    only: set[int] | None = None,
+) -> list[LineFix]:
+    """The lines of a section that fail, and what each must fix. CPU-bound: run in a thread.
+
+    Only lines the analysis marks as failing are sent. In each rhyme group the anchor is the
+    line most others already rhyme with (then one ending on a dictionary word, then the first);
+    a line of the group that rhymes with none of its partners is sent back to end on a rhyme
+    for the anchor's last word, picked from dictionary rhymes (crude words left out). The
+    anchor itself is sent back only for its syllables, keeping its last word, so a repair
+    never breaks a rhyme that held.
+    """
+    analysis = analyze_stanza(lines, part.scheme, part.syllables)
+    groups = expected_groups(part.scheme, len(analysis))
+    ends = [a.end_word for a in analysis]
+    used = {e for e in ends if e}
+    fixes: list[LineFix] = []
+    anchors: dict[str, int] = {}
+    for group in dict.fromkeys(groups):
+        members = [i for i, g in enumerate(groups) if g == group]
+        if len(members) < 2:
+            continue
+        # Most rhymes first, then a real (dictionary) word, then the earliest line.
+        scores = [
+            (sum(_rhymes(ends[i], ends[j]) for j in members if j != i), _known(ends[i]))
+            for i in members
+        ]
+        best = max(scores)
+        anchors[group] = members[scores.index(best)]
+    for i, line in enumerate(analysis):
+        if only is not None and i not in only:
+            continue
+        problems: list[str] = []
+        if not line.ok_syllables:
+            problems.append(_syllable_problem(line, part))
+        anchor = anchors.get(groups[i])
+        partner: str | None = None
+        choices: tuple[str, ...] = ()
+        if anchor is not None and anchor != i and not line.ok_rhyme:
+            partner = ends[anchor]
+            problems.append(f'its last word "{ends[i]}" does not rhyme with "{partner}"')
+            choices = _end_candidates(partner, used) if partner else ()
+        elif anchor is not None and problems:
+            kept = _clean_word(ends[i])
+            choices = (kept,) if kept else ()
+        if problems:
+            fixes.append(LineFix(i, line.text, tuple(problems), partner, choices))
+    return fixes
+
+
+def _syllable_problem(line: LineAnalysis, part: PartSpec) -> str:
+    low, high = part.syllables or (1, 30)
+    want = str(low) if low == high else f"{low} to {high}"
+    return f"it has {line.syllables} syllables but needs {want}"
+
+
+def _rhyme_rules(part: PartSpec) -> str:
+    groups = expected_groups(part.scheme, part.lines)
+    rules = []
+    for group in dict.fromkeys(groups):
+        members = [str(i + 1) for i, g in enumerate(groups) if g == group]
+        if len(members) > 1:
+            rules.append(f"lines {' and '.join(members)} end with words that rhyme")
+    return "; ".join(rules) if rules else "no line needs to rhyme"
+
+
+def _syllables_rule(part: PartSpec) -> str:
+    if part.syllables is None:
+        return ""
+    low, high = part.syllables
+    # Small models can't count syllables but can count words (about 1.3 syllables a word).
+    words = max(2, round((low + high) / 2 / 1.3))
+    count = f"{low} syllables" if low == high else f"{low} to {high} syllables"
+    return f" Each line has {count}, about {words} words."
+
+
+def _compose(before_end: str, end: str) -> str:
+    """A repaired line from the model's parts; the last word is the one code allowed."""
+    start = before_end.strip().rstrip(" ,.!?-")
+    words = tokenize(start)
+    if words and words[-1].lower() == end.lower():
+        start = start[: start.lower().rfind(words[-1].lower())].rstrip(" ,.!?-")
+    line = f"{start} {end}".strip()
+    return line[:1].upper() + line[1:]
+
+
+def _tidy(line: str) -> str:
+    text = " ".join(line.split())
+    return text[:1].upper() + text[1:]
+
+
+class LyricsDrafter:
+    """Drafts sections and repairs failing lines with a language model."""
+
+    def __init__(
+        self,
+        engine: LLMEngine,
+        *,
+        repair_rounds: int = 2,
+        temperature: float = 0.7,
+    ) -> None:
+        self._engine = engine
+        self.repair_rounds = repair_rounds
+        self._temperature = temperature
+
+    def _messages(
+        self, task: str, song: SongSpec, brief: str | None, extra: dict[str, str] | None = None
+    ) -> list[ChatMessage]:
+        slots = {"Topic": song.topic}
+        if song.genre:
+            slots["Genre"] = song.genre
+        if song.mood:
+            slots["Mood"] = song.mood
+        slots.update(extra or {})
+        system_extra = (
+            f"The member's own style, to echo gently: {user_slot(brief)}" if brief else ""
+        )
+        return build_messages(task, slots, system_extra=system_extra)
+
+    async def draft_part(
+        self,
+        song: SongSpec,
+        part: PartSpec,
+        *,
+        user_id: int,
+        brief: str | None = None,
+        seed: int | None = None,
+    ) -> tuple[str, ...]:
+        """A new text for ``part``: drafted, checked, and repaired up to ``repair_rounds``."""
+        task = (
+            f"Write the {part.label.lower()} of a song about the topic below: exactly "
+            f"{part.lines} short lines.{_syllables_rule(part)} Rhyme scheme {part.scheme}: "
+            f"{_rhyme_rules(part)}. Only the lyric lines: no titles, labels or notes."
+        )
+        options = GenerationOptions(
+            max_tokens=40 + part.lines * 32, temperature=self._temperature, seed=seed
+        )
+        reply = await self._engine.structured(
+            self._messages(task, song, brief), section_model(part.lines), options, user_id=user_id
+        )
+        lines = tuple(_tidy(line) for line in reply.lines)  # type: ignore[attr-defined]
+        return await self.repair(song, part, lines, user_id=user_id, brief=brief)
+
+    async def repair(
+        self,
+        song: SongSpec,
+        part: PartSpec,
+        lines: Sequence[str],
+        *,
+        user_id: int,
+        brief: str | None = None,
+        only: set[int] | None = None,
+        rounds: int | None = None,
+    ) -> tuple[str, ...]:
+        """Send back only the failing lines, at most ``rounds`` times; return the best text."""
+        current = list(lines)
+        for _ in range(self.repair_rounds if rounds is None else rounds):
+            fixes = await asyncio.to_thread(plan_repairs, current, part, only=only)
+            if not fixes:
+                break
+            current = await self._rewrite(song, part, current, fixes, user_id=user_id, brief=brief)
+        return tuple(current)
+
+    async def rewrite_line(
+        self,
+        song: SongSpec,
+        part: PartSpec,
+        lines: Sequence[str],
+        index: int,
+        *,
+        hint: str | None,
+        user_id: int,
+        brief: str | None = None,
+    ) -> tuple[str, ...]:
+        """A new version of one line the member asked for, then repairs of that line only."""
+        fix = await asyncio.to_thread(_requested_fix, lines, part, index)
+        extra = {"Member's wish for the new line": hint} if hint else None
+        current = await self._rewrite(
+            song, part, list(lines), [fix], user_id=user_id, brief=brief, extra=extra
+        )
+        return await self.repair(song, part, current, user_id=user_id, brief=brief, only={index})
+
+    async def _rewrite(
+        self,
+        song: SongSpec,
+        part: PartSpec,
+        lines: list[str],
+        fixes: Sequence[LineFix],
+        *,
+        user_id: int,
+        brief: str | None,
+        extra: dict[str, str] | None = None,
+    ) -> list[str]:
+        described = []
+        for fix in fixes:
+            reason = "; ".join(fix.problems)
+            if fix.end_choices and len(fix.end_choices) == 1:
+                shape = (
+                    f'it keeps its last word "{fix.end_choices[0]}": write "before_end", the '
+                    "line without that last word"
+                )
+            elif fix.end_choices:
+                shape = (
+                    f'it must rhyme with "{fix.partner}": pick "end" from '
+                    f'{", ".join(fix.end_choices)} and write "before_end", the rest of the '
+                    "line without its last word"
+                )
+            else:
+                shape = "give the whole new line"
+            described.append(f'{fix.field}: now "{fix.text}". Problem: {reason}. Then {shape}.')
+        task = (
+            f"Rewrite only these lines of the {part.label.lower()} of a song about the topic "
+            f"below, keeping their meaning and mood.{_syllables_rule(part)}\n"
+            + "\n".join(described)
+        )
+        # Repairs want precision more than invention: a cooler temperature drifts less.
+        options = GenerationOptions(
+            max_tokens=40 + 40 * len(fixes), temperature=min(self._temperature, 0.4)
+        )
+
+        reply = await self._engine.structured(
+            self._messages(task, song, brief, extra),
+            repair_model(fixes),
+            options,
+            user_id=user_id,
+        )
+        for fix in fixes:
+            value = getattr(reply, fix.field)
+            if isinstance(value, str):
+                lines[fix.index] = _tidy(value)
+            else:
+                end = fix.end_choices[0] if len(fix.end_choices) == 1 else value.end
+                lines[fix.index] = _compose(value.before_end, end)
+        return lines
+
+
+def _requested_fix(lines: Sequence[str], part: PartSpec, index: int) -> LineFix:
+    """The member wants line ``index`` rewritten: it may change, as long as it still rhymes
+    where the scheme says so (its last word comes from rhymes of its partner)."""
+    groups = expected_groups(part.scheme, len(lines))
+    ends = [end_word(line) for line in lines]
+    partners = [j for j, g in enumerate(groups) if g == groups[index] and j != index]
+    own = _clean_word(ends[index])
+    choices: tuple[str, ...] = ()
+    partner: str | None = None
+    if partners:
+        rhymed = [j for j in partners if _rhymes(ends[index], ends[j])]
+        partner = ends[(rhymed or partners)[0]]
+        used = {e for j, e in enumerate(ends) if e and j != index}
+        candidates = _end_candidates(partner, used) if partner else ()
+        choices = tuple(dict.fromkeys([*([own] if own and rhymed else []), *candidates]))
+        choices = choices[:END_CHOICES]
+    low, high = part.syllables or (1, 30)
+    count = line_syllables(lines[index])
+    problems = ["the member asked for a new version of this line"]
+    if not low <= count <= high:
+        problems.append(f"it has {count} syllables but needs {low} to {high}")
+    return LineFix(index, lines[index], tuple(problems), partner, choices, requested=True)

@@ -1,0 +1,287 @@
+"""What a member asks ``/lyrics draft`` for, validated before any work: the song's structure,
+the rhyme scheme and line count of each section, and the syllables per line.
+
+Everything here is pure and raises :class:`~bot.services.prosody.ProsodyInputError` (a
+``UserInputError``) with a message the member can act on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from bot.services.prosody import (
+    ProsodyInputError,
+    SyllableTarget,
+    parse_scheme,
+    parse_syllable_target,
+)
+from bot.services.text import clean_text
+
+__all__ = [
+    "DEFAULT_STRUCTURE",
+    "DEFAULT_SYLLABLES",
+    "MAX_LINES_PER_SECTION",
+    "MAX_SECTIONS",
+    "MAX_TOTAL_LINES",
+    "MIN_LINES_PER_SECTION",
+    "REPEATING_KINDS",
+    "SECTION_KINDS",
+    "PartSpec",
+    "SongSpec",
+    "default_scheme",
+    "parse_per_section",
+    "parse_structure",
+    "song_spec",
+]
+
+#: Section kinds a song may have, in the order they're usually listed.
+SECTION_KINDS: tuple[str, ...] = (
+    "intro",
+    "verse",
+    "pre-chorus",
+    "chorus",
+    "bridge",
+    "hook",
+    "refrain",
+    "outro",
+)
+#: Sections sung the same way every time they come back: drafted once, reused.
+REPEATING_KINDS = frozenset({"pre-chorus", "chorus", "hook", "refrain"})
+DEFAULT_STRUCTURE: tuple[str, ...] = ("verse", "chorus", "verse", "chorus", "bridge", "chorus")
+DEFAULT_SYLLABLES: SyllableTarget = (6, 10)
+_DEFAULT_SCHEMES = {"verse": "ABAB", "bridge": "ABCB"}
+
+MAX_SECTIONS = 12
+MIN_LINES_PER_SECTION = 2
+MAX_LINES_PER_SECTION = 12
+#: New lines drafted for one song (repeated sections count once). Keeps a draft within what
+#: one Discord message can show line by line, and within a minute of a small model's time.
+MAX_TOTAL_LINES = 32
+
+TOPIC_LIMIT = 200
+GENRE_LIMIT = 40
+MOOD_LIMIT = 40
+
+_ALIASES = {
+    "prechorus": "pre-chorus",
+    "pre": "pre-chorus",
+    "verses": "verse",
+    "choruses": "chorus",
+    "v": "verse",
+    "c": "chorus",
+    "b": "bridge",
+    "pc": "pre-chorus",
+}
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class PartSpec:
+    """One section to draft. Repeated choruses share one part; each verse is its own."""
+
+    key: str  # "verse 1", "chorus"
+    kind: str  # "verse"
+    label: str  # "Verse 1"
+    scheme: str  # "ABAB"
+    lines: int
+    syllables: SyllableTarget | None
+
+
+@dataclass(frozen=True, slots=True)
+class SongSpec:
+    """A validated request: the parts to draft and the order the song sings them in."""
+
+    topic: str
+    genre: str | None
+    mood: str | None
+    order: tuple[str, ...]  # part keys in song order
+    parts: tuple[PartSpec, ...]
+
+    def part(self, key: str) -> PartSpec:
+        for part in self.parts:
+            if part.key == key:
+                return part
+        raise KeyError(key)
+
+    @property
+    def total_lines(self) -> int:
+        return sum(p.lines for p in self.parts)
+
+
+def _canonical(word: str) -> str:
+    name = re.sub(r"\d+$", "", word.strip().lower()).strip(" -")
+    name = _ALIASES.get(name, name)
+    if name not in SECTION_KINDS:
+        known = ", ".join(SECTION_KINDS)
+        shown = word.strip()[:30] or "(nothing)"
+        raise ProsodyInputError(f"I don't know a song section called {shown!r}. Use: {known}.")
+    return name
+
+
+def _split_names(text: str) -> list[str]:
+    flat = re.sub(r"\bpre[\s_]+chorus\b", "pre-chorus", text.strip().lower())
+    return [t for t in re.split(r"[\s,;/|>→+]+", flat) if t]
+
+
+def parse_structure(text: str | None) -> tuple[str, ...]:
+    """ "verse, chorus, verse, chorus, bridge, chorus" (commas, spaces or arrows) to kinds."""
+    if text is None or not text.strip():
+        return DEFAULT_STRUCTURE
+    names = [_canonical(t) for t in _split_names(text)]
+    if not names:
+        raise ProsodyInputError("Give the structure as section names, like: verse, chorus.")
+    if len(names) > MAX_SECTIONS:
+        raise ProsodyInputError(
+            f"A song can have at most {MAX_SECTIONS} sections; that structure has {len(names)}."
+        )
+    return tuple(names)
+
+
+def parse_per_section(
+    text: str | None,
+    kinds: Sequence[str],
+    parse: Callable[[str], T],
+    *,
+    what: str,
+) -> tuple[T | None, dict[str, T]]:
+    """Either one value for every section ("AABB") or per section ("verse:ABAB chorus:AABB").
+
+    Returns (value for all sections or None, {kind: value}). A section named that the
+    structure doesn't have is an error, so a typo never silently does nothing.
+    """
+    if text is None or not text.strip():
+        return None, {}
+    raw = text.strip()
+    if not re.search(r"[:=]", raw):
+        return parse(raw), {}
+    flat = re.sub(r"\bpre[\s_]+chorus\b", "pre-chorus", raw.lower())
+    pairs = re.findall(r"([a-z][a-z\-]*\d*)\s*[:=]\s*([^\s,;:=]+(?:\s*(?:-|–|to)\s*\d+)?)", flat)
+    leftover = re.sub(r"([a-z][a-z\-]*\d*)\s*[:=]\s*([^\s,;:=]+(?:\s*(?:-|–|to)\s*\d+)?)", "", flat)
+    if not pairs or re.sub(r"[\s,;]+", "", leftover):
+        raise ProsodyInputError(
+            f"Give the {what} for all sections (like {_example(what)}) or per section "
+            f"(like verse:{_example(what)} chorus:{_example(what, second=True)})."
+        )
+    values: dict[str, T] = {}
+    present = set(kinds)
+    for name, value in pairs:
+        kind = _canonical(name)
+        if kind not in present:
+            raise ProsodyInputError(
+                f"Your structure has no {kind}, so a {what} for it can't be used "
+                f"(the structure is: {', '.join(dict.fromkeys(kinds))})."
+            )
+        if kind in values:
+            raise ProsodyInputError(f"The {what} for {kind} is given twice.")
+        values[kind] = parse(value)
+    return None, values
+
+
+def _example(what: str, *, second: bool = False) -> str:
+    if what == "rhyme scheme":
+        return "AABB" if second else "ABAB"
+    return "6" if second else "8"
+
+
+def _rhyme_scheme(text: str) -> str:
+    scheme = parse_scheme(text)
+    if len(scheme) < MIN_LINES_PER_SECTION:
+        raise ProsodyInputError("A rhyme scheme needs at least two letters, like AA or ABAB.")
+    if len(scheme) > MAX_LINES_PER_SECTION:
+        raise ProsodyInputError(
+            f"A section can have at most {MAX_LINES_PER_SECTION} lines, so its rhyme scheme "
+            f"can have at most {MAX_LINES_PER_SECTION} letters; {scheme} has {len(scheme)}."
+        )
+    return scheme
+
+
+def default_scheme(kind: str, lines: int | None) -> str:
+    """ABAB for verses, ABCB for bridges, couplets (AABB) for the rest; fitted to ``lines``."""
+    preferred = _DEFAULT_SCHEMES.get(kind, "AABB")
+    if lines is None or lines % len(preferred) == 0:
+        return preferred
+    letters = "ABCDEFGHIJKL"
+    pairs = [letters[i // 2] for i in range(lines - lines % 2)]
+    if lines % 2:  # an odd line out rhymes with the last couplet
+        pairs.append(pairs[-1] if pairs else "A")
+    return "".join(pairs)
+
+
+def _fits(scheme: str, lines: int, label: str, *, given: bool) -> None:
+    if lines % len(scheme) == 0:
+        return
+    divisors = [n for n in range(MIN_LINES_PER_SECTION, lines + 1) if lines % n == 0]
+    hint = " or ".join(str(n) for n in divisors[:3])
+    source = "" if given else " (the default)"
+    raise ProsodyInputError(
+        f"The rhyme scheme {scheme}{source} for {label.lower()} has {len(scheme)} letters, "
+        f"which doesn't fit sections of {lines} lines. Use a scheme of {hint} letters, or "
+        f"set lines to a multiple of {len(scheme)}."
+    )
+
+
+def song_spec(
+    *,
+    topic: str,
+    genre: str | None = None,
+    mood: str | None = None,
+    structure: str | None = None,
+    rhyme_scheme: str | None = None,
+    syllables: str | int | None = None,
+    lines: int | None = None,
+) -> SongSpec:
+    """Validate a whole ``/lyrics draft`` request; raises before anything is generated."""
+    clean_topic = clean_text(topic, field="topic", max_length=TOPIC_LIMIT)
+    clean_genre = clean_text(genre, field="genre", max_length=GENRE_LIMIT, required=False)
+    clean_mood = clean_text(mood, field="mood", max_length=MOOD_LIMIT, required=False)
+    kinds = parse_structure(structure)
+    if lines is not None and not MIN_LINES_PER_SECTION <= lines <= MAX_LINES_PER_SECTION:
+        raise ProsodyInputError(
+            f"Lines per section must be between {MIN_LINES_PER_SECTION} and "
+            f"{MAX_LINES_PER_SECTION}; {lines} is not."
+        )
+    scheme_all, scheme_by = parse_per_section(
+        rhyme_scheme, kinds, _rhyme_scheme, what="rhyme scheme"
+    )
+    syll_text = None if syllables is None else str(syllables)
+    syll_all, syll_by = parse_per_section(
+        syll_text, kinds, parse_syllable_target, what="syllables per line"
+    )
+    counts = {kind: kinds.count(kind) for kind in kinds}
+    seen: dict[str, int] = {}
+    order: list[str] = []
+    parts: list[PartSpec] = []
+    for kind in kinds:
+        seen[kind] = seen.get(kind, 0) + 1
+        if kind in REPEATING_KINDS or counts[kind] == 1:
+            key = kind
+            label = kind.title()
+        else:
+            key = f"{kind} {seen[kind]}"
+            label = f"{kind.title()} {seen[kind]}"
+        order.append(key)
+        if any(p.key == key for p in parts):
+            continue
+        given = scheme_by.get(kind) or scheme_all
+        scheme = given or default_scheme(kind, lines)
+        count = lines if lines is not None else len(scheme)
+        _fits(scheme, count, label, given=given is not None)
+        target = syll_by.get(kind) or syll_all or DEFAULT_SYLLABLES
+        parts.append(PartSpec(key, kind, label, scheme, count, target))
+    spec = SongSpec(
+        topic=clean_topic,
+        genre=clean_genre or None,
+        mood=clean_mood or None,
+        order=tuple(order),
+        parts=tuple(parts),
+    )
+    if spec.total_lines > MAX_TOTAL_LINES:
+        raise ProsodyInputError(
+            f"That song needs {spec.total_lines} new lines (repeated choruses count once); "
+            f"I draft at most {MAX_TOTAL_LINES} at a time. Use fewer sections or shorter ones."
+        )
+    return spec

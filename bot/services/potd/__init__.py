@@ -1,0 +1,61 @@
+"""Prompt of the day: scheduled, model-written, never repeating, with submissions and streaks.
+
+``service`` holds the feature (configuration, curation, the daily post, submissions, streaks),
+``generation`` the model-then-curated-list writing with its repeat filter, ``timing`` local times
+and timezones, ``scheduling`` the APScheduler jobs, ``streaks`` the streak arithmetic.
+"""
+
+from .generation import CuratedPrompt, PromptGenerator, RepeatFilter, load_curated
+from .scheduling import ApsJobRegistry, JobRegistry, job_id
+from .service import (
+    AttachmentInfo,
+    LookupUnavailable,
+    PotdPublisher,
+    PotdService,
+    PublishedPost,
+    PublishRejected,
+    build_potd_service,
+)
+from .types import (
+    MEDIA,
+    MEDIUM_LABELS,
+    Actor,
+    HistoryPage,
+    PostOutcome,
+    PotdOptions,
+    PotdOverview,
+    Preview,
+    PromptContent,
+    PromptDraft,
+    StreakInfo,
+    SubmissionResult,
+)
+
+__all__ = [
+    "MEDIA",
+    "MEDIUM_LABELS",
+    "Actor",
+    "ApsJobRegistry",
+    "AttachmentInfo",
+    "CuratedPrompt",
+    "HistoryPage",
+    "JobRegistry",
+    "LookupUnavailable",
+    "PostOutcome",
+    "PotdOptions",
+    "PotdOverview",
+    "PotdPublisher",
+    "PotdService",
+    "Preview",
+    "PromptContent",
+    "PromptDraft",
+    "PromptGenerator",
+    "PublishRejected",
+    "PublishedPost",
+    "RepeatFilter",
+    "StreakInfo",
+    "SubmissionResult",
+    "build_potd_service",
+    "job_id",
+    "load_curated",
+]

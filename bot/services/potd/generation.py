@@ -1,0 +1,294 @@
+"""Writing a prompt that has not been used before: the model first, the curated list after.
+
+The model only proposes. Code guarantees the rest: the answer must validate against
+:class:`PromptDraft` (bounded fields, a ``pattern`` on the title), and a candidate too similar
+to any of the server's recent prompts (rapidfuzz, threshold in settings) is rejected. Recent
+titles also go into the prompt as an avoid-list. After the allowed tries, a prompt from the
+curated list shipped with Muse is used, itself checked against the same history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from models import GenerationOptions, LLMEngine, Priority
+from models.prompts import build_messages
+
+from .types import MEDIA, PromptContent, PromptDraft
+
+__all__ = [
+    "CuratedPrompt",
+    "PromptGenerator",
+    "RepeatFilter",
+    "load_curated",
+    "normalise_title",
+]
+
+log = logging.getLogger(__name__)
+
+AVOID_LIST_SIZE = 25
+MAX_TOKENS = 240
+MIN_PROMPT_WORDS = 8
+_ARTICLES = re.compile(r"^(the|a|an)\s+")
+_NOT_WORD = re.compile(r"[^a-z0-9 ]+")
+_LINKS = re.compile(r"https?:|www\.|discord\.gg", re.IGNORECASE)
+
+MEDIUM_AUDIENCE = {
+    "visual": "visual artists (drawing, painting, digital art, photography, sculpture)",
+    "writing": "writers (poetry, fiction, flash fiction, essays)",
+    "music": "musicians and composers (songs, instrumentals, beats, sound design)",
+    "mixed": "artists, writers and musicians together, so the prompt must work in any medium",
+}
+
+
+LAST_RESORT = PromptContent(
+    title="Free Choice",
+    prompt="Make anything you like today, and tell us one thing that surprised you on the way.",
+    source="fallback",
+)
+
+
+def normalise_title(title: str) -> str:
+    folded = _NOT_WORD.sub(" ", title.casefold())
+    return _ARTICLES.sub("", " ".join(folded.split()))
+
+
+@dataclass(frozen=True, slots=True)
+class CuratedPrompt:
+    title: str
+    prompt: str
+    twists: tuple[str, ...]
+    tags: tuple[str, ...]
+    medium: str
+
+    def content(self) -> PromptContent:
+        return PromptContent(
+            title=self.title,
+            prompt=self.prompt,
+            twists=self.twists,
+            tags=self.tags,
+            medium=self.medium,
+            source="fallback",
+        )
+
+
+@lru_cache(maxsize=1)
+def load_curated() -> tuple[CuratedPrompt, ...]:
+    """The curated prompts shipped in ``bot/data/potd_prompts.json``."""
+    raw = resources.files("bot").joinpath("data/potd_prompts.json").read_text(encoding="utf-8")
+    data: Any = json.loads(raw)
+    items = data["prompts"] if isinstance(data, dict) else data
+    found = []
+    for item in items:
+        medium = str(item["medium"])
+        if medium not in MEDIA:
+            raise ValueError(f"curated prompt {item.get('title')!r} has unknown medium {medium}")
+        found.append(
+            CuratedPrompt(
+                title=str(item["title"]),
+                prompt=str(item["prompt"]),
+                twists=tuple(str(t) for t in item.get("twists", ())),
+                tags=tuple(str(t) for t in item.get("tags", ())),
+                medium=medium,
+            )
+        )
+    return tuple(found)
+
+
+class RepeatFilter:
+    """Says whether a candidate repeats one of the server's past prompts.
+
+    Titles are compared with ``fuzz.ratio`` after folding case, punctuation and a leading article;
+    prompt texts with ``fuzz.token_sort_ratio`` (word order does not hide a repeat).
+    """
+
+    def __init__(self, history: Sequence[tuple[str, str]], threshold: float) -> None:
+        self.threshold = threshold
+        self._titles = [normalise_title(t) for t, _ in history]
+        self._prompts = [p.casefold() for _, p in history]
+        self._raw_titles = [t for t, _ in history]
+
+    def __len__(self) -> int:
+        return len(self._titles)
+
+    def repeats(self, title: str, prompt: str) -> str | None:
+        """The past title this candidate repeats, or None when it is new."""
+        if not self._titles:
+            return None
+        hit = process.extractOne(
+            normalise_title(title), self._titles, scorer=fuzz.ratio, score_cutoff=self.threshold
+        )
+        if hit is None:
+            hit = process.extractOne(
+                prompt.casefold(),
+                self._prompts,
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=self.threshold,
+            )
+        return self._raw_titles[hit[2]] if hit is not None else None
+
+    def last_seen(self, title: str) -> int:
+        """How far back (0 = newest) a title was last used; past the end when never."""
+        hit = process.extractOne(
+            normalise_title(title), self._titles, scorer=fuzz.ratio, score_cutoff=self.threshold
+        )
+        return hit[2] if hit is not None else len(self._titles)
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationReport:
+    content: PromptContent
+    tries: int
+    rejected_repeats: tuple[str, ...]
+    errors: int
+
+
+class PromptGenerator:
+    def __init__(
+        self,
+        engine: LLMEngine,
+        *,
+        attempts: int = 3,
+        temperature: float = 0.7,
+        curated: Sequence[CuratedPrompt] | None = None,
+    ) -> None:
+        self._engine = engine
+        self._attempts = attempts
+        self._temperature = temperature
+        self._curated = tuple(curated) if curated is not None else None
+
+    async def curated(self) -> tuple[CuratedPrompt, ...]:
+        if self._curated is None:
+            self._curated = await asyncio.to_thread(load_curated)
+        return self._curated
+
+    def messages_for(
+        self, medium: str, themes: str | None, word: str | None, avoid: Sequence[str]
+    ) -> list[Any]:
+        audience = MEDIUM_AUDIENCE.get(medium, MEDIUM_AUDIENCE["mixed"])
+        task = (
+            f"Write today's creative prompt for a community of {audience}. A prompt of the day "
+            "is a short, open invitation to make something today: concrete, vivid, and doable "
+            "in an hour. Give a fresh title of two to six words, the prompt in one or two "
+            "sentences, up to three optional twists or constraints for members who want a "
+            "challenge, and up to four one-word lowercase tags. The title and the idea must be "
+            "new: not one of the titles listed as already used. Answer with JSON only."
+        )
+        slots: dict[str, str] = {}
+        if themes:
+            slots["The server's themes"] = themes
+        if word:
+            slots["Today's calendar word (build the prompt around it)"] = word
+        if avoid:
+            slots["Titles already used"] = "; ".join(avoid[:AVOID_LIST_SIZE])
+        return build_messages(task, slots)
+
+    async def generate(
+        self,
+        *,
+        medium: str,
+        themes: str | None,
+        word: str | None,
+        history: RepeatFilter,
+        recent_titles: Sequence[str],
+        guild_id: int,
+        interactive: bool = False,
+    ) -> GenerationReport:
+        """Up to ``attempts`` model tries, then the curated fallback."""
+        avoid = list(recent_titles)
+        rejected: list[str] = []
+        errors = 0
+        options = GenerationOptions(
+            max_tokens=MAX_TOKENS, temperature=self._temperature, repeat_penalty=1.3
+        )
+        priority = Priority.INTERACTIVE if interactive else Priority.BACKGROUND
+        for attempt in range(1, self._attempts + 1):
+            messages = self.messages_for(medium, themes, word, avoid)
+            try:
+                draft = await self._engine.structured(
+                    messages, PromptDraft, options, priority=priority
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the model failing is expected; fall through to the list
+                errors += 1
+                log.info("prompt of the day: model try %d failed: %s", attempt, exc)
+                continue
+            if not _looks_like_a_prompt(draft):
+                errors += 1
+                log.info("prompt of the day: model try %d is not a usable prompt", attempt)
+                continue
+            repeated = history.repeats(draft.title, draft.prompt)
+            if repeated is not None:
+                rejected.append(draft.title)
+                avoid.insert(0, draft.title)
+                log.info("prompt of the day: %r repeats %r; trying again", draft.title, repeated)
+                continue
+            content = PromptContent(
+                title=draft.title.strip(),
+                prompt=draft.prompt.strip(),
+                twists=_unique(draft.twists),
+                tags=_unique(t.lower() for t in draft.tags),
+                medium=medium,
+                source="model",
+            )
+            return GenerationReport(content, attempt, tuple(rejected), errors)
+        fallback = await self.fallback(medium, history, guild_id=guild_id)
+        return GenerationReport(fallback, self._attempts, tuple(rejected), errors)
+
+    async def fallback(self, medium: str, history: RepeatFilter, *, guild_id: int) -> PromptContent:
+        """A curated prompt for the medium that the server has not had (recently).
+
+        Each server walks the list in its own shuffled order. When every fitting prompt has
+        been used within the history window, the one used longest ago comes back.
+        """
+        curated = await self.curated()
+        if medium == "mixed":
+            pools = [list(curated)]
+        else:
+            pools = [
+                [c for c in curated if c.medium == medium],
+                [c for c in curated if c.medium == "mixed"],
+            ]
+        everything: list[CuratedPrompt] = []
+        for pool in pools:
+            random.Random(guild_id).shuffle(pool)
+            for candidate in pool:
+                if history.repeats(candidate.title, candidate.prompt) is None:
+                    return candidate.content()
+            everything.extend(pool)
+        if not everything:
+            everything = list(curated)
+        if not everything:  # only with an empty list injected in tests or a broken install
+            return LAST_RESORT
+        return max(everything, key=lambda c: history.last_seen(c.title)).content()
+
+
+def _looks_like_a_prompt(draft: PromptDraft) -> bool:
+    """What the schema can't say: a real sentence of some length, no links, not the title."""
+    words = draft.prompt.split()
+    if len(words) < MIN_PROMPT_WORDS or len(set(w.casefold() for w in words)) < len(words) / 2:
+        return False
+    if _LINKS.search(draft.prompt) or _LINKS.search(" ".join(draft.twists)):
+        return False
+    return normalise_title(draft.prompt) != normalise_title(draft.title)
+
+
+def _unique(values: Any) -> tuple[str, ...]:
+    seen: list[str] = []
+    for value in values:
+        text = " ".join(str(value).split())
+        if text and text.casefold() not in (s.casefold() for s in seen):
+            seen.append(text)
+    return tuple(seen)

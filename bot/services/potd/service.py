@@ -1,0 +1,805 @@
+"""The prompt of the day: configuration, curation, the daily post, submissions and streaks.
+
+Never twice for one server and local date
+-----------------------------------------
+Posting goes through the row ``potd_posts(guild_id, local_date)`` (a unique key):
+
+1. **claim**: the row is inserted as ``pending`` (``INSERT OR IGNORE``; a second claim for the
+   same day finds the row and stops);
+2. the content is chosen (queue, then the model, then the curated list) and stored in the row;
+3. ``send_started_at`` is written, then the message is sent;
+4. the row becomes ``posted`` with the message id (and the thread id).
+
+A crash can leave a ``pending`` row. The next due-check (start-up catch-up, cron job or the
+periodic sweep) reconciles it:
+
+* without ``send_started_at`` nothing was sent: the post simply continues (within the grace
+  window; after it the day is marked ``missed``);
+* with ``send_started_at`` the message may or may not have gone out, so the channel is
+  **checked** for the bot's post carrying that date in its footer. Found: the row is adopted
+  (``posted`` with that message id, no second message). Not found: it is re-sent only once the
+  send is older than ``RESEND_AFTER`` (so a send still in flight elsewhere is never doubled)
+  and still within the grace window. If the channel cannot be read, the day is marked
+  ``unknown`` and skipped: a missing post is better than a duplicate.
+
+Late posts
+----------
+A day's post is due from its local time until the grace window (``MUSE_POTD_GRACE_HOURS``,
+default 6) has passed, so a bot that was down at 09:00 and is back by 15:00 posts once, marked
+"posted late"; back later, it skips the day. Days before the server set the feature up or
+resumed it (``active_since``) never get a late post.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.db.repositories.potd import (
+    PotdConfigRecord,
+    PotdPostRecord,
+    PotdQueueRecord,
+    PotdRepository,
+    PotdSuggestionRecord,
+)
+from bot.errors import MuseError, NotAllowed, NotFound, UserInputError
+from bot.services.hooks import Contributions, NoContributions
+from bot.services.text import clean_text
+from bot.settings import Settings
+from models import LLMEngine
+
+from .generation import PromptGenerator, RepeatFilter
+from .scheduling import JobRegistry
+from .streaks import leaderboard, streak_for
+from .timing import (
+    LATE_AFTER,
+    due_date,
+    format_post_time,
+    next_post_at,
+    parse_post_time,
+    resolve_timezone,
+    scheduled_at,
+)
+from .types import (
+    MEDIA,
+    Actor,
+    CalendarView,
+    HistoryEntry,
+    HistoryPage,
+    PostOutcome,
+    PotdOptions,
+    PotdOverview,
+    Preview,
+    PromptContent,
+    StreakInfo,
+    SubmissionResult,
+)
+
+__all__ = [
+    "RESEND_AFTER",
+    "AttachmentInfo",
+    "LookupUnavailable",
+    "PotdPublisher",
+    "PotdService",
+    "PublishRejected",
+    "PublishedPost",
+    "build_potd_service",
+]
+
+log = logging.getLogger(__name__)
+
+RESEND_AFTER = timedelta(minutes=2)
+THEMES_LIMIT = 200
+TITLE_LIMIT = 60
+PROMPT_LIMIT = 320
+TWIST_LIMIT = 100
+SUBMISSION_TEXT_LIMIT = 1500
+CALENDAR_WORD_LIMIT = 32
+MAX_PENDING_SUGGESTIONS_PER_MEMBER = 3
+HISTORY_PAGE_SIZE = 10
+KEEP_DRAFTS = 20
+ATTACHMENT_SIZE_LIMIT = 8 * 1024 * 1024
+
+
+# -- the Discord side, as ports the cog implements ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedPost:
+    message_id: int
+    thread_id: int | None
+
+
+class PublishRejected(MuseError):
+    """Discord refused the post (no access to the channel, channel gone): nothing was sent."""
+
+
+class LookupUnavailable(MuseError):
+    """The channel could not be read to check whether a post went out."""
+
+
+class PotdPublisher(Protocol):
+    async def publish(self, post: PotdPostRecord) -> PublishedPost:
+        """Send the day's post (embed + submissions thread). Raise :class:`PublishRejected`
+        when Discord refused it; any other error leaves it uncertain."""
+        ...
+
+    async def find_published(self, post: PotdPostRecord) -> PublishedPost | None:
+        """The bot's post for ``post.local_date`` in its channel, if it is there. Raise
+        :class:`LookupUnavailable` when the channel cannot be read."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentInfo:
+    filename: str
+    url: str
+    size: int
+
+
+class _Unbound:
+    async def publish(self, post: PotdPostRecord) -> PublishedPost:
+        raise PublishRejected("The prompt of the day has no way to post yet.")
+
+    async def find_published(self, post: PotdPostRecord) -> PublishedPost | None:
+        raise LookupUnavailable("The prompt of the day has no way to look yet.")
+
+
+# -- the service -------------------------------------------------------------------------------
+
+
+class PotdService:
+    def __init__(
+        self,
+        repo: PotdRepository,
+        generator: PromptGenerator,
+        clock: Clock,
+        *,
+        options: PotdOptions | None = None,
+        contributions: Contributions | None = None,
+    ) -> None:
+        self._repo = repo
+        self._generator = generator
+        self._clock = clock
+        self.options = options or PotdOptions()
+        self._contributions = contributions or NoContributions()
+        self._publisher: PotdPublisher = _Unbound()
+        self._jobs: JobRegistry | None = None
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(hours=self.options.grace_hours)
+
+    # -- wiring (the cog binds the Discord side at load) ----------------------------------------
+
+    def bind(self, publisher: PotdPublisher, jobs: JobRegistry | None) -> None:
+        self._publisher = publisher
+        self._jobs = jobs
+
+    def unbind(self) -> None:
+        if self._jobs is not None:
+            self._jobs.clear()
+        self._publisher = _Unbound()
+        self._jobs = None
+
+    async def rebuild_jobs(self) -> int:
+        """One cron job per configured, active server, from the database. Returns how many."""
+        if self._jobs is None:
+            return 0
+        self._jobs.clear()
+        count = 0
+        for config in await self._repo.list_configs():
+            if self._sync_job(config):
+                count += 1
+        return count
+
+    def _sync_job(self, config: PotdConfigRecord) -> bool:
+        if self._jobs is None:
+            return False
+        if config.paused:
+            self._jobs.unschedule(config.guild_id)
+            return False
+        try:
+            tz = ZoneInfo(config.timezone)
+            post_time = parse_post_time(config.post_time)
+        except Exception:
+            log.error("prompt of the day for %s has a bad time or zone", config.guild_id)
+            return False
+        self._jobs.schedule(config.guild_id, post_time, tz)
+        return True
+
+    # -- configuration -----------------------------------------------------------------------
+
+    @staticmethod
+    def require_manager(actor: Actor) -> None:
+        if not actor.can_manage:
+            raise NotAllowed(
+                "Only members with the **Manage Server** permission can change the prompt of "
+                "the day."
+            )
+
+    async def _config(self, guild_id: int) -> PotdConfigRecord:
+        config = await self._repo.get_config(guild_id)
+        if config is None:
+            raise UserInputError(
+                "The prompt of the day isn't set up here yet. An admin can start it with "
+                "`/potd setup`."
+            )
+        return config
+
+    async def configure(
+        self,
+        guild_id: int,
+        actor: Actor,
+        *,
+        channel_id: int,
+        post_time: str,
+        timezone: str,
+        medium: str,
+        themes: str | None = None,
+    ) -> PotdOverview:
+        self.require_manager(actor)
+        parsed_time = parse_post_time(post_time)
+        tz = resolve_timezone(timezone)
+        if medium not in MEDIA:
+            raise UserInputError(f"Pick a medium: {', '.join(MEDIA)}.")
+        clean_themes = (
+            clean_text(themes, field="themes", max_length=THEMES_LIMIT, required=False) or None
+        )
+        config = await self._repo.save_config(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            post_time=format_post_time(parsed_time),
+            timezone=tz.key,
+            medium=medium,
+            themes=clean_themes,
+            updated_by=actor.user_id,
+            now=self._stamp(),
+        )
+        self._sync_job(config)
+        return await self._overview(config)
+
+    async def set_paused(self, guild_id: int, actor: Actor, paused: bool) -> PotdOverview:
+        self.require_manager(actor)
+        config = await self._config(guild_id)
+        if config.paused == paused:
+            state = "already paused" if paused else "already running"
+            raise UserInputError(f"The prompt of the day is {state}.")
+        await self._repo.set_paused(guild_id, paused, actor.user_id, self._stamp())
+        config = await self._config(guild_id)
+        self._sync_job(config)
+        return await self._overview(config)
+
+    async def overview(self, guild_id: int, actor: Actor) -> PotdOverview:
+        self.require_manager(actor)
+        config = await self._repo.get_config(guild_id)
+        if config is None:
+            return PotdOverview(guild_id=guild_id, configured=False)
+        return await self._overview(config)
+
+    async def _overview(self, config: PotdConfigRecord) -> PotdOverview:
+        tz = ZoneInfo(config.timezone)
+        post_time = parse_post_time(config.post_time)
+        last = await self._repo.latest_post(config.guild_id)
+        return PotdOverview(
+            guild_id=config.guild_id,
+            configured=True,
+            channel_id=config.channel_id,
+            post_time=post_time,
+            timezone=config.timezone,
+            medium=config.medium,
+            themes=config.themes,
+            paused=config.paused,
+            next_post_at=None if config.paused else next_post_at(self._now(), post_time, tz),
+            grace_hours=self.options.grace_hours,
+            queued=await self._repo.count_queued(config.guild_id),
+            pending_suggestions=await self._repo.count_pending_suggestions(config.guild_id),
+            calendar=await self._calendar(config.guild_id),
+            last_post_date=last.local_date if last else None,
+            last_post_status=last.status if last else None,
+            last_post_note=last.note if last else None,
+        )
+
+    # -- calendar ----------------------------------------------------------------------------
+
+    async def _calendar(self, guild_id: int) -> CalendarView:
+        stored = await self._repo.get_calendar(guild_id)
+        return CalendarView(
+            default=stored.get(0, ()), months={m: w for m, w in stored.items() if m}
+        )
+
+    @staticmethod
+    def parse_calendar_words(text: str) -> list[str]:
+        cleaned = clean_text(text, field="word list", max_length=31 * (CALENDAR_WORD_LIMIT + 2))
+        parts = cleaned.split(",") if "," in cleaned else cleaned.split()
+        words = [" ".join(p.split()) for p in parts if p.strip()]
+        if not words:
+            raise UserInputError("Give at least one word.")
+        if len(words) > 31:
+            raise UserInputError(f"That's {len(words)} words; a month has at most 31 days.")
+        too_long = [w for w in words if len(w) > CALENDAR_WORD_LIMIT]
+        if too_long:
+            raise UserInputError(
+                f"Each word can be at most {CALENDAR_WORD_LIMIT} characters "
+                f"({too_long[0][:40]!r} is longer)."
+            )
+        return words
+
+    async def set_calendar(
+        self, guild_id: int, actor: Actor, words_text: str, month: int | None
+    ) -> CalendarView:
+        self.require_manager(actor)
+        if month is not None and not 1 <= month <= 12:
+            raise UserInputError("The month must be between 1 and 12 (or left out for all).")
+        words = self.parse_calendar_words(words_text)
+        await self._config(guild_id)
+        await self._repo.set_calendar(guild_id, month or 0, words)
+        return await self._calendar(guild_id)
+
+    async def clear_calendar(self, guild_id: int, actor: Actor, month: int | None) -> int:
+        self.require_manager(actor)
+        if month is not None and not 1 <= month <= 12:
+            raise UserInputError("The month must be between 1 and 12 (or left out for all).")
+        removed = await self._repo.clear_calendar(guild_id, month)
+        if not removed:
+            raise NotFound("There was no calendar to clear.")
+        return removed
+
+    # -- curation ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _clean_prompt_fields(
+        title: str, prompt: str, twists: str | None = None, tags: str | None = None
+    ) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+        clean_title = clean_text(title, field="title", max_length=TITLE_LIMIT)
+        clean_prompt = clean_text(prompt, field="prompt", max_length=PROMPT_LIMIT)
+        twist_list: list[str] = []
+        if twists:
+            raw = clean_text(twists, field="twists", max_length=3 * TWIST_LIMIT + 10)
+            twist_list = [t.strip() for t in raw.split(";") if t.strip()]
+            if len(twist_list) > 3:
+                raise UserInputError("Up to three twists, separated by semicolons (;).")
+            if any(len(t) > TWIST_LIMIT for t in twist_list):
+                raise UserInputError(f"Each twist can be at most {TWIST_LIMIT} characters.")
+        tag_list: list[str] = []
+        if tags:
+            raw = clean_text(tags, field="tags", max_length=100)
+            tag_list = [t.strip().lower() for t in raw.replace(";", ",").split(",") if t.strip()]
+            if len(tag_list) > 4 or any(len(t) > 20 for t in tag_list):
+                raise UserInputError("Up to four tags, separated by commas, 20 characters each.")
+        return clean_title, clean_prompt, tuple(twist_list), tuple(tag_list)
+
+    async def queue_add(
+        self,
+        guild_id: int,
+        actor: Actor,
+        *,
+        title: str,
+        prompt: str,
+        twists: str | None = None,
+        tags: str | None = None,
+    ) -> tuple[PotdQueueRecord, str | None]:
+        """Queue an admin's prompt. Also returns the past title it resembles, if any (a hint,
+        not a refusal: admins may repeat on purpose)."""
+        self.require_manager(actor)
+        fields = self._clean_prompt_fields(title, prompt, twists, tags)
+        await self._config(guild_id)
+        item = await self._repo.add_queue_item(
+            guild_id,
+            origin="admin",
+            title=fields[0],
+            prompt=fields[1],
+            twists=fields[2],
+            tags=fields[3],
+            author_id=actor.user_id,
+            added_by=actor.user_id,
+        )
+        history = await self._history_filter(guild_id)
+        return item, history.repeats(fields[0], fields[1])
+
+    async def queue_list(self, guild_id: int, actor: Actor) -> list[PotdQueueRecord]:
+        self.require_manager(actor)
+        return await self._repo.queued(guild_id)
+
+    async def queue_remove(self, guild_id: int, actor: Actor, item_id: int) -> PotdQueueRecord:
+        self.require_manager(actor)
+        item = await self._repo.get_queue_item(item_id)
+        if item is None or item.guild_id != guild_id or item.status != "queued":
+            raise NotFound(f"There's no queued prompt #{item_id} here.")
+        await self._repo.remove_queue_item(guild_id, item_id)
+        return item
+
+    async def queue_choices(self, guild_id: int, actor: Actor) -> list[PotdQueueRecord]:
+        """For autocomplete: nothing for members who may not manage the queue."""
+        if not actor.can_manage:
+            return []
+        return await self._repo.queued(guild_id, limit=25)
+
+    async def suggest(
+        self, guild_id: int, user_id: int, *, title: str, prompt: str
+    ) -> PotdSuggestionRecord:
+        clean_title, clean_prompt, _, _ = self._clean_prompt_fields(title, prompt)
+        await self._config(guild_id)
+        waiting = await self._repo.count_pending_suggestions(guild_id, user_id)
+        if waiting >= MAX_PENDING_SUGGESTIONS_PER_MEMBER:
+            raise UserInputError(
+                f"You already have {waiting} suggestions waiting for review. Please wait until "
+                "the admins have looked at them."
+            )
+        return await self._repo.add_suggestion(guild_id, user_id, clean_title, clean_prompt)
+
+    async def next_suggestion(self, guild_id: int, actor: Actor) -> PotdSuggestionRecord | None:
+        self.require_manager(actor)
+        return await self._repo.next_pending_suggestion(guild_id)
+
+    async def pending_suggestion_count(self, guild_id: int) -> int:
+        return await self._repo.count_pending_suggestions(guild_id)
+
+    async def review(
+        self, guild_id: int, actor: Actor, suggestion_id: int, *, approve: bool
+    ) -> PotdSuggestionRecord:
+        self.require_manager(actor)
+        found = await self._repo.get_suggestion(suggestion_id)
+        if found is None or found.guild_id != guild_id:
+            raise NotFound("That suggestion no longer exists.")
+        decided = await self._repo.decide_suggestion(
+            suggestion_id, approve=approve, reviewer_id=actor.user_id, at=self._stamp()
+        )
+        if decided is None:
+            raise UserInputError(f"That suggestion was already {found.status}.")
+        return decided
+
+    async def preview(self, guild_id: int, actor: Actor, *, fresh: bool = False) -> Preview:
+        """The next prompt: the head of the queue, or (``fresh``, or an empty queue) a newly
+        generated one stored as a draft that can be kept in the queue."""
+        self.require_manager(actor)
+        config = await self._config(guild_id)
+        tz = ZoneInfo(config.timezone)
+        upcoming = next_post_at(self._now(), parse_post_time(config.post_time), tz)
+        local_day = upcoming.astimezone(tz).date()
+        word = (await self._calendar(guild_id)).word_for(local_day.month, local_day.day)
+        if not fresh:
+            queued = await self._repo.queued(guild_id, limit=1)
+            if queued:
+                return Preview(_content_of(queued[0]), None, word, local_day.isoformat())
+        content = await self._generate(config, local_day, word, interactive=True)
+        await self._repo.delete_drafts(guild_id, KEEP_DRAFTS - 1)
+        draft = await self._repo.add_queue_item(
+            guild_id,
+            origin="preview",
+            status="draft",
+            title=content.title,
+            prompt=content.prompt,
+            twists=content.twists,
+            tags=content.tags,
+            added_by=actor.user_id,
+        )
+        return Preview(content, draft.id, word, local_day.isoformat())
+
+    async def keep_preview(self, guild_id: int, actor: Actor, draft_id: int) -> PotdQueueRecord:
+        self.require_manager(actor)
+        if not await self._repo.promote_draft(guild_id, draft_id, actor.user_id):
+            raise NotFound("That preview is gone or was already queued.")
+        item = await self._repo.get_queue_item(draft_id)
+        assert item is not None
+        return item
+
+    # -- the daily post ------------------------------------------------------------------------
+
+    def _lock(self, guild_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(guild_id, asyncio.Lock())
+
+    async def sweep(self, owns: Callable[[int], bool] = lambda _guild: True) -> list[PostOutcome]:
+        """Run the due-check for every configured server this process owns."""
+        configs = [c for c in await self._repo.list_configs() if owns(c.guild_id)]
+        results = await asyncio.gather(
+            *(self.post_if_due(c.guild_id) for c in configs), return_exceptions=True
+        )
+        outcomes = []
+        for config, result in zip(configs, results, strict=True):
+            if isinstance(result, BaseException):
+                log.error("prompt of the day for %s failed", config.guild_id, exc_info=result)
+                outcomes.append(PostOutcome(config.guild_id, "error", detail=repr(result)))
+            else:
+                outcomes.append(result)
+        return outcomes
+
+    async def post_if_due(self, guild_id: int) -> PostOutcome:
+        """Post the day's prompt if it is due and not posted yet; safe to call any time, any
+        number of times (the cron job, the start-up catch-up and the sweep all call it)."""
+        async with self._lock(guild_id):
+            config = await self._repo.get_config(guild_id)
+            if config is None:
+                return PostOutcome(guild_id, "not_configured")
+            if config.paused:
+                return PostOutcome(guild_id, "paused")
+            tz = ZoneInfo(config.timezone)
+            post_time = parse_post_time(config.post_time)
+            outcome: PostOutcome | None = None
+            for pending in await self._repo.pending_posts(guild_id):
+                outcome = await self._resume(pending, config, tz)
+            due = due_date(self._now(), post_time, tz, self.grace)
+            if due is None:
+                return outcome or PostOutcome(guild_id, "not_due")
+            day, at = due
+            if at < datetime.fromisoformat(config.active_since):
+                return outcome or PostOutcome(guild_id, "not_due", day.isoformat())
+            existing = await self._repo.get_post(guild_id, day.isoformat())
+            if existing is not None:
+                return outcome or PostOutcome(
+                    guild_id, "exists", day.isoformat(), existing.message_id, existing.status
+                )
+            late = self._now() - at > LATE_AFTER
+            claimed = await self._repo.claim_post(
+                guild_id, day.isoformat(), config.channel_id, late=late, claimed_at=self._stamp()
+            )
+            if claimed is None:
+                return PostOutcome(guild_id, "exists", day.isoformat())
+            return await self._fill_and_send(claimed, config, day)
+
+    async def _fill_and_send(
+        self, post: PotdPostRecord, config: PotdConfigRecord, day: date
+    ) -> PostOutcome:
+        word = (await self._calendar(config.guild_id)).word_for(day.month, day.day)
+        for _ in range(5):  # a queue item taken meanwhile: choose again
+            content = await self._next_content(config, day, word)
+            stored = await self._repo.set_post_content(
+                post.id,
+                source=content.source,
+                title=content.title,
+                prompt=content.prompt,
+                twists=content.twists,
+                tags=content.tags,
+                medium=config.medium,
+                calendar_word=word,
+                queue_id=content.queue_id,
+            )
+            if stored:
+                break
+        refreshed = await self._repo.get_post_by_id(post.id)
+        assert refreshed is not None
+        if not refreshed.has_content:
+            await self._repo.close_post(post.id, "failed", "no prompt could be chosen")
+            return PostOutcome(post.guild_id, "failed", post.local_date)
+        return await self._send(refreshed)
+
+    async def _send(self, post: PotdPostRecord) -> PostOutcome:
+        await self._repo.mark_sending(post.id, self._stamp())
+        try:
+            published = await self._publisher.publish(post)
+        except PublishRejected as exc:
+            await self._repo.close_post(post.id, "failed", exc.user_message)
+            log.warning("prompt of the day for %s refused: %s", post.guild_id, exc.user_message)
+            return PostOutcome(post.guild_id, "failed", post.local_date, detail=exc.user_message)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            # It may or may not have gone out; the row stays pending and is reconciled later.
+            log.warning("prompt of the day for %s uncertain: %r", post.guild_id, exc)
+            return PostOutcome(post.guild_id, "error", post.local_date, detail=repr(exc))
+        await self._repo.mark_posted(
+            post.id,
+            message_id=published.message_id,
+            thread_id=published.thread_id,
+            at=self._stamp(),
+        )
+        log.info("prompt of the day posted for %s (%s)", post.guild_id, post.local_date)
+        return PostOutcome(post.guild_id, "posted", post.local_date, published.message_id)
+
+    async def _resume(
+        self, post: PotdPostRecord, config: PotdConfigRecord, tz: ZoneInfo
+    ) -> PostOutcome:
+        """Reconcile a pending row a previous attempt left (see the module docstring)."""
+        now = self._now()
+        day = date.fromisoformat(post.local_date)
+        window_ends = scheduled_at(day, parse_post_time(config.post_time), tz) + max(
+            self.grace, timedelta(minutes=15)
+        )
+        if post.send_started_at is not None:
+            try:
+                found = await self._publisher.find_published(post)
+            except LookupUnavailable as exc:
+                await self._repo.close_post(post.id, "unknown", exc.user_message)
+                return PostOutcome(post.guild_id, "unknown", post.local_date)
+            if found is not None:
+                await self._repo.mark_posted(
+                    post.id,
+                    message_id=found.message_id,
+                    thread_id=found.thread_id,
+                    at=self._stamp(),
+                )
+                log.info("prompt of the day for %s: adopted %s", post.guild_id, found.message_id)
+                return PostOutcome(post.guild_id, "adopted", post.local_date, found.message_id)
+            if now - datetime.fromisoformat(post.send_started_at) < RESEND_AFTER:
+                return PostOutcome(post.guild_id, "waiting", post.local_date)
+        if now >= window_ends:
+            await self._repo.close_post(post.id, "missed", "not posted within the grace window")
+            return PostOutcome(post.guild_id, "missed", post.local_date)
+        if not post.has_content:
+            return await self._fill_and_send(post, config, day)
+        return await self._send(post)
+
+    async def _next_content(
+        self, config: PotdConfigRecord, day: date, word: str | None
+    ) -> PromptContent:
+        queued = await self._repo.queued(config.guild_id, limit=1)
+        if queued:
+            return _content_of(queued[0])
+        return await self._generate(config, day, word)
+
+    async def _history_filter(self, guild_id: int) -> RepeatFilter:
+        history = await self._repo.recent_prompts(guild_id, self.options.history_size)
+        return RepeatFilter(history, self.options.similarity_threshold)
+
+    async def _generate(
+        self, config: PotdConfigRecord, day: date, word: str | None, *, interactive: bool = False
+    ) -> PromptContent:
+        history = await self._repo.recent_prompts(config.guild_id, self.options.history_size)
+        report = await self._generator.generate(
+            medium=config.medium,
+            themes=config.themes,
+            word=word,
+            history=RepeatFilter(history, self.options.similarity_threshold),
+            recent_titles=[t for t, _ in history],
+            guild_id=config.guild_id,
+            interactive=interactive,
+        )
+        if report.content.source == "fallback":
+            log.info(
+                "prompt of the day for %s: curated fallback after %d tries (%d repeats, %d errors)",
+                config.guild_id,
+                report.tries,
+                len(report.rejected_repeats),
+                report.errors,
+            )
+        return report.content
+
+    async def set_post_thread(self, post_id: int, thread_id: int) -> None:
+        await self._repo.set_thread(post_id, thread_id)
+
+    # -- submissions and streaks ---------------------------------------------------------------
+
+    async def submit(
+        self,
+        guild_id: int,
+        user_id: int,
+        *,
+        text: str | None,
+        attachment: AttachmentInfo | None,
+    ) -> SubmissionResult:
+        clean = (
+            clean_text(
+                text,
+                field="submission",
+                max_length=SUBMISSION_TEXT_LIMIT,
+                required=False,
+                multiline=True,
+            )
+            or None
+        )
+        if clean is None and attachment is None:
+            raise UserInputError("Add some text, a file, or both.")
+        if attachment is not None and attachment.size > ATTACHMENT_SIZE_LIMIT:
+            raise UserInputError(
+                f"That file is {attachment.size / 1_048_576:.1f} MB; the limit is "
+                f"{ATTACHMENT_SIZE_LIMIT // 1_048_576} MB."
+            )
+        post = await self._repo.latest_posted(guild_id)
+        if post is None or post.title is None:
+            raise UserInputError("There's no prompt of the day to answer yet.")
+        record = await self._repo.add_submission(
+            guild_id=guild_id,
+            post_id=post.id,
+            local_date=post.local_date,
+            user_id=user_id,
+            text=clean,
+            attachment_name=attachment.filename[:200] if attachment else None,
+            attachment_url=attachment.url[:1000] if attachment else None,
+            created_at=self._stamp(),
+        )
+        if record is None:
+            raise UserInputError(
+                f"You already answered the prompt for {post.local_date} (“{post.title}”). "
+                "The next one comes with the next post."
+            )
+        if clean:
+            await self._contributions.record(guild_id, user_id, "potd_submission", clean)
+        return SubmissionResult(
+            submission_id=record.id,
+            post_id=post.id,
+            local_date=post.local_date,
+            title=post.title,
+            channel_id=post.channel_id,
+            message_id=post.message_id,
+            thread_id=post.thread_id,
+            text=clean,
+            attachment_name=record.attachment_name,
+            streak=await self.streak(guild_id, user_id),
+        )
+
+    async def confirm_submission(self, submission_id: int, message_id: int) -> None:
+        await self._repo.set_submission_message(submission_id, message_id)
+
+    async def withdraw_submission(self, submission_id: int) -> None:
+        """The submission could not be shown in the thread: forget it, so the member can retry."""
+        await self._repo.delete_submission(submission_id)
+
+    async def streak(self, guild_id: int, user_id: int) -> StreakInfo:
+        posts = [post_id for post_id, _ in await self._repo.posted_dates(guild_id)]
+        answered = (await self._repo.submitted_post_ids(guild_id)).get(user_id, set())
+        return streak_for(user_id, posts, answered)
+
+    async def leaderboard(self, guild_id: int, limit: int = 10) -> list[StreakInfo]:
+        posts = [post_id for post_id, _ in await self._repo.posted_dates(guild_id)]
+        answered = await self._repo.submitted_post_ids(guild_id)
+        return leaderboard(posts, answered.items(), limit)
+
+    async def history(self, guild_id: int, page: int) -> HistoryPage:
+        total = await self._repo.count_posted(guild_id)
+        pages = max(1, math.ceil(total / HISTORY_PAGE_SIZE))
+        page = min(max(1, page), pages)
+        rows = await self._repo.posted_history(
+            guild_id, offset=(page - 1) * HISTORY_PAGE_SIZE, limit=HISTORY_PAGE_SIZE
+        )
+        entries = tuple(
+            HistoryEntry(
+                local_date=post.local_date,
+                title=post.title or "(untitled)",
+                source=post.source,
+                submissions=count,
+                channel_id=post.channel_id,
+                message_id=post.message_id,
+            )
+            for post, count in rows
+        )
+        return HistoryPage(entries, page, pages, total)
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        return self._clock.now()
+
+    def _stamp(self) -> str:
+        return self._clock.now().isoformat()
+
+
+def _content_of(item: PotdQueueRecord) -> PromptContent:
+    return PromptContent(
+        title=item.title,
+        prompt=item.prompt,
+        twists=item.twists,
+        tags=item.tags,
+        source="suggestion" if item.origin == "suggestion" else "queue",
+        queue_id=item.id,
+    )
+
+
+def build_potd_service(
+    settings: Settings,
+    repo: PotdRepository,
+    engine: LLMEngine,
+    clock: Clock,
+    *,
+    contributions: Contributions | None = None,
+) -> PotdService:
+    """The service as the container builds it, from ``MUSE_POTD_*`` settings."""
+    options = PotdOptions(
+        grace_hours=settings.potd_grace_hours,
+        similarity_threshold=settings.potd_similarity_threshold,
+        history_size=settings.potd_history_size,
+        generation_attempts=settings.potd_generation_attempts,
+        temperature=settings.potd_temperature,
+        sweep_minutes=settings.potd_sweep_minutes,
+    )
+    generator = PromptGenerator(
+        engine, attempts=options.generation_attempts, temperature=options.temperature
+    )
+    return PotdService(repo, generator, clock, options=options, contributions=contributions)

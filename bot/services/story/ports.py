@@ -1,0 +1,101 @@
+"""What the story service needs from the outside: a publisher (Discord) and a turn timer
+(the scheduler). The cog package implements both; tests may pass fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from bot.db.repositories.stories import ParticipantRecord, SegmentRecord, StoryRecord
+
+__all__ = [
+    "BookFile",
+    "DeadlineKind",
+    "DeadlinePlan",
+    "Notice",
+    "NoticeKind",
+    "StoryPublisher",
+    "TurnTimer",
+]
+
+
+class DeadlineKind(StrEnum):
+    HALF = "half"  # reminder at half the turn
+    LATE = "late"  # reminder at 90 % of the turn
+    EXPIRE = "expire"  # the turn is over
+
+
+class NoticeKind(StrEnum):
+    JOINED = "joined"
+    LEFT = "left"
+    KICKED = "kicked"
+    SKIPPED = "skipped"  # the writer's time ran out
+    SKIPPED_BY_MODERATOR = "skipped_by_moderator"
+    REMOVED = "removed"  # too many missed turns in a row
+    AI_FAILED = "ai_failed"  # the AI partner couldn't write its turn
+    WAITING = "waiting"  # nobody left to take the next turn
+    PAUSED = "paused"
+    RESUMED = "resumed"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    kind: NoticeKind
+    name: str = ""  # the member concerned, as shown
+    count: int = 0  # e.g. missed turns in a row
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlinePlan:
+    """The jobs of one turn. ``turn_seq`` goes with them: a job of an older turn does nothing."""
+
+    story_id: int
+    guild_id: int
+    turn_seq: int
+    times: dict[DeadlineKind, datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class BookFile:
+    filename: str
+    data: bytes
+    content_type: str
+
+
+class TurnTimer(Protocol):
+    def arm(self, plan: DeadlinePlan) -> None:
+        """Schedule the plan's jobs, replacing the story's earlier ones."""
+        ...
+
+    def disarm(self, story_id: int) -> None: ...
+
+
+class StoryPublisher(Protocol):
+    async def open_thread(
+        self, *, guild_id: int, channel_id: int, title: str, genre: str, starter_name: str
+    ) -> int:
+        """Announce a new story in the channel and open its thread; returns the thread id."""
+        ...
+
+    async def post_intro(self, story: StoryRecord, seats: Sequence[ParticipantRecord]) -> None:
+        """The story's first post in its thread: its settings and how to take part."""
+        ...
+
+    async def post_segment(self, story: StoryRecord, segment: SegmentRecord) -> None: ...
+
+    async def announce_turn(
+        self, story: StoryRecord, writer: ParticipantRecord, recap: str | None
+    ) -> None:
+        """Tell the next writer it's their turn: this message pings that member and no one else."""
+        ...
+
+    async def remind(self, story: StoryRecord, writer: ParticipantRecord, level: int) -> None: ...
+
+    async def notice(self, story: StoryRecord, notice: Notice) -> None: ...
+
+    async def post_book(
+        self, story: StoryRecord, segment_count: int, files: Sequence[BookFile]
+    ) -> None: ...

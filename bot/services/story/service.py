@@ -1,0 +1,1038 @@
+"""Story chains: round-robin stories with deadlines, an AI partner, recaps and books.
+
+The rules live here; Discord lives behind :class:`StoryPublisher` and the scheduler behind
+:class:`TurnTimer` (both implemented in ``cogs/story``).
+
+* Every change of turn happens in one database transaction with the check that allows it, and
+  bumps the story's ``turn_seq``: two writes at once give one segment, and a deadline job of an
+  older turn finds a different ``turn_seq`` and does nothing.
+* After a change of turn the story's pipeline (one at a time per story, in order) posts the new
+  segment, posts notices, then tells the next writer with a model-written recap, and finally
+  folds the new segments into the running summary that keeps recap prompts bounded.
+* When the AI partner's turn comes it writes at once, in a background task.
+* At start-up :meth:`StoryService.recover` re-arms every running story's deadline and finishes
+  whatever a shutdown interrupted (unposted segments, an unsent turn ping, the AI's turn).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from bot.clock import Clock
+from bot.db.repositories.stories import (
+    AI_PARTNER_ID,
+    NewStory,
+    ParticipantRecord,
+    SegmentRecord,
+    StoryRecord,
+    StoryRepository,
+    TurnState,
+)
+from bot.errors import GenerationCancelled, MuseError, NotAllowed, NotFound, UserInputError
+from bot.services.hooks import Contributions, NoContributions, NoStyleBriefs, StyleBriefs
+from bot.services.text import clean_text
+from models import GenerationOptions, LLMEngine, Priority
+
+from . import prompts
+from .book import AI_NAME, BookData, build_book
+from .ports import (
+    BookFile,
+    DeadlineKind,
+    DeadlinePlan,
+    Notice,
+    NoticeKind,
+    StoryPublisher,
+    TurnTimer,
+)
+from .rotation import join_position, next_turn
+
+__all__ = [
+    "GENRE_LIMIT",
+    "OPENING_LIMIT",
+    "PAGE_CHARS",
+    "SEGMENT_LIMIT",
+    "TITLE_LIMIT",
+    "Scope",
+    "StoryPage",
+    "StoryService",
+    "StoryStatus",
+    "WriteResult",
+]
+
+log = logging.getLogger(__name__)
+
+TITLE_LIMIT = 80
+GENRE_LIMIT = 40
+OPENING_LIMIT = 1000
+SEGMENT_LIMIT = 4000
+PAGE_CHARS = 3500
+RECENT_SEGMENTS = 6
+SUMMARY_BATCH = 8
+REMINDER_FRACTIONS = {DeadlineKind.HALF: 0.5, DeadlineKind.LATE: 0.9}
+REMINDER_LEVELS = {DeadlineKind.HALF: 1, DeadlineKind.LATE: 2}
+# A job that fires a moment before its time (clock granularity) still counts as due.
+DUE_TOLERANCE = timedelta(seconds=1)
+
+Scope = Literal["running", "open", "ended", "any"]
+_SCOPES: dict[str, tuple[str, ...]] = {
+    "running": ("open", "paused"),
+    "open": ("open",),
+    "ended": ("ended",),
+    "any": ("open", "paused", "ended"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StoryStatus:
+    story: StoryRecord
+    seats: list[ParticipantRecord]
+    segment_count: int
+
+    @property
+    def current(self) -> ParticipantRecord | None:
+        return _seat(self.seats, self.story.current_user_id)
+
+    @property
+    def rotation(self) -> list[ParticipantRecord]:
+        return [s for s in self.seats if s.active]
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    story: StoryRecord
+    segment: SegmentRecord
+    next_writer: ParticipantRecord | None
+    ended: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPage:
+    story: StoryRecord
+    segments: list[SegmentRecord]
+    page: int  # 0-based
+    pages: int
+
+
+@dataclass
+class _TurnEvent:
+    """What the pipeline must publish after a change."""
+
+    segments: list[SegmentRecord] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    ended: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Advance:
+    story: StoryRecord
+    writer: ParticipantRecord | None
+    ended: bool
+    notices: list[Notice]
+
+
+def _seat(seats: Sequence[ParticipantRecord], user_id: int | None) -> ParticipantRecord | None:
+    if user_id is None:
+        return None
+    return next((s for s in seats if s.user_id == user_id), None)
+
+
+def _display(seat: ParticipantRecord | None) -> str:
+    if seat is None:
+        return "nobody"
+    return f"{AI_NAME} (AI partner)" if seat.is_ai else seat.display_name
+
+
+class StoryService:
+    def __init__(
+        self,
+        repo: StoryRepository,
+        engine: LLMEngine,
+        clock: Clock,
+        *,
+        briefs: StyleBriefs | None = None,
+        contributions: Contributions | None = None,
+        default_turn_hours: float = 24.0,
+        default_word_limit: int = 300,
+        max_skips: int = 3,
+        max_running: int = 10,
+        temperature: float = 0.7,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._repo = repo
+        self._engine = engine
+        self._clock = clock
+        self._briefs = briefs or NoStyleBriefs()
+        self._contributions = contributions or NoContributions()
+        self.default_turn_hours = default_turn_hours
+        self.default_word_limit = default_word_limit
+        self._max_skips = max_skips
+        self._max_running = max_running
+        self._temperature = temperature
+        self._rng = rng or random.Random()
+        self._publisher: StoryPublisher | None = None
+        self._timer: TurnTimer | None = None
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._summary_locks: dict[int, asyncio.Lock] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # -- wiring ------------------------------------------------------------------------------
+
+    def attach(self, publisher: StoryPublisher, timer: TurnTimer) -> None:
+        """Connect the Discord side (called by the cog when it loads)."""
+        self._publisher = publisher
+        self._timer = timer
+
+    @property
+    def publisher(self) -> StoryPublisher:
+        if self._publisher is None:
+            raise RuntimeError("the story service has no publisher attached")
+        return self._publisher
+
+    async def close(self) -> None:
+        """Cancel background work (the cog unloads, the bot stops)."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._publisher = None
+        self._timer = None
+
+    async def wait_idle(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+        """Wait until no background work is left (tests; shutdown)."""
+        async with asyncio.timeout(timeout):
+            while self._tasks:
+                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(self._guarded(coro, name), name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _guarded(coro: Coroutine[Any, Any, None], name: str) -> None:
+        try:
+            await coro
+        except asyncio.CancelledError:
+            raise
+        except GenerationCancelled:
+            log.info("story background task %s was cut off by a shutdown", name)
+        except Exception:
+            log.exception("story background task %s failed", name)
+
+    def _lock(self, story_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(story_id, asyncio.Lock())
+
+    # -- finding stories ---------------------------------------------------------------------
+
+    async def resolve(
+        self, guild_id: int | None, story: str | None, channel_id: int | None, scope: Scope = "any"
+    ) -> StoryRecord:
+        """The story a member means: the option's value (an id from autocomplete, or a title),
+        or else the story whose thread the command was used in."""
+        if guild_id is None:
+            raise UserInputError("Story chains live in servers: use this command in a server.")
+        found: StoryRecord | None = None
+        if story and story.strip():
+            value = story.strip()
+            if value.isdigit():
+                found = await self._repo.get(int(value))
+                if found is not None and found.guild_id != guild_id:
+                    found = None
+            if found is None:
+                matches = await self._repo.find_by_title(guild_id, value)
+                found = matches[0] if matches else None
+            if found is None:
+                raise NotFound(
+                    f"I can't find a story called {value[:80]!r} here. `/story list` shows them."
+                )
+        elif channel_id is not None:
+            found = await self._repo.by_thread(channel_id)
+            if found is None or found.guild_id != guild_id:
+                raise UserInputError(
+                    "Which story? Pick one in the `story` option, or use the command in the "
+                    "story's thread."
+                )
+        else:
+            raise UserInputError("Which story? Pick one in the `story` option.")
+        if found.status not in _SCOPES[scope]:
+            if found.status == "ended":
+                raise UserInputError(f"**{found.title}** has ended. `/story export` gets the book.")
+            if found.status == "paused":
+                raise UserInputError(f"**{found.title}** is paused right now.")
+            raise UserInputError(f"**{found.title}** hasn't ended yet.")
+        return found
+
+    async def suggest(self, guild_id: int | None, typed: str, scope: Scope) -> list[StoryRecord]:
+        """Stories for autocomplete (at most 25)."""
+        if guild_id is None:
+            return []
+        return await self._repo.list_for_guild(
+            guild_id, _SCOPES[scope], limit=25, search=typed.strip()[:100]
+        )
+
+    async def list_stories(self, guild_id: int | None) -> list[StoryStatus]:
+        if guild_id is None:
+            raise UserInputError("Story chains live in servers: use this command in a server.")
+        stories = await self._repo.list_for_guild(guild_id, _SCOPES["any"], limit=15)
+        return [await self._status_of(s) for s in stories]
+
+    async def status(
+        self, guild_id: int | None, story: str | None, channel_id: int | None
+    ) -> StoryStatus:
+        return await self._status_of(await self.resolve(guild_id, story, channel_id))
+
+    async def _status_of(self, story: StoryRecord) -> StoryStatus:
+        return StoryStatus(
+            story,
+            await self._repo.participants(story.id),
+            await self._repo.segment_count(story.id),
+        )
+
+    async def page(
+        self, guild_id: int | None, story: str | None, channel_id: int | None, page: int = 0
+    ) -> StoryPage:
+        record = await self.resolve(guild_id, story, channel_id)
+        return await self.page_by_id(record.id, page, guild_id=guild_id)
+
+    async def page_by_id(self, story_id: int, page: int, *, guild_id: int | None) -> StoryPage:
+        """One page of the story's text: segments packed into pages of ``PAGE_CHARS``."""
+        story = await self._repo.get(story_id)
+        if story is None or story.guild_id != guild_id:
+            raise NotFound("That story no longer exists.")
+        bounds: list[tuple[int, int]] = []  # (first seq, last seq) of each page
+        used = 0
+        for seq, length in await self._repo.segment_lengths(story_id):
+            size = min(length + 40, PAGE_CHARS)
+            if bounds and used + size <= PAGE_CHARS:
+                bounds[-1] = (bounds[-1][0], seq)
+                used += size
+            else:
+                bounds.append((seq, seq))
+                used = size
+        if not bounds:
+            return StoryPage(story, [], 0, 1)
+        index = max(0, min(page, len(bounds) - 1))
+        first, last = bounds[index]
+        segments = await self._repo.segments(story_id, after_seq=first - 1, limit=last - first + 1)
+        return StoryPage(story, segments, index, len(bounds))
+
+    # -- starting, joining, leaving ----------------------------------------------------------
+
+    async def start(
+        self,
+        *,
+        guild_id: int | None,
+        channel_id: int,
+        user_id: int,
+        display_name: str,
+        title: str,
+        genre: str,
+        opening: str | None = None,
+        turn_hours: float | None = None,
+        word_limit: int | None = None,
+        max_rounds: int | None = None,
+        max_participants: int | None = None,
+        ai_partner: bool = False,
+        shuffle: bool = False,
+    ) -> StoryStatus:
+        if guild_id is None:
+            raise UserInputError("Story chains live in servers: use this command in a server.")
+        clean_title = clean_text(title, field="title", max_length=TITLE_LIMIT)
+        if clean_title.isdigit():
+            raise UserInputError("A story's title needs at least one letter.")
+        clean_genre = clean_text(genre, field="genre", max_length=GENRE_LIMIT)
+        clean_opening = (
+            clean_text(opening, field="opening", max_length=OPENING_LIMIT, multiline=True)
+            if opening is not None and opening.strip()
+            else None
+        )
+        hours = self.default_turn_hours if turn_hours is None else turn_hours
+        if not 0.1 <= hours <= 336:
+            raise UserInputError("A turn can last from 0.1 hours (6 minutes) to 336 hours.")
+        limit = self.default_word_limit if word_limit is None else word_limit
+        if not 10 <= limit <= 1000:
+            raise UserInputError("The word limit per turn must be between 10 and 1,000.")
+        if clean_opening and len(clean_opening.split()) > limit:
+            raise UserInputError(
+                f"The opening has {len(clean_opening.split())} words; the limit per turn is "
+                f"{limit}."
+            )
+        if max_rounds is not None and not 1 <= max_rounds <= 1000:
+            raise UserInputError("Maximum rounds must be between 1 and 1,000.")
+        if max_participants is not None and not 2 <= max_participants <= 100:
+            raise UserInputError("Maximum participants must be between 2 and 100.")
+        if await self._repo.title_taken(guild_id, clean_title):
+            raise UserInputError(
+                f"A story called **{clean_title}** is already running here: pick another title."
+            )
+        if await self._repo.count_running(guild_id) >= self._max_running:
+            raise UserInputError(
+                f"This server already has {self._max_running} stories running: end one first."
+            )
+        thread_id = await self.publisher.open_thread(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            title=clean_title,
+            genre=clean_genre,
+            starter_name=display_name,
+        )
+        now = self._clock.now()
+        seconds = max(60, round(hours * 3600))
+        try:
+            record = await self._repo.create(
+                NewStory(
+                    guild_id=guild_id,
+                    channel_id=channel_id,
+                    thread_id=thread_id,
+                    title=clean_title,
+                    genre=clean_genre,
+                    starter_id=user_id,
+                    starter_name=display_name[:100],
+                    turn_seconds=seconds,
+                    word_limit=limit,
+                    max_rounds=max_rounds,
+                    max_participants=max_participants,
+                    ai_partner=ai_partner,
+                    ai_name=AI_NAME,
+                    shuffle=shuffle,
+                ),
+                now,
+                now + timedelta(seconds=seconds),
+            )
+        except Exception as exc:  # a race on the title's unique index
+            if "UNIQUE" in str(exc):
+                raise UserInputError(
+                    f"A story called **{clean_title}** is already running here."
+                ) from None
+            raise
+        status = await self._status_of(record)
+        await self.publisher.post_intro(record, status.seats)
+        if clean_opening:
+            # The opening is the starter's first turn: it is written, and the turn moves on.
+            async with self._repo.transaction():
+                segment = await self._repo.add_segment(
+                    record.id,
+                    round_=record.round,
+                    kind="member",
+                    author_id=user_id,
+                    author_name=display_name[:100],
+                    stand_in_for=None,
+                    text=clean_opening,
+                    now=now,
+                )
+                advance = await self._advance(record, now)
+            await self._contributions.record(guild_id, user_id, "story_segment", clean_opening)
+            self._after_change(advance, _TurnEvent([segment], advance.notices, advance.ended))
+            status = await self._status_of(advance.story)
+        else:
+            self._after_change(_Advance(record, status.current, False, []), _TurnEvent())
+        return status
+
+    async def join(
+        self,
+        *,
+        guild_id: int | None,
+        story: str | None,
+        channel_id: int | None,
+        user_id: int,
+        display_name: str,
+    ) -> StoryStatus:
+        record = await self.resolve(guild_id, story, channel_id, "running")
+        now = self._clock.now()
+        notices = [Notice(NoticeKind.JOINED, display_name)]
+        async with self._repo.transaction():
+            fresh = await self._fresh(record.id, "running")
+            seats = await self._repo.participants(fresh.id)
+            mine = _seat(seats, user_id)
+            if mine is not None and mine.active:
+                raise UserInputError(f"You're already writing **{fresh.title}**.")
+            if mine is not None and mine.left_reason == "kicked":
+                raise NotAllowed(f"A moderator removed you from **{fresh.title}**.")
+            members = [s for s in seats if s.active and not s.is_ai]
+            if fresh.max_participants is not None and len(members) >= fresh.max_participants:
+                raise UserInputError(
+                    f"**{fresh.title}** is full ({fresh.max_participants} writers)."
+                )
+            position = join_position(
+                [s.position for s in seats if s.active], shuffle=fresh.shuffle, rng=self._rng
+            )
+            if mine is None:
+                await self._repo.add_participant(
+                    fresh.id, user_id, display_name[:100], position, now
+                )
+            else:
+                await self._repo.rejoin(fresh.id, user_id, display_name[:100], position)
+            advance: _Advance | None = None
+            if fresh.status == "open" and fresh.current_user_id is None:
+                advance = await self._advance(fresh, now)  # the story was waiting for writers
+        if advance is not None:
+            self._after_change(advance, _TurnEvent([], notices + advance.notices, advance.ended))
+            return await self._status_of(advance.story)
+        self._spawn(self._publish(record.id, _TurnEvent([], notices)), f"story-{record.id}-join")
+        return await self._status_of(record)
+
+    async def leave(
+        self, *, guild_id: int | None, story: str | None, channel_id: int | None, user_id: int
+    ) -> StoryStatus:
+        record = await self.resolve(guild_id, story, channel_id, "running")
+        return await self._remove(record, user_id, reason="left")
+
+    async def _remove(
+        self, record: StoryRecord, user_id: int, *, reason: Literal["left", "kicked"]
+    ) -> StoryStatus:
+        now = self._clock.now()
+        async with self._repo.transaction():
+            fresh = await self._fresh(record.id, "running")
+            seats = await self._repo.participants(fresh.id)
+            mine = _seat(seats, user_id)
+            if mine is None or not mine.active:
+                who = "You're" if reason == "left" else "That member is"
+                raise UserInputError(f"{who} not in the rotation of **{fresh.title}**.")
+            await self._repo.deactivate(fresh.id, user_id, reason, now)
+            kind = NoticeKind.LEFT if reason == "left" else NoticeKind.KICKED
+            notices = [Notice(kind, mine.display_name)]
+            advance: _Advance | None = None
+            if fresh.current_user_id == user_id and fresh.status == "open":
+                advance = await self._advance(fresh, now)
+            elif fresh.current_user_id == user_id:  # paused: the turn moves on at resume
+                advance = await self._advance(fresh, now, keep_paused=True)
+        if advance is not None:
+            self._after_change(advance, _TurnEvent([], notices + advance.notices, advance.ended))
+            return await self._status_of(advance.story)
+        self._spawn(self._publish(record.id, _TurnEvent([], notices)), f"story-{record.id}-left")
+        return await self._status_of(record)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    async def check_can_write(
+        self, guild_id: int | None, story: str | None, channel_id: int | None, user_id: int
+    ) -> StoryRecord:
+        """Before opening the writing form: refuse early when it isn't the member's turn
+        (the write itself checks again, atomically)."""
+        record = await self.resolve(guild_id, story, channel_id)
+        self._require_turn(record, await self._repo.participants(record.id), user_id)
+        return record
+
+    def _require_turn(
+        self, story: StoryRecord, seats: Sequence[ParticipantRecord], user_id: int
+    ) -> None:
+        if story.status == "ended":
+            raise UserInputError(f"**{story.title}** has ended.")
+        if story.status == "paused":
+            raise UserInputError(f"**{story.title}** is paused: wait until it resumes.")
+        if story.current_user_id is None:
+            raise NotAllowed(
+                f"It's not your turn: **{story.title}** is waiting for more writers "
+                "(`/story join`)."
+            )
+        if story.current_user_id != user_id:
+            current = _display(_seat(seats, story.current_user_id))
+            mine = _seat(seats, user_id)
+            hint = "" if mine is not None and mine.active else " Join with `/story join` first."
+            raise NotAllowed(
+                f"It's not your turn in **{story.title}**: it's {current}'s turn.{hint}"
+            )
+
+    async def write(
+        self,
+        *,
+        guild_id: int | None,
+        story: str | None,
+        channel_id: int | None,
+        user_id: int,
+        display_name: str,
+        text: str,
+    ) -> WriteResult:
+        record = await self.resolve(guild_id, story, channel_id)
+        clean = clean_text(text, field="segment", max_length=SEGMENT_LIMIT, multiline=True)
+        words = len(clean.split())
+        if words > record.word_limit:
+            raise UserInputError(
+                f"Your segment has {words} words; **{record.title}** allows {record.word_limit} "
+                "a turn. Please shorten it."
+            )
+        now = self._clock.now()
+        async with self._repo.transaction():
+            fresh = await self._fresh(record.id, "any")
+            seats = await self._repo.participants(fresh.id)
+            self._require_turn(fresh, seats, user_id)
+            segment = await self._repo.add_segment(
+                fresh.id,
+                round_=fresh.round,
+                kind="member",
+                author_id=user_id,
+                author_name=display_name[:100],
+                stand_in_for=None,
+                text=clean,
+                now=now,
+            )
+            await self._repo.set_skips(fresh.id, user_id, 0)
+            advance = await self._advance(fresh, now)
+        await self._contributions.record(guild_id, user_id, "story_segment", clean)
+        self._after_change(advance, _TurnEvent([segment], advance.notices, advance.ended))
+        return WriteResult(advance.story, segment, advance.writer, advance.ended)
+
+    # -- moderation --------------------------------------------------------------------------
+
+    def _require_moderator(self, story: StoryRecord, user_id: int, can_moderate: bool) -> None:
+        if not can_moderate and story.starter_id != user_id:
+            raise NotAllowed(
+                f"Only the story's starter or a member with Manage Messages can do that to "
+                f"**{story.title}**."
+            )
+
+    async def skip(
+        self,
+        *,
+        guild_id: int | None,
+        story: str | None,
+        channel_id: int | None,
+        user_id: int,
+        can_moderate: bool,
+    ) -> StoryStatus:
+        record = await self.resolve(guild_id, story, channel_id, "open")
+        self._require_moderator(record, user_id, can_moderate)
+        now = self._clock.now()
+        async with self._repo.transaction():
+            fresh = await self._fresh(record.id, "open")
+            if fresh.current_user_id is None:
+                raise UserInputError(f"Nobody has the turn in **{fresh.title}** to skip.")
+            seats = await self._repo.participants(fresh.id)
+            skipped = _display(_seat(seats, fresh.current_user_id))
+            advance = await self._advance(fresh, now)
+        notices = [Notice(NoticeKind.SKIPPED_BY_MODERATOR, skipped), *advance.notices]
+        self._after_change(advance, _TurnEvent([], notices, advance.ended))
+        return await self._status_of(advance.story)
+
+    async def kick(
+        self,
+        *,
+        guild_id: int | None,
+        story: str | None,
+        channel_id: int | None,
+        user_id: int,
+        can_moderate: bool,
+        member_id: int,
+    ) -> StoryStatus:
+        record = await self.resolve(guild_id, story, channel_id, "running")
+        self._require_moderator(record, user_id, can_moderate)
+        return await self._remove(record, member_id, reason="kicked")
+
+    async def pause(
+        self,
+        *,
+        guild_id: int | None,
+        story: str | None,
+        channel_id: int | None,
+        user_id: int,
+        can_moderate: bool,
+    ) -> StoryStatus:
+        record = await self.resolve(guild_id, story, channel_id, "running")
+        self._require_moderator(record, user_id, can_moderate)
+        async with self._repo.transaction():
+            fresh = await self._fresh(record.id, "running")
+            if fresh.status == "paused":
+                raise UserInputError(f"**{fresh.title}** is already paused.")
+            await self._repo.pause(fresh.id, self._clock.now())
+        self._disarm(fresh.id)
+        paused = await self._fresh(fresh.id, "any")
+        self._spawn(
+            self._publish(fresh.id, _TurnEvent([], [Notice(NoticeKind.PAUSED)])),
+            f"story-{fresh.id}-pause",
+        )
+        return await self._status_of(paused)
+
+    async def resume(
+        self,
+        *,
+        guild_id: int | None,
+        story: str | None,
+        channel_id: int | None,
+        user_id: int,
+        can_moderate: bool,
+    ) -> StoryStatus:
+        record = await self.resolve(guild_id, story, channel_id, "running")
+        self._require_moderator(record, user_id, can_moderate)
+        now = self._clock.now()
+        async with self._repo.transaction():
+            fresh = await self._fresh(record.id, "running")
+            if fresh.status != "paused":
+                raise UserInputError(f"**{fresh.title}** isn't paused.")
+            pause = now - (fresh.paused_at or now)
+            started = fresh.turn_started_at + pause if fresh.turn_started_at else None
+            deadline = fresh.turn_deadline + pause if fresh.turn_deadline else None
+            await self._repo.resume(fresh.id, started, deadline)
+            resumed = await self._fresh(fresh.id, "any")
+            advance = _Advance(resumed, None, False, [])
+            if resumed.current_user_id is None:
+                advance = await self._advance(resumed, now)  # whoever left while paused
+        notices = [Notice(NoticeKind.RESUMED), *advance.notices]
+        self._after_change(advance, _TurnEvent([], notices, advance.ended))
+        return await self._status_of(advance.story)
+
+    async def end(
+        self,
+        *,
+        guild_id: int | None,
+        story: str | None,
+        channel_id: int | None,
+        user_id: int,
+        can_moderate: bool,
+    ) -> StoryStatus:
+        record = await self.resolve(guild_id, story, channel_id, "running")
+        self._require_moderator(record, user_id, can_moderate)
+        async with self._repo.transaction():
+            fresh = await self._fresh(record.id, "running")
+            await self._repo.end(fresh.id, self._clock.now())
+        self._disarm(fresh.id)
+        # In this task, not the background: the closing post is there when the command answers.
+        await self._publish(fresh.id, _TurnEvent(ended=True))
+        return await self._status_of(await self._fresh(fresh.id, "any"))
+
+    async def export(
+        self, guild_id: int | None, story: str | None, channel_id: int | None
+    ) -> list[BookFile]:
+        record = await self.resolve(guild_id, story, channel_id)
+        if record.status != "ended":
+            raise UserInputError(
+                f"**{record.title}** is still being written: export works once it has ended "
+                "(`/story show` reads it so far)."
+            )
+        return await self._book(record)
+
+    async def _book(self, story: StoryRecord) -> list[BookFile]:
+        segments = await self._repo.segments(story.id)
+        contributors: list[str] = []
+        for segment in segments:
+            if segment.kind == "member" and segment.author_name not in contributors:
+                contributors.append(segment.author_name)
+        if any(s.ai_written for s in segments):
+            contributors.append(f"{AI_NAME} (AI)")
+        data = BookData(story, segments, contributors, story.ended_at)
+        return await asyncio.to_thread(build_book, data)
+
+    # -- turns -------------------------------------------------------------------------------
+
+    async def _fresh(self, story_id: int, scope: Scope) -> StoryRecord:
+        story = await self._repo.get(story_id)
+        if story is None:
+            raise NotFound("That story no longer exists.")
+        if story.status not in _SCOPES[scope]:
+            raise UserInputError(f"**{story.title}** is {story.status} now.")
+        return story
+
+    async def _advance(
+        self, story: StoryRecord, now: datetime, *, keep_paused: bool = False
+    ) -> _Advance:
+        """End the current turn and give the next one (inside the caller's transaction)."""
+        seats = await self._repo.participants(story.id)
+        following = next_turn(seats, story.turn_position)
+        notices: list[Notice] = []
+        if following is None:
+            await self._repo.set_turn(
+                story.id, TurnState(None, story.turn_position, story.round, None, None)
+            )
+            if story.status == "open" and not keep_paused:
+                notices.append(Notice(NoticeKind.WAITING))
+            updated = await self._fresh(story.id, "any")
+            return _Advance(updated, None, False, notices)
+        round_ = story.round + (1 if following.wrapped else 0)
+        if story.max_rounds is not None and round_ > story.max_rounds:
+            await self._repo.end(story.id, now)
+            return _Advance(await self._fresh(story.id, "any"), None, True, notices)
+        deadline = now + timedelta(seconds=story.turn_seconds)
+        await self._repo.set_turn(
+            story.id,
+            TurnState(following.seat.user_id, following.seat.position, round_, now, deadline),
+        )
+        return _Advance(await self._fresh(story.id, "any"), following.seat, False, notices)
+
+    def _after_change(self, advance: _Advance, event: _TurnEvent) -> None:
+        """After a committed change of turn: arm its deadline, publish, let the AI write."""
+        story = advance.story
+        if story.status == "ended":
+            self._disarm(story.id)
+        else:
+            self._arm(story)
+        self._spawn(self._publish(story.id, event), f"story-{story.id}-publish")
+        if story.status == "open" and story.current_user_id == AI_PARTNER_ID:
+            self._spawn(self._ai_turn(story.id, story.turn_seq), f"story-{story.id}-ai")
+
+    def _disarm(self, story_id: int) -> None:
+        if self._timer is not None:
+            self._timer.disarm(story_id)
+
+    def _arm(self, story: StoryRecord) -> None:
+        if self._timer is None:
+            return
+        if (
+            story.status != "open"
+            or story.current_user_id is None
+            or story.turn_deadline is None
+            or story.turn_started_at is None
+        ):
+            self._timer.disarm(story.id)
+            return
+        now = self._clock.now()
+        times: dict[DeadlineKind, datetime] = {DeadlineKind.EXPIRE: story.turn_deadline}
+        if story.current_user_id != AI_PARTNER_ID:
+            for kind, fraction in REMINDER_FRACTIONS.items():
+                at = story.turn_started_at + timedelta(seconds=story.turn_seconds * fraction)
+                if story.reminders_sent < REMINDER_LEVELS[kind]:
+                    times[kind] = at
+            late = times.get(DeadlineKind.LATE)
+            if late is not None and late <= now:
+                times.pop(DeadlineKind.HALF, None)  # after downtime: only the latest reminder
+        plan = DeadlinePlan(
+            story.id,
+            story.guild_id,
+            story.turn_seq,
+            {kind: max(at, now) for kind, at in times.items()},
+        )
+        self._timer.arm(plan)
+
+    def reminder_time(self, story: StoryRecord, kind: DeadlineKind) -> datetime | None:
+        if story.turn_started_at is None:
+            return None
+        if kind is DeadlineKind.EXPIRE:
+            return story.turn_deadline
+        return story.turn_started_at + timedelta(
+            seconds=story.turn_seconds * REMINDER_FRACTIONS[kind]
+        )
+
+    async def on_deadline(self, story_id: int, turn_seq: int, kind: DeadlineKind) -> bool:
+        """A deadline job fired. Returns whether it did something (a stale or early job
+        doesn't)."""
+        story = await self._repo.get(story_id)
+        if story is None or story.status != "open" or story.turn_seq != turn_seq:
+            return False
+        due = self.reminder_time(story, kind)
+        if due is None or self._clock.now() + DUE_TOLERANCE < due:
+            log.debug("story %s: %s job fired before its time; ignored", story_id, kind.value)
+            return False
+        if kind is DeadlineKind.EXPIRE:
+            return await self._expire(story)
+        if story.current_user_id in (None, AI_PARTNER_ID):
+            return False
+        seats = await self._repo.participants(story.id)
+        writer = _seat(seats, story.current_user_id)
+        if writer is None or not writer.active:
+            return False
+        if not await self._repo.claim_reminder(story.id, turn_seq, REMINDER_LEVELS[kind]):
+            return False
+        async with self._lock(story.id):
+            await self.publisher.remind(story, writer, REMINDER_LEVELS[kind])
+        return True
+
+    async def _expire(self, story: StoryRecord) -> bool:
+        seats = await self._repo.participants(story.id)
+        writer = _seat(seats, story.current_user_id)
+        stand_in: str | None = None
+        if writer is not None and not writer.is_ai and story.ai_partner:
+            stand_in = await self._generate(story, for_member=writer)
+        now = self._clock.now()
+        async with self._repo.transaction():
+            fresh = await self._repo.get(story.id)
+            if fresh is None or fresh.status != "open" or fresh.turn_seq != story.turn_seq:
+                return False  # someone wrote (or the story changed) meanwhile
+            notices: list[Notice] = []
+            segments: list[SegmentRecord] = []
+            if writer is not None and writer.is_ai:
+                notices.append(Notice(NoticeKind.AI_FAILED))
+            elif writer is not None:
+                skips = writer.skips_in_row + 1
+                await self._repo.set_skips(story.id, writer.user_id, skips)
+                if stand_in:
+                    segments.append(
+                        await self._repo.add_segment(
+                            story.id,
+                            round_=fresh.round,
+                            kind="stand_in",
+                            author_id=None,
+                            author_name=writer.display_name,
+                            stand_in_for=writer.user_id,
+                            text=stand_in,
+                            now=now,
+                        )
+                    )
+                else:
+                    notices.append(Notice(NoticeKind.SKIPPED, writer.display_name))
+                if writer.active and skips >= self._max_skips:
+                    await self._repo.deactivate(story.id, writer.user_id, "missed", now)
+                    notices.append(Notice(NoticeKind.REMOVED, writer.display_name, skips))
+            advance = await self._advance(fresh, now)
+        event = _TurnEvent(segments, notices + advance.notices, advance.ended)
+        self._after_change(advance, event)
+        return True
+
+    async def _ai_turn(self, story_id: int, turn_seq: int) -> None:
+        story = await self._repo.get(story_id)
+        if story is None or story.turn_seq != turn_seq or story.current_user_id != AI_PARTNER_ID:
+            return
+        text = await self._generate(story, for_member=None)
+        now = self._clock.now()
+        async with self._repo.transaction():
+            fresh = await self._repo.get(story_id)
+            if (
+                fresh is None
+                or fresh.status != "open"
+                or fresh.turn_seq != turn_seq
+                or fresh.current_user_id != AI_PARTNER_ID
+            ):
+                return  # skipped, paused or ended while the model wrote
+            segments: list[SegmentRecord] = []
+            notices: list[Notice] = []
+            if text:
+                segments.append(
+                    await self._repo.add_segment(
+                        story_id,
+                        round_=fresh.round,
+                        kind="ai",
+                        author_id=None,
+                        author_name=AI_NAME,
+                        stand_in_for=None,
+                        text=text,
+                        now=now,
+                    )
+                )
+            else:
+                notices.append(Notice(NoticeKind.AI_FAILED))
+            advance = await self._advance(fresh, now)
+        self._after_change(advance, _TurnEvent(segments, notices + advance.notices, advance.ended))
+
+    async def _generate(
+        self, story: StoryRecord, *, for_member: ParticipantRecord | None
+    ) -> str | None:
+        """A passage by the model: the AI partner's own turn, or a stand-in for ``for_member``
+        (in that member's style when style memory has a brief for them). None on failure."""
+        recent = await self._repo.last_segments(story.id, RECENT_SEGMENTS)
+        words = min(story.word_limit, 150)
+        brief = None
+        if for_member is not None:
+            brief = await self._briefs.brief_for(story.guild_id, for_member.user_id)
+        messages = prompts.segment_messages(story, recent, words=words, style_brief=brief)
+        options = GenerationOptions(
+            max_tokens=min(prompts.PASSAGE_MAX_TOKENS, words * 2 + 20),
+            temperature=self._temperature,
+            repeat_penalty=1.3,
+        )
+        try:
+            raw = await self._engine.complete(messages, options, priority=Priority.INTERACTIVE)
+        except GenerationCancelled:
+            # Shutting down: the turn is not lost. The deadline job and the AI's turn are
+            # rebuilt at the next start-up.
+            raise
+        except Exception:
+            log.warning("story %s: the model could not write a passage", story.id, exc_info=True)
+            return None
+        text = prompts.clip_words(prompts.tidy(raw, SEGMENT_LIMIT), words)
+        return text or None
+
+    # -- publishing --------------------------------------------------------------------------
+
+    async def _publish(self, story_id: int, event: _TurnEvent) -> None:
+        """Post what changed, then tell the writer whose turn it is; one story at a time."""
+        async with self._lock(story_id):
+            story = await self._repo.get(story_id)
+            if story is None:
+                return
+            publisher = self.publisher
+            for segment in event.segments:
+                await publisher.post_segment(story, segment)
+                await self._repo.mark_posted(segment.id)
+            for notice in event.notices:
+                await publisher.notice(story, notice)
+            if event.ended or story.status == "ended":
+                if event.ended:
+                    files = await self._book(story)
+                    count = await self._repo.segment_count(story_id)
+                    await publisher.post_book(story, count, files)
+                return
+            await self._announce_turn(story)
+        if event.segments:
+            # Not under the story's lock: the next segment's post needn't wait for the summary.
+            self._spawn(self._refresh_summary(story_id), f"story-{story_id}-summary")
+
+    async def _announce_turn(self, story: StoryRecord) -> None:
+        if story.status != "open" or story.current_user_id in (None, AI_PARTNER_ID):
+            return
+        seats = await self._repo.participants(story.id)
+        writer = _seat(seats, story.current_user_id)
+        if writer is None or not writer.active:
+            return
+        if story.pinged_turn_seq >= story.turn_seq:
+            return
+        recap = await self.recap(story)
+        if await self._repo.claim_ping(story.id, story.turn_seq):
+            await self.publisher.announce_turn(story, writer, recap)
+
+    async def recap(self, story: StoryRecord) -> str | None:
+        """A short "previously…" for the next writer, from the running summary and the latest
+        passages (a prompt of bounded size however long the story). None before the first
+        segment; an excerpt of the last passage when the model can't help."""
+        recent = await self._repo.last_segments(story.id, RECENT_SEGMENTS)
+        if not recent:
+            return None
+        messages = prompts.recap_messages(story, recent)
+        options = GenerationOptions(max_tokens=120, temperature=0.5, repeat_penalty=1.3)
+        try:
+            raw = await self._engine.complete(messages, options, priority=Priority.INTERACTIVE)
+        except MuseError:
+            raw = ""
+        except Exception:
+            log.warning("story %s: recap failed", story.id, exc_info=True)
+            raw = ""
+        text = prompts.tidy(raw, prompts.RECAP_CHARS)
+        if text:
+            return text
+        return "…" + prompts.tidy(recent[-1].text[-300:], prompts.RECAP_CHARS)
+
+    async def _refresh_summary(self, story_id: int) -> None:
+        """Fold the segments not yet in the running summary into it (background priority)."""
+        lock = self._summary_locks.setdefault(story_id, asyncio.Lock())
+        async with lock:
+            story = await self._repo.get(story_id)
+            if story is None:
+                return
+            new = await self._repo.segments(
+                story_id, after_seq=story.summary_through, limit=SUMMARY_BATCH
+            )
+            if not new:
+                return
+            messages = prompts.summary_messages(story, new)
+            options = GenerationOptions(max_tokens=220, temperature=0.3, repeat_penalty=1.3)
+            try:
+                raw = await self._engine.complete(messages, options, priority=Priority.BACKGROUND)
+            except Exception:
+                log.info("story %s: summary update failed; will retry next turn", story_id)
+                return
+            summary = prompts.tidy(raw, prompts.SUMMARY_CHARS)
+            if summary:
+                await self._repo.update_summary(story_id, summary, new[-1].seq)
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    async def recover(self, owns_guild: Callable[[int], bool]) -> int:
+        """Rebuild deadlines from the database and finish interrupted work, for the stories of
+        the servers this process runs. Returns how many stories were re-armed."""
+        armed = 0
+        for story in await self._repo.running():
+            if not owns_guild(story.guild_id):
+                continue
+            if story.status == "open":
+                self._arm(story)
+                armed += story.current_user_id is not None
+            unposted = await self._repo.unposted_segments(story.id)
+            if unposted or (story.status == "open" and story.pinged_turn_seq < story.turn_seq):
+                self._spawn(
+                    self._publish(story.id, _TurnEvent(unposted)), f"story-{story.id}-recover"
+                )
+            if story.status == "open" and story.current_user_id == AI_PARTNER_ID:
+                self._spawn(self._ai_turn(story.id, story.turn_seq), f"story-{story.id}-ai")
+        return armed

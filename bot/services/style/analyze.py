@@ -1,0 +1,220 @@
+"""/analyze: read a work (typed text or a .txt/.md file) and describe it.
+
+Uploads are checked before anything else: size, file type, real text (no NUL bytes or binary
+junk, valid UTF-8), not empty. The model proposes themes, motifs, imagery, tone, form,
+strengths and remix prompts; code cleans them and guarantees three distinct remix prompts.
+Nothing about the work is stored.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field
+
+from bot.errors import UserInputError
+from bot.services.text import clean_text
+from models import ChatMessage
+from models.prompts import build_messages
+
+__all__ = [
+    "ALLOWED_SUFFIXES",
+    "TEXT_LIMIT",
+    "Analysis",
+    "AnalysisReport",
+    "TextStats",
+    "analysis_messages",
+    "check_upload",
+    "decode_upload",
+    "finish_analysis",
+    "text_stats",
+]
+
+ALLOWED_SUFFIXES = (".txt", ".md", ".markdown")
+TEXT_LIMIT = 6000  # typed text: the longest string option Discord allows
+MIN_WORDS = 3
+
+
+class AnalysisReport(BaseModel):
+    # Every field is required, so the grammar makes the model fill each one in; tight bounds
+    # keep a small model's answer short enough to finish inside its token budget.
+    themes: list[str] = Field(
+        max_length=3, json_schema_extra={"items": {"type": "string", "maxLength": 30}}
+    )
+    motifs: list[str] = Field(
+        max_length=3, json_schema_extra={"items": {"type": "string", "maxLength": 30}}
+    )
+    imagery: list[str] = Field(
+        max_length=3, json_schema_extra={"items": {"type": "string", "maxLength": 30}}
+    )
+    tone: str = Field(max_length=40)
+    form: str = Field(max_length=40)
+    strengths: list[str] = Field(
+        max_length=2, json_schema_extra={"items": {"type": "string", "maxLength": 100}}
+    )
+    remixes: list[str] = Field(
+        min_length=3,
+        max_length=3,
+        json_schema_extra={"items": {"type": "string", "maxLength": 140}},
+    )
+
+    @classmethod
+    def empty(cls) -> AnalysisReport:
+        """No model answer: the code-made parts of an analysis still stand."""
+        return cls.model_construct(
+            themes=[], motifs=[], imagery=[], tone="", form="", strengths=[], remixes=[]
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TextStats:
+    words: int
+    lines: int
+    stanzas: int
+
+    @property
+    def shape(self) -> str:
+        if self.lines > 2 and self.words / max(1, self.lines) < 12:
+            return f"verse, {self.stanzas} stanza{'s' if self.stanzas != 1 else ''}"
+        return f"prose, {self.stanzas} paragraph{'s' if self.stanzas != 1 else ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    themes: list[str]
+    motifs: list[str]
+    imagery: list[str]
+    tone: str
+    form: str
+    strengths: list[str]
+    remixes: list[str]
+    stats: TextStats
+    truncated: bool
+    source: str  # "text" or the file name
+
+
+def check_upload(filename: str, size: int, *, max_bytes: int) -> None:
+    """Checks that need no download: the file's type and size."""
+    if not filename.casefold().endswith(ALLOWED_SUFFIXES):
+        raise UserInputError(
+            f"I can only read plain-text files ({', '.join(ALLOWED_SUFFIXES)}); "
+            f"**{filename[:80]}** isn't one. Paste the text instead, or save it as .txt."
+        )
+    if size > max_bytes:
+        raise UserInputError(
+            f"That file is {_size(size)}; I read files up to {_size(max_bytes)}. "
+            "Send a shorter excerpt."
+        )
+    if size == 0:
+        raise UserInputError("That file is empty: there's nothing to analyse.")
+
+
+def decode_upload(filename: str, data: bytes, *, max_bytes: int) -> str:
+    """The file's text, or a :class:`UserInputError` saying why it can't be read."""
+    check_upload(filename, len(data), max_bytes=max_bytes)
+    if b"\x00" in data:
+        raise UserInputError(
+            f"**{filename[:80]}** looks like a binary file, not text. Save it as plain text "
+            "(.txt or .md) and try again."
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserInputError(
+            f"**{filename[:80]}** isn't UTF-8 text. Save it as UTF-8 plain text and try again."
+        ) from None
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    if controls > max(2, len(text) // 100):
+        raise UserInputError(
+            f"**{filename[:80]}** looks like a binary file, not text. Save it as plain text "
+            "(.txt or .md) and try again."
+        )
+    return text
+
+
+def prepare_text(text: str, *, limit: int) -> tuple[str, bool]:
+    """Clean text for analysis; cut to ``limit`` characters at a line or word."""
+    cleaned = clean_text(text, field="text", max_length=10**9, multiline=True)
+    if len(re.findall(r"\w+", cleaned)) < MIN_WORDS:
+        raise UserInputError(
+            f"That's too short to analyse: give me at least {MIN_WORDS} words of your work."
+        )
+    if len(cleaned) <= limit:
+        return cleaned, False
+    cut = cleaned[:limit]
+    boundary = max(cut.rfind("\n"), cut.rfind(" "))
+    return (cut[:boundary] if boundary > limit // 2 else cut).rstrip(), True
+
+
+def text_stats(text: str) -> TextStats:
+    lines = [line for line in text.splitlines() if line.strip()]
+    stanzas = [block for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
+    return TextStats(len(re.findall(r"\w+", text)), len(lines), max(1, len(stanzas)))
+
+
+def analysis_messages(text: str) -> list[ChatMessage]:
+    task = (
+        "Analyse the creative work below for its author. List its themes, recurring motifs and "
+        "images (a few words each), name its tone and form, say what it does well, and write "
+        "three 'remix' prompts: one-sentence ideas for a new piece that transforms this one."
+    )
+    return build_messages(task, {"Work": text})
+
+
+def _clean_items(items: Iterable[str], limit: int, max_len: int = 80) -> list[str]:
+    found: list[str] = []
+    for item in items:
+        text = re.sub(r"\s+", " ", item).strip(" -•*\"'")
+        if len(text) < 2 or text.casefold() == "sample":
+            continue
+        text = text[:max_len]
+        if text.casefold() not in (f.casefold() for f in found):
+            found.append(text)
+    return found[:limit]
+
+
+def _fallback_remixes(text: str, themes: list[str], stats: TextStats) -> list[str]:
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")[:80]
+    subject = themes[0] if themes else "the central image"
+    other = "prose" if stats.shape.startswith("verse") else "a poem"
+    return [
+        f"Retell it as {other}, keeping only the line “{first}”.",
+        f"Write the same moment from the point of view of {subject} itself.",
+        f"Move the piece fifty years into the future and let {subject} be all that survives.",
+    ]
+
+
+def finish_analysis(report: AnalysisReport, text: str, *, truncated: bool, source: str) -> Analysis:
+    stats = text_stats(text)
+    themes = _clean_items(report.themes, 4)
+    remixes = _clean_items(report.remixes, 3, 240)
+    for extra in _fallback_remixes(text, themes, stats):
+        if len(remixes) >= 3:
+            break
+        if extra.casefold() not in (r.casefold() for r in remixes):
+            remixes.append(extra)
+    tone = _clean_items([report.tone], 1, 60)
+    form = _clean_items([report.form], 1, 60)
+    return Analysis(
+        themes=themes,
+        motifs=_clean_items(report.motifs, 4),
+        imagery=_clean_items(report.imagery, 4),
+        tone=tone[0] if tone else "—",
+        form=form[0] if form else stats.shape,
+        strengths=_clean_items(report.strengths, 3, 160),
+        remixes=remixes[:3],
+        stats=stats,
+        truncated=truncated,
+        source=source,
+    )
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):.1f} MB"
+    if count >= 1024:
+        return f"{count / 1024:.0f} KB"
+    return f"{count} bytes"

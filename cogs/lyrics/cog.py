@@ -1,0 +1,215 @@
+"""/lyrics: the lyric studio's slash commands."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_io import NO_PINGS, defer_thinking
+from bot.services.chords import MODES, MOODS
+
+from .render import chords_embed, draft_embeds, drafts_list_embed, rhymes_embed, syllables_pages
+from .views import AnalyzeModal, draft_view, drafts_list_view
+
+if TYPE_CHECKING:
+    from bot.app import MuseBot
+    from bot.services.lyrics import LyricsService
+
+__all__ = ["LyricsCog"]
+
+log = logging.getLogger(__name__)
+
+_KEYS = ("C", "C#", "Db", "D", "Eb", "E", "F", "F#", "Gb", "G", "Ab", "A", "Bb", "B")
+
+
+class LyricsCog(commands.Cog):
+    lyrics = app_commands.Group(
+        name="lyrics",
+        description="Lyric studio: drafts that scan and rhyme, rhymes, syllables, chords.",
+        guild_only=True,
+    )
+
+    def __init__(self, bot: MuseBot) -> None:
+        self.bot = bot
+        self._warm_up: asyncio.Task[None] | None = None
+
+    @property
+    def service(self) -> LyricsService:
+        return self.bot.services.lyrics
+
+    async def cog_load(self) -> None:
+        pruned = await self.service.prune_unsaved()
+        if pruned:
+            log.info("pruned %d unsaved lyric draft(s)", pruned)
+        # The first rhyme search would otherwise pay ~1 s to load the dictionary; do it in the
+        # background so start-up doesn't wait for it.
+        self._warm_up = asyncio.create_task(self._warm(), name="lyrics-warm-up")
+
+    async def cog_unload(self) -> None:
+        if self._warm_up is not None:
+            self._warm_up.cancel()
+
+    async def _warm(self) -> None:
+        try:
+            await self.service.warm_up()
+        except Exception:
+            log.exception("could not load the pronouncing dictionary ahead of time")
+
+    @lyrics.command(name="draft")
+    @app_commands.describe(
+        topic="What the song is about (up to 200 characters)",
+        genre="Optional genre, e.g. folk, synth-pop, country",
+        mood="Optional mood, e.g. wistful, defiant",
+        structure="Sections in order (default: verse, chorus, verse, chorus, bridge, chorus)",
+        rhyme_scheme="e.g. AABB for every section, or per section: verse:ABAB chorus:AABB",
+        syllables="Syllables per line: a number or range like 8 or 6-8 (default 6-10)",
+        lines="Lines per section (default: the length of its rhyme scheme)",
+    )
+    async def draft(
+        self,
+        interaction: discord.Interaction,
+        topic: str,
+        genre: str | None = None,
+        mood: str | None = None,
+        structure: str | None = None,
+        rhyme_scheme: str | None = None,
+        syllables: str | None = None,
+        lines: app_commands.Range[int, 2, 12] | None = None,
+    ) -> None:
+        """Draft song lyrics whose lines are checked for syllables and rhyme, then repaired."""
+        # Everything is validated before acknowledging: bad input gets a private reply.
+        song = self.service.plan(
+            topic=topic,
+            genre=genre,
+            mood=mood,
+            structure=structure,
+            rhyme_scheme=rhyme_scheme,
+            syllables=syllables,
+            lines=lines,
+        )
+        await defer_thinking(interaction)
+
+        async def progress(note: str) -> None:
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.edit_original_response(content=f"⏳ {note}")
+
+        draft = await self.service.draft(
+            song,
+            guild_id=interaction.guild_id or 0,
+            channel_id=interaction.channel_id or 0,
+            user_id=interaction.user.id,
+            progress=progress,
+        )
+        interaction.extras["answered"] = True
+        await interaction.edit_original_response(
+            content="",
+            embeds=draft_embeds(draft),
+            view=draft_view(draft),
+            allowed_mentions=NO_PINGS,
+        )
+
+    @lyrics.command(name="drafts")
+    async def drafts(self, interaction: discord.Interaction) -> None:
+        """List your saved lyric drafts, to open, share or delete them."""
+        found = await self.service.list_saved(interaction.guild_id or 0, interaction.user.id)
+        view = drafts_list_view(interaction.user.id, found)
+        embed = drafts_list_embed(found)
+        if view is None:
+            await interaction.response.send_message(
+                embed=embed, ephemeral=True, allowed_mentions=NO_PINGS
+            )
+        else:
+            await interaction.response.send_message(
+                embed=embed, view=view, ephemeral=True, allowed_mentions=NO_PINGS
+            )
+
+    @lyrics.command(name="rhyme")
+    @app_commands.describe(
+        word="The word to rhyme with (up to three words for multisyllabic rhymes)",
+        type="perfect: same sound from the stressed vowel on; slant: near rhymes; "
+        "multisyllabic: several syllables match",
+    )
+    async def rhyme(
+        self,
+        interaction: discord.Interaction,
+        word: str,
+        type: Literal["perfect", "slant", "multisyllabic"] = "perfect",
+    ) -> None:
+        """Find rhymes for a word, best first, grouped by syllable count."""
+        rhymes = await self.service.rhymes(word, type)
+        await interaction.response.send_message(
+            embed=rhymes_embed(word.strip(), type, rhymes), allowed_mentions=NO_PINGS
+        )
+
+    @lyrics.command(name="syllables")
+    @app_commands.describe(text="Lyrics to count; separate lines with / (up to 1000 characters)")
+    async def syllables(self, interaction: discord.Interaction, text: str) -> None:
+        """Count syllables and show the stress pattern of each line."""
+        reports = await self.service.syllables(text)
+        pages = syllables_pages(reports)
+        await interaction.response.send_message(embeds=pages[0], allowed_mentions=NO_PINGS)
+        for page in pages[1:]:
+            await interaction.followup.send(embeds=page, allowed_mentions=NO_PINGS)
+
+    @lyrics.command(name="analyze")
+    @app_commands.describe(share="Post the analysis for everyone (default: only you see it)")
+    async def analyze(self, interaction: discord.Interaction, share: bool = False) -> None:
+        """Paste lyrics to see their rhyme scheme, syllables, stress, repeats and clichés."""
+        await interaction.response.send_modal(AnalyzeModal(share=share))
+
+    @lyrics.command(name="chords")
+    @app_commands.describe(
+        key="The key's tonic, e.g. C, F#, Bb",
+        mode="Major, minor or a church mode",
+        mood="The feel the progression should have",
+        sections="Optional sections in order, e.g. verse, chorus, verse, chorus, bridge",
+        variation="Pick another set of progressions for the same mood (any number)",
+        tempo="Tempo of the MIDI file in BPM (default 90)",
+        sevenths="Use seventh chords",
+    )
+    @app_commands.choices(
+        mode=[app_commands.Choice(name=m, value=m) for m in MODES],
+        mood=[app_commands.Choice(name=m, value=m) for m in MOODS],
+    )
+    async def chords(
+        self,
+        interaction: discord.Interaction,
+        key: str,
+        mode: str,
+        mood: str,
+        sections: str | None = None,
+        variation: app_commands.Range[int, 0, 9999] | None = None,
+        tempo: app_commands.Range[int, 40, 240] = 90,
+        sevenths: bool = False,
+    ) -> None:
+        """Build a chord progression by music theory, with Roman numerals and a MIDI file."""
+        sheet = await self.service.chords(
+            key=key,
+            mode=mode,
+            mood=mood,
+            sections=sections,
+            variation=variation,
+            tempo=tempo,
+            sevenths=sevenths,
+        )
+        await interaction.response.send_message(
+            embed=chords_embed(sheet),
+            file=discord.File(io.BytesIO(sheet.midi), "progression.mid"),
+            allowed_mentions=NO_PINGS,
+        )
+
+    @chords.autocomplete("key")
+    async def _key_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        text = current.strip().lower()
+        return [app_commands.Choice(name=k, value=k) for k in _KEYS if k.lower().startswith(text)][
+            :25
+        ]

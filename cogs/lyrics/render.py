@@ -1,0 +1,294 @@
+"""Embeds for the lyric studio, kept inside Discord's limits: 4096 characters per embed
+description, 25 fields and 10 embeds per message, 6000 characters per message in all."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import discord
+
+from bot.services.chords import Progression
+from bot.services.lyrics import Analysis, ChordSheet, Draft, DraftSummary, LineReport
+from bot.services.prosody import LineAnalysis, Rhyme, group_by_syllables
+
+__all__ = [
+    "DESCRIPTION_LIMIT",
+    "MESSAGE_LIMIT",
+    "Block",
+    "analysis_pages",
+    "chords_embed",
+    "draft_embeds",
+    "drafts_list_embed",
+    "embed_size",
+    "pack",
+    "rhymes_embed",
+    "scansion",
+    "syllables_pages",
+]
+
+DESCRIPTION_LIMIT = 4096
+MESSAGE_LIMIT = 6000
+EMBEDS_PER_MESSAGE = 10
+_SAFE_MESSAGE = MESSAGE_LIMIT - 200  # room for titles and footers we add per page
+PASS_COLOUR = discord.Colour.green()
+WARN_COLOUR = discord.Colour.orange()
+INFO_COLOUR = discord.Colour.blurple()
+
+
+def embed_size(embed: discord.Embed) -> int:
+    """Characters Discord counts towards the 6000 per message."""
+    size = len(embed.title or "") + len(embed.description or "")
+    size += len(embed.footer.text or "") + len(embed.author.name or "")
+    for field in embed.fields:
+        size += len(field.name or "") + len(field.value or "")
+    return size
+
+
+def scansion(stress: str) -> str:
+    """ "0101" as "x / x /": x unstressed, / stressed (the usual marks for scanning verse)."""
+    return " ".join("/" if ch == "1" else "x" for ch in stress)
+
+
+def _esc(text: str) -> str:
+    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A titled run of lines, split across embeds as needed."""
+
+    title: str
+    lines: Sequence[str]
+    colour: discord.Colour = INFO_COLOUR
+
+
+def pack(blocks: Sequence[Block], *, limit: int = DESCRIPTION_LIMIT) -> list[list[discord.Embed]]:
+    """Blocks into embeds (a long block continues in the next embed) and embeds into
+    messages, none over Discord's limits."""
+    embeds: list[discord.Embed] = []
+    for block in blocks:
+        embeds.extend(_block_embeds(block, min(limit, _SAFE_MESSAGE // 2)))
+    pages: list[list[discord.Embed]] = [[]]
+    total = 0
+    for embed in embeds:
+        size = embed_size(embed)
+        if pages[-1] and (total + size > _SAFE_MESSAGE or len(pages[-1]) >= EMBEDS_PER_MESSAGE):
+            pages.append([])
+            total = 0
+        pages[-1].append(embed)
+        total += size
+    return pages
+
+
+def _block_embeds(block: Block, limit: int) -> list[discord.Embed]:
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for line in block.lines:
+        text = line if len(line) <= 1000 else line[:999] + "…"
+        if chunks[-1] and size + len(text) + 1 > limit:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(text)
+        size += len(text) + 1
+    return [
+        discord.Embed(
+            title=(block.title if i == 0 else f"{block.title} (continued)")[:256],
+            description="\n".join(chunk),
+            colour=block.colour,
+        )
+        for i, chunk in enumerate(chunks)
+    ]
+
+
+# -- drafts ----------------------------------------------------------------------------------
+
+
+def _mark(line: LineAnalysis) -> str:
+    return "✓" if line.ok_syllables and line.ok_rhyme else "✗"
+
+
+def _line_row(number: int, line: LineAnalysis, *, notes: bool, short: bool = False) -> str:
+    text = line.text if not short or len(line.text) <= 60 else line.text[:59] + "…"
+    row = f"`{number:>2}` {_mark(line)} {_esc(text)} — *{line.syllables} · {line.rhyme_letter}*"
+    if notes and line.notes:
+        row += "\n\u2003↳ " + "; ".join(line.notes)
+    return row
+
+
+def draft_embeds(draft: Draft, *, status: str | None = None) -> list[discord.Embed]:
+    """The draft in one message: a header, then each part with its per-line analysis
+    (line number, ✓/✗, the line, syllables · rhyme letter). If the whole would not fit one
+    message, the notes on failing lines go first, then very long lines are shortened."""
+    for notes, short in ((True, False), (False, False), (False, True)):
+        embeds = [_draft_header(draft, status)]
+        number = 0
+        for part in draft.song.parts:
+            rows = []
+            analysis = draft.analysis[part.key]
+            for line in analysis:
+                number += 1
+                rows.append(_line_row(number, line, notes=notes, short=short))
+            low, high = part.syllables or (0, 0)
+            target = f"{low}" if low == high else f"{low}–{high}"
+            ok = all(a.ok_rhyme and a.ok_syllables for a in analysis)
+            repeats = draft.song.order.count(part.key)
+            title = f"{part.label} · {part.scheme} · {target} syllables"
+            if repeats > 1:
+                title += f" · sung {repeats}×"
+            embeds.append(
+                discord.Embed(
+                    title=title,
+                    description="\n".join(rows)[:DESCRIPTION_LIMIT],
+                    colour=PASS_COLOUR if ok else WARN_COLOUR,
+                )
+            )
+        if sum(embed_size(e) for e in embeds) <= MESSAGE_LIMIT - 100:
+            return embeds
+    return embeds  # pragma: no cover - 32 lines of 60 characters always fit
+
+
+def _draft_header(draft: Draft, status: str | None) -> discord.Embed:
+    labels = [draft.song.part(key).label for key in draft.song.order]
+    details = [f"**Structure:** {' → '.join(labels)}"]
+    if draft.song.genre:
+        details.append(f"**Genre:** {_esc(draft.song.genre)}")
+    if draft.song.mood:
+        details.append(f"**Mood:** {_esc(draft.song.mood)}")
+    details.append(
+        f"**Checks:** {draft.passing} of {draft.total_lines} lines pass "
+        "(✓ syllables and rhyme, ✗ not yet). Each line shows *syllables · rhyme letter*."
+    )
+    if status:
+        details.append(f"\n{status}")
+    embed = discord.Embed(
+        title=f"🎵 {draft.title}"[:256], description="\n".join(details), colour=INFO_COLOUR
+    )
+    state = "saved" if draft.saved else "not saved yet"
+    if draft.public:
+        state += " · shared in /discover"
+    embed.set_footer(text=f"Draft #{draft.id} · {state}")
+    return embed
+
+
+def drafts_list_embed(drafts: Sequence[DraftSummary]) -> discord.Embed:
+    if not drafts:
+        return discord.Embed(
+            title="Your saved lyrics",
+            description="You have no saved drafts yet. Make one with `/lyrics draft` and press "
+            "**Save**.",
+            colour=INFO_COLOUR,
+        )
+    rows = [
+        f"**#{d.id}** {_esc(d.title)} · {d.lines} lines · {d.updated_at[:10]}"
+        + (" · 🌐 shared" if d.public else "")
+        for d in drafts
+    ]
+    embed = discord.Embed(
+        title="Your saved lyrics",
+        description="\n".join(rows)[:DESCRIPTION_LIMIT],
+        colour=INFO_COLOUR,
+    )
+    embed.set_footer(text="Pick one below to open it, share it or delete it. Only you see this.")
+    return embed
+
+
+# -- tools -----------------------------------------------------------------------------------
+
+
+def rhymes_embed(word: str, kind: str, rhymes: Sequence[Rhyme]) -> discord.Embed:
+    grouped = group_by_syllables(rhymes)
+    embed = discord.Embed(title=f"{kind.title()} rhymes for “{word}”"[:256], colour=INFO_COLOUR)
+    if not grouped:
+        embed.description = f"I found no {kind} rhymes for that. Try another type" + (
+            " (slant rhymes are looser)." if kind != "slant" else "."
+        )
+        return embed
+    embed.description = "Best first within each group."
+    for count, words in list(grouped.items())[:25]:
+        name = f"{count} syllable" + ("" if count == 1 else "s")
+        value = ", ".join(words)
+        if len(value) > 1024:
+            value = value[:1020].rsplit(", ", 1)[0] + ", …"
+        embed.add_field(name=name, value=value, inline=False)
+    return embed
+
+
+def syllables_pages(reports: Sequence[LineReport]) -> list[list[discord.Embed]]:
+    rows = [
+        f"`{r.syllables:>2}` {_esc(r.text)}\n\u2003`{scansion(r.stress) or '—'}`" for r in reports
+    ]
+    total = sum(r.syllables for r in reports)
+    pages = pack([Block("Syllables and stress", rows)])
+    pages[-1][-1].set_footer(text=f"{total} syllables in all · x unstressed, / stressed")
+    return pages
+
+
+def analysis_pages(analysis: Analysis) -> list[list[discord.Embed]]:
+    rows = [
+        f"`{i:>2}` {_esc(a.text)} — *{a.syllables} · {a.rhyme_letter}*"
+        f"\n\u2003`{scansion(a.stress)}`"
+        for i, a in enumerate(analysis.lines, start=1)
+    ]
+    blocks = [Block(f"Rhyme scheme: {analysis.scheme or '—'}", rows)]
+    extra: list[str] = []
+    if analysis.repeated:
+        extra.append(
+            "**Repeated words:** " + ", ".join(f"{_esc(w)} ×{n}" for w, n in analysis.repeated)
+        )
+    else:
+        extra.append("**Repeated words:** none stand out.")
+    if analysis.cliches:
+        extra.append("**Clichés:**")
+        extra.extend(f"• line {c.line + 1}: {_esc(c.message)}" for c in analysis.cliches)
+    else:
+        extra.append("**Clichés:** none of the usual suspects.")
+    if analysis.truncated:
+        extra.append(f"*{analysis.truncated} more lines were not analysed (the limit is 60).*")
+    blocks.append(Block("Word choice", extra))
+    pages = pack(blocks)
+    pages[-1][-1].set_footer(text="Each line: syllables · rhyme letter; x unstressed, / stressed")
+    return pages
+
+
+def _section_labels(progression: Progression) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for piece in progression.label.split(" / "):
+        name, _, label = piece.partition(": ")
+        if label:
+            labels[name] = label
+    return labels
+
+
+def chords_embed(sheet: ChordSheet) -> discord.Embed:
+    p = sheet.progression
+    embed = discord.Embed(title=f"{p.key} {p.mode} · {p.mood}", colour=INFO_COLOUR)
+    chords = p.chords
+
+    def row(start: int, length: int) -> str:
+        part = chords[start : start + length]
+        names = " ".join(f"`{c.name}`" for c in part)
+        numerals = " ".join(f"`{c.roman}`" for c in part)
+        return f"{names}\n{numerals}"
+
+    if p.sections:
+        labels = _section_labels(p)
+        shown: set[str] = set()
+        for section in p.sections:
+            if section.name in shown:
+                continue
+            shown.add(section.name)
+            embed.add_field(
+                name=f"{section.name.title()} — {labels.get(section.name, '')}".rstrip(" —")[:256],
+                value=row(section.start, section.length),
+                inline=False,
+            )
+        order = " → ".join(s.name.title() for s in p.sections)
+        embed.description = f"**Song order:** {order}"[:DESCRIPTION_LIMIT]
+    else:
+        embed.description = f"**{p.label.capitalize()}**\n{row(0, len(chords))}"
+    variation = f" · variation {sheet.seed}" if sheet.seed is not None else ""
+    embed.set_footer(
+        text=f"progression.mid: {sheet.tempo} BPM, one chord per bar, piano and bass{variation}"
+    )
+    return embed

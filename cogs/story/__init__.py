@@ -1,0 +1,46 @@
+"""Story chains in Discord: the /story commands, the pager and form, the thread publisher and
+the turn deadlines on the bot's scheduler."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from .commands import StoryCog
+from .publisher import DiscordStoryPublisher
+from .scheduling import SchedulerTurnTimer, job_id
+from .views import PageButton, StoryWriteModal
+
+if TYPE_CHECKING:
+    from bot.app import MuseBot
+
+__all__ = [
+    "DiscordStoryPublisher",
+    "PageButton",
+    "SchedulerTurnTimer",
+    "StoryCog",
+    "StoryWriteModal",
+    "job_id",
+    "setup",
+]
+
+log = logging.getLogger(__name__)
+
+
+class _StoryExtension(StoryCog):
+    """The cog plus its lifecycle: wire the service on load, rebuild deadlines, stop on unload."""
+
+    async def cog_load(self) -> None:
+        service = self.bot.services.story
+        service.attach(DiscordStoryPublisher(self.bot), SchedulerTurnTimer(self.bot))
+        armed = await service.recover(self.bot.owns_guild)
+        if armed:
+            log.info("re-armed the deadlines of %d running story turn(s)", armed)
+
+    async def cog_unload(self) -> None:
+        await self.bot.services.story.close()
+
+
+async def setup(bot: MuseBot) -> None:
+    bot.add_dynamic_items(PageButton)
+    await bot.add_cog(_StoryExtension(bot))

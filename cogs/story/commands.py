@@ -1,0 +1,345 @@
+"""/story: start, join, leave, write, show, status, list, skip, kick, pause, resume, end, export."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_io import NO_PINGS, defer_thinking
+from bot.services.story import GENRE_LIMIT, OPENING_LIMIT, TITLE_LIMIT, Scope, StoryStatus
+
+from . import render
+from .views import StoryWriteModal, page_view, write_confirmation
+
+if TYPE_CHECKING:
+    from bot.app import MuseBot
+
+__all__ = ["StoryCog"]
+
+STORY_OPTION = "The story (default: the story of this thread)"
+
+
+async def _suggest(
+    interaction: discord.Interaction, current: str, scope: Scope
+) -> list[app_commands.Choice[str]]:
+    bot: MuseBot = interaction.client  # type: ignore[assignment]
+    stories = await bot.services.story.suggest(interaction.guild_id, current, scope)
+    choices = []
+    for story in stories:
+        label = story.title if story.status == "open" else f"{story.title} ({story.status})"
+        choices.append(app_commands.Choice(name=label[:100], value=str(story.id)))
+    return choices
+
+
+async def complete_running(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    return await _suggest(interaction, current, "running")
+
+
+async def complete_any(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    return await _suggest(interaction, current, "any")
+
+
+async def complete_ended(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    return await _suggest(interaction, current, "ended")
+
+
+def _can_moderate(interaction: discord.Interaction) -> bool:
+    return interaction.permissions.manage_messages
+
+
+async def _reply(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+) -> None:
+    """A private answer to the member who used the command; the story itself is public."""
+    missing = discord.utils.MISSING
+    if interaction.response.is_done():
+        await interaction.followup.send(
+            content or missing,
+            embed=embed or missing,
+            view=view or missing,
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+    else:
+        await interaction.response.send_message(
+            content,
+            embed=embed or missing,
+            view=view or missing,
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+
+def _turn_summary(status: StoryStatus) -> str:
+    story = status.story
+    if story.status == "ended":
+        return "The story has ended."
+    if story.status == "paused":
+        return "The story is paused."
+    return f"It's {render.seat_name(status.current)}'s turn."
+
+
+class StoryCog(commands.Cog):
+    story = app_commands.Group(
+        name="story", description="Round-robin story chains", guild_only=True
+    )
+
+    def __init__(self, bot: MuseBot) -> None:
+        self.bot = bot
+
+    @story.command(name="start")
+    @app_commands.describe(
+        title=f"The story's title (up to {TITLE_LIMIT} characters)",
+        genre=f"Its genre, e.g. fantasy, noir, sci-fi (up to {GENRE_LIMIT} characters)",
+        opening="An opening line; it counts as your first turn",
+        turn_hours="Hours each writer has for a turn (default 24)",
+        word_limit="Most words in one turn (default 300)",
+        max_rounds="End the story after this many rounds",
+        max_participants="Most writers in the rotation",
+        ai_partner="Let Muse's AI take a turn in the rotation and stand in for late writers",
+        shuffle="Shuffle the turn order instead of join order",
+    )
+    async def start(
+        self,
+        interaction: discord.Interaction,
+        title: app_commands.Range[str, 1, TITLE_LIMIT],
+        genre: app_commands.Range[str, 1, GENRE_LIMIT],
+        opening: app_commands.Range[str, 1, OPENING_LIMIT] | None = None,
+        turn_hours: app_commands.Range[float, 0.1, 336.0] | None = None,
+        word_limit: app_commands.Range[int, 10, 1000] | None = None,
+        max_rounds: app_commands.Range[int, 1, 1000] | None = None,
+        max_participants: app_commands.Range[int, 2, 100] | None = None,
+        ai_partner: bool = False,
+        shuffle: bool = False,
+    ) -> None:
+        """Start a story chain in its own thread; you take the first turn."""
+        await defer_thinking(interaction, ephemeral=True)
+        status = await self.bot.services.story.start(
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id or 0,
+            user_id=interaction.user.id,
+            display_name=interaction.user.display_name,
+            title=title,
+            genre=genre,
+            opening=opening,
+            turn_hours=turn_hours,
+            word_limit=word_limit,
+            max_rounds=max_rounds,
+            max_participants=max_participants,
+            ai_partner=ai_partner,
+            shuffle=shuffle,
+        )
+        await _reply(
+            interaction,
+            f"📖 **{render.esc(status.story.title)}** has begun in <#{status.story.thread_id}>. "
+            + _turn_summary(status),
+        )
+
+    @story.command(name="join")
+    @app_commands.describe(story=STORY_OPTION)
+    @app_commands.autocomplete(story=complete_running)
+    async def join(self, interaction: discord.Interaction, story: str | None = None) -> None:
+        """Join a story's rotation."""
+        status = await self.bot.services.story.join(
+            guild_id=interaction.guild_id,
+            story=story,
+            channel_id=interaction.channel_id,
+            user_id=interaction.user.id,
+            display_name=interaction.user.display_name,
+        )
+        await _reply(
+            interaction,
+            f"👋 You're in **{render.esc(status.story.title)}** "
+            f"(<#{status.story.thread_id}>). " + _turn_summary(status),
+        )
+
+    @story.command(name="leave")
+    @app_commands.describe(story=STORY_OPTION)
+    @app_commands.autocomplete(story=complete_running)
+    async def leave(self, interaction: discord.Interaction, story: str | None = None) -> None:
+        """Leave a story's rotation (your segments stay in the story)."""
+        status = await self.bot.services.story.leave(
+            guild_id=interaction.guild_id,
+            story=story,
+            channel_id=interaction.channel_id,
+            user_id=interaction.user.id,
+        )
+        await _reply(interaction, f"🚪 You left **{render.esc(status.story.title)}**.")
+
+    @story.command(name="write")
+    @app_commands.describe(
+        story=STORY_OPTION, text="Your part (leave empty to open a form for longer text)"
+    )
+    @app_commands.autocomplete(story=complete_running)
+    async def write(
+        self,
+        interaction: discord.Interaction,
+        story: str | None = None,
+        text: app_commands.Range[str, 1, 4000] | None = None,
+    ) -> None:
+        """Write your turn of a story."""
+        service = self.bot.services.story
+        if text is None:
+            record = await service.check_can_write(
+                interaction.guild_id, story, interaction.channel_id, interaction.user.id
+            )
+            await interaction.response.send_modal(
+                StoryWriteModal(record.id, record.title, record.word_limit)
+            )
+            return
+        result = await service.write(
+            guild_id=interaction.guild_id,
+            story=story,
+            channel_id=interaction.channel_id,
+            user_id=interaction.user.id,
+            display_name=interaction.user.display_name,
+            text=text,
+        )
+        await _reply(interaction, write_confirmation(result))
+
+    @story.command(name="show")
+    @app_commands.describe(story=STORY_OPTION, page="Page to open (default 1)")
+    @app_commands.autocomplete(story=complete_any)
+    async def show(
+        self,
+        interaction: discord.Interaction,
+        story: str | None = None,
+        page: app_commands.Range[int, 1, 10000] = 1,
+    ) -> None:
+        """Read a story, a page at a time."""
+        found = await self.bot.services.story.page(
+            interaction.guild_id, story, interaction.channel_id, page - 1
+        )
+        await _reply(interaction, embed=render.page_embed(found), view=page_view(found))
+
+    @story.command(name="status")
+    @app_commands.describe(story=STORY_OPTION)
+    @app_commands.autocomplete(story=complete_any)
+    async def status(self, interaction: discord.Interaction, story: str | None = None) -> None:
+        """Whose turn it is, the deadline and the rotation."""
+        found = await self.bot.services.story.status(
+            interaction.guild_id, story, interaction.channel_id
+        )
+        await _reply(interaction, embed=render.status_embed(found))
+
+    @story.command(name="list")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        """The server's stories, running ones first."""
+        stories = await self.bot.services.story.list_stories(interaction.guild_id)
+        await _reply(interaction, embed=render.list_embed(stories))
+
+    @story.command(name="skip")
+    @app_commands.describe(story=STORY_OPTION)
+    @app_commands.autocomplete(story=complete_running)
+    async def skip(self, interaction: discord.Interaction, story: str | None = None) -> None:
+        """Skip the current writer's turn (starter or Manage Messages)."""
+        status = await self.bot.services.story.skip(
+            guild_id=interaction.guild_id,
+            story=story,
+            channel_id=interaction.channel_id,
+            user_id=interaction.user.id,
+            can_moderate=_can_moderate(interaction),
+        )
+        await _reply(interaction, "⏭️ Skipped. " + _turn_summary(status))
+
+    @story.command(name="kick")
+    @app_commands.describe(member="Who to remove from the rotation", story=STORY_OPTION)
+    @app_commands.autocomplete(story=complete_running)
+    async def kick(
+        self, interaction: discord.Interaction, member: discord.Member, story: str | None = None
+    ) -> None:
+        """Remove a member from a story's rotation (starter or Manage Messages)."""
+        status = await self.bot.services.story.kick(
+            guild_id=interaction.guild_id,
+            story=story,
+            channel_id=interaction.channel_id,
+            user_id=interaction.user.id,
+            can_moderate=_can_moderate(interaction),
+            member_id=member.id,
+        )
+        await _reply(
+            interaction,
+            f"🚫 {render.esc(member.display_name)} is out of the rotation. "
+            + _turn_summary(status),
+        )
+
+    @story.command(name="pause")
+    @app_commands.describe(story=STORY_OPTION)
+    @app_commands.autocomplete(story=complete_running)
+    async def pause(self, interaction: discord.Interaction, story: str | None = None) -> None:
+        """Pause a story: no turns, no deadlines (starter or Manage Messages)."""
+        status = await self.bot.services.story.pause(
+            guild_id=interaction.guild_id,
+            story=story,
+            channel_id=interaction.channel_id,
+            user_id=interaction.user.id,
+            can_moderate=_can_moderate(interaction),
+        )
+        await _reply(interaction, f"⏸️ **{render.esc(status.story.title)}** is paused.")
+
+    @story.command(name="resume")
+    @app_commands.describe(story=STORY_OPTION)
+    @app_commands.autocomplete(story=complete_running)
+    async def resume(self, interaction: discord.Interaction, story: str | None = None) -> None:
+        """Resume a paused story (starter or Manage Messages)."""
+        status = await self.bot.services.story.resume(
+            guild_id=interaction.guild_id,
+            story=story,
+            channel_id=interaction.channel_id,
+            user_id=interaction.user.id,
+            can_moderate=_can_moderate(interaction),
+        )
+        await _reply(
+            interaction,
+            f"▶️ **{render.esc(status.story.title)}** continues. " + _turn_summary(status),
+        )
+
+    @story.command(name="end")
+    @app_commands.describe(story=STORY_OPTION)
+    @app_commands.autocomplete(story=complete_running)
+    async def end(self, interaction: discord.Interaction, story: str | None = None) -> None:
+        """End a story and post it as a book (starter or Manage Messages)."""
+        # A refusal (permissions are checked before anything changes) stays private.
+        await defer_thinking(interaction, ephemeral=True)
+        status = await self.bot.services.story.end(
+            guild_id=interaction.guild_id,
+            story=story,
+            channel_id=interaction.channel_id,
+            user_id=interaction.user.id,
+            can_moderate=_can_moderate(interaction),
+        )
+        await _reply(
+            interaction,
+            f"📕 **{render.esc(status.story.title)}** is finished: the book is in "
+            f"<#{status.story.thread_id}>.",
+        )
+
+    @story.command(name="export")
+    @app_commands.describe(story="A finished story")
+    @app_commands.autocomplete(story=complete_ended)
+    async def export(self, interaction: discord.Interaction, story: str | None = None) -> None:
+        """Get a finished story as Markdown and EPUB files."""
+        await defer_thinking(interaction, ephemeral=True)
+        files = await self.bot.services.story.export(
+            interaction.guild_id, story, interaction.channel_id
+        )
+        await interaction.followup.send(
+            "📕 Here is the book.",
+            files=[discord.File(io.BytesIO(f.data), filename=f.filename) for f in files],
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )

@@ -1,0 +1,188 @@
+"""How story chains look in Discord: posts, notices, embeds. Pure functions of service data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import discord
+
+from bot.db.repositories.stories import ParticipantRecord, SegmentRecord, StoryRecord
+from bot.discord_io import split_text
+from bot.services.story import AI_NAME, PAGE_CHARS, Notice, NoticeKind, StoryPage, StoryStatus
+from bot.services.story import credit_for as book_credit
+
+__all__ = [
+    "intro_text",
+    "list_embed",
+    "notice_text",
+    "page_embed",
+    "reminder_text",
+    "segment_messages",
+    "status_embed",
+    "turn_text",
+]
+
+_COLOUR = discord.Colour.dark_teal()
+
+
+def esc(text: str) -> str:
+    return discord.utils.escape_markdown(text)
+
+
+def when(moment: datetime | None, style: str = "R") -> str:
+    return f"<t:{int(moment.timestamp())}:{style}>" if moment else "—"
+
+
+def seat_name(seat: ParticipantRecord | None) -> str:
+    if seat is None:
+        return "nobody (waiting for writers)"
+    return f"🤖 {AI_NAME} (AI partner)" if seat.is_ai else esc(seat.display_name)
+
+
+def _hours(seconds: int) -> str:
+    hours = seconds / 3600
+    return f"{hours:g} hour{'s' if hours != 1 else ''}"
+
+
+def credit(segment: SegmentRecord) -> str:
+    if segment.kind == "ai":
+        return f"🤖 **{AI_NAME}** (AI partner) · *AI-written*"
+    if segment.kind == "stand_in":
+        return f"🤖 **{AI_NAME}**, *AI-written stand-in for {esc(segment.author_name)}*"
+    return f"✍️ **{esc(segment.author_name)}**"
+
+
+def segment_messages(story: StoryRecord, segment: SegmentRecord) -> list[str]:
+    """A segment as posted in the thread: its author first, then the text (split if long)."""
+    header = f"{credit(segment)} · round {segment.round} · part {segment.seq}\n"
+    return split_text(header + segment.text)
+
+
+def intro_text(story: StoryRecord, seats: Sequence[ParticipantRecord]) -> str:
+    rules = [
+        f"**Genre:** {esc(story.genre)}",
+        f"**Turns:** {_hours(story.turn_seconds)} each, up to {story.word_limit} words",
+    ]
+    if story.max_rounds:
+        rules.append(f"**Rounds:** {story.max_rounds}")
+    if story.max_participants:
+        rules.append(f"**Writers:** at most {story.max_participants}")
+    if story.ai_partner:
+        rules.append(f"**AI partner:** 🤖 {AI_NAME} takes a turn in the rotation")
+    if story.shuffle:
+        rules.append("**Order:** shuffled")
+    order = ", ".join(seat_name(s) for s in seats if s.active)
+    return (
+        f"📖 **{esc(story.title)}**\n" + "\n".join(rules) + f"\n**Rotation:** {order}\n\n"
+        "Join with `/story join`, write with `/story write` when it's your turn, and read it "
+        "all with `/story show`."
+    )
+
+
+def turn_text(story: StoryRecord, writer: ParticipantRecord, recap: str | None) -> str:
+    head = (
+        f"<@{writer.user_id}>, it's your turn in **{esc(story.title)}** (round {story.round}). "
+        f"Write with `/story write` before {when(story.turn_deadline, 'f')} "
+        f"({when(story.turn_deadline)}), up to {story.word_limit} words."
+    )
+    if recap is None:
+        return head + "\n\nThe story begins with you."
+    quoted = "\n".join(f"> {line}" if line else ">" for line in recap.split("\n"))
+    return f"{head}\n\n> *Previously…*\n{quoted}"[:2000]
+
+
+def reminder_text(story: StoryRecord, writer: ParticipantRecord, level: int) -> str:
+    left = "half your time is gone" if level == 1 else "your turn is nearly over"
+    return (
+        f"⏰ <@{writer.user_id}>, {left} in **{esc(story.title)}**: the turn ends "
+        f"{when(story.turn_deadline)}. `/story write` to add your part."
+    )
+
+
+def notice_text(notice: Notice) -> str:
+    name = esc(notice.name)
+    texts = {
+        NoticeKind.JOINED: f"👋 **{name}** joined the rotation.",
+        NoticeKind.LEFT: f"🚪 **{name}** left the rotation.",
+        NoticeKind.KICKED: f"🚫 **{name}** was removed from the rotation by a moderator.",
+        NoticeKind.SKIPPED: f"⌛ **{name}** ran out of time; the turn passes on.",
+        NoticeKind.SKIPPED_BY_MODERATOR: f"⏭️ A moderator skipped **{name}**'s turn.",
+        NoticeKind.REMOVED: (
+            f"🚪 **{name}** missed {notice.count} turns in a row and has left the rotation. "
+            "`/story join` brings them back."
+        ),
+        NoticeKind.AI_FAILED: f"🤖 {AI_NAME} couldn't write this turn; the turn passes on.",
+        NoticeKind.WAITING: (
+            "⏸️ Nobody else is in the rotation: the story waits for more writers (`/story join`)."
+        ),
+        NoticeKind.PAUSED: "⏸️ The story is paused: no turns and no deadlines until it resumes.",
+        NoticeKind.RESUMED: "▶️ The story continues.",
+    }
+    return texts[notice.kind]
+
+
+def status_embed(status: StoryStatus) -> discord.Embed:
+    story = status.story
+    embed = discord.Embed(title=f"📖 {story.title}", colour=_COLOUR)
+    state = {"open": "Running", "paused": "Paused", "ended": "Ended"}[story.status]
+    embed.add_field(name="Status", value=state)
+    embed.add_field(name="Genre", value=esc(story.genre))
+    rounds = f"{story.round}" + (f" of {story.max_rounds}" if story.max_rounds else "")
+    embed.add_field(name="Round", value=rounds)
+    if story.status != "ended":
+        embed.add_field(name="Whose turn", value=seat_name(status.current))
+        if story.status == "open" and story.turn_deadline:
+            embed.add_field(
+                name="Deadline",
+                value=f"{when(story.turn_deadline, 'f')} ({when(story.turn_deadline)})",
+            )
+    embed.add_field(name="Segments", value=str(status.segment_count))
+    order = " → ".join(seat_name(s) for s in status.rotation) or "nobody"
+    embed.add_field(name="Rotation", value=order[:1024], inline=False)
+    embed.add_field(
+        name="Rules",
+        value=f"{_hours(story.turn_seconds)} a turn, up to {story.word_limit} words",
+        inline=False,
+    )
+    embed.add_field(name="Thread", value=f"<#{story.thread_id}>")
+    return embed
+
+
+def list_embed(stories: Sequence[StoryStatus]) -> discord.Embed:
+    embed = discord.Embed(title="Story chains", colour=_COLOUR)
+    if not stories:
+        embed.description = "No stories yet. Start one with `/story start`."
+        return embed
+    lines = []
+    for status in stories:
+        story = status.story
+        if story.status == "ended":
+            state = f"ended {when(story.ended_at)}"
+        elif story.status == "paused":
+            state = "paused"
+        else:
+            state = f"{seat_name(status.current)}'s turn"
+        lines.append(
+            f"**{esc(story.title)}** · {esc(story.genre)} · {status.segment_count} segments · "
+            f"{state} · <#{story.thread_id}>"
+        )
+    embed.description = "\n".join(lines)[:4000]
+    return embed
+
+
+def page_embed(page: StoryPage) -> discord.Embed:
+    story = page.story
+    embed = discord.Embed(title=f"📖 {story.title}", colour=_COLOUR)
+    if not page.segments:
+        embed.description = "Nothing written yet."
+    else:
+        # Pages are packed to fit; only a segment longer than a page on its own is cut here.
+        budget = PAGE_CHARS
+        parts = []
+        for segment in page.segments:
+            text = segment.text if len(segment.text) <= budget else segment.text[:budget] + "…"
+            parts.append(f"{text}\n— *{esc(book_credit(segment))}*")
+        embed.description = "\n\n".join(parts)[:4096]
+    embed.set_footer(text=f"{story.genre} · page {page.page + 1} of {page.pages}")
+    return embed

@@ -1,0 +1,117 @@
+"""The /story show pager (buttons that survive restarts) and the writing form."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.discord_io import NO_PINGS, handle_interaction_error
+from bot.services.story import SEGMENT_LIMIT, StoryPage, WriteResult
+
+from . import render
+
+if TYPE_CHECKING:
+    from bot.app import MuseBot
+
+__all__ = ["PageButton", "StoryWriteModal", "page_view", "write_confirmation"]
+
+
+def page_view(page: StoryPage) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    story_id = page.story.id
+    view.add_item(PageButton(story_id, page.page - 1, "prev", disabled=page.page <= 0))
+    view.add_item(
+        discord.ui.Button(
+            label=f"{page.page + 1} / {page.pages}",
+            style=discord.ButtonStyle.secondary,
+            disabled=True,
+            custom_id=f"muse:story:pageno:{story_id}",
+        )
+    )
+    view.add_item(PageButton(story_id, page.page + 1, "next", disabled=page.page >= page.pages - 1))
+    return view
+
+
+class PageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"^muse:story:page:(?P<story>\d+):(?P<page>\d+):(?P<dir>prev|next)$",
+):
+    """Turns the page of a /story show message; bound to the story id and the target page."""
+
+    def __init__(self, story_id: int, page: int, direction: str, *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="◀ Previous" if direction == "prev" else "Next ▶",
+                style=discord.ButtonStyle.primary,
+                disabled=disabled,
+                custom_id=f"muse:story:page:{story_id}:{max(0, page)}:{direction}",
+            )
+        )
+        self.story_id = story_id
+        self.page = max(0, page)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PageButton:
+        return cls(int(match["story"]), int(match["page"]), match["dir"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot: MuseBot = interaction.client  # type: ignore[assignment]
+        try:
+            page = await bot.services.story.page_by_id(
+                self.story_id, self.page, guild_id=interaction.guild_id
+            )
+            await interaction.response.edit_message(
+                embed=render.page_embed(page), view=page_view(page), allowed_mentions=NO_PINGS
+            )
+        except Exception as exc:
+            await handle_interaction_error(interaction, exc)
+
+
+def write_confirmation(result: WriteResult) -> str:
+    story = result.story
+    done = f"✅ Your part {result.segment.seq} of **{render.esc(story.title)}** is in."
+    if result.ended:
+        return done + " That was the last turn: the finished book is in the thread."
+    if result.next_writer is None:
+        return done + " The story waits for more writers now."
+    return done + f" Next up: {render.seat_name(result.next_writer)}."
+
+
+class StoryWriteModal(discord.ui.Modal):
+    """The long-form way to write a turn."""
+
+    text: discord.ui.TextInput[StoryWriteModal] = discord.ui.TextInput(
+        label="Your part of the story",
+        style=discord.TextStyle.paragraph,
+        min_length=1,
+        max_length=SEGMENT_LIMIT,
+        custom_id="muse:story:write:text",
+    )
+
+    def __init__(self, story_id: int, title: str, word_limit: int) -> None:
+        super().__init__(title=f"Write: {title}"[:45], custom_id=f"muse:story:write:{story_id}")
+        self.story_id = story_id
+        self.text.placeholder = f"Up to {word_limit} words."
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        bot: MuseBot = interaction.client  # type: ignore[assignment]
+        result = await bot.services.story.write(
+            guild_id=interaction.guild_id,
+            story=str(self.story_id),
+            channel_id=interaction.channel_id,
+            user_id=interaction.user.id,
+            display_name=interaction.user.display_name,
+            text=self.text.value,
+        )
+        await interaction.response.send_message(
+            write_confirmation(result), ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+    async def on_error(  # type: ignore[override]  # Modal's own signature, not BaseView's
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
+        await handle_interaction_error(interaction, error)

@@ -1,0 +1,185 @@
+"""Modals and buttons of style memory: the profile and sample forms, and erasure confirmation."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.discord_io import NO_PINGS, handle_interaction_error
+from bot.errors import NotAllowed
+from bot.services.style import PREFERENCE_FIELDS, StyleProfile
+from bot.services.style.profile import PREFERENCE_LIMIT, SAMPLE_LIMIT, SAMPLE_TITLE_LIMIT
+
+from .render import profile_embeds
+
+if TYPE_CHECKING:
+    from bot.app import MuseBot
+
+__all__ = ["CancelEraseButton", "EraseButton", "ProfileModal", "SampleModal", "erase_view"]
+
+_PLACEHOLDERS = {
+    "media": "e.g. poetry, flash fiction, watercolour",
+    "genres": "e.g. magical realism, folk horror",
+    "tone": "e.g. wistful, wry, tender",
+    "themes": "e.g. the sea, memory, small towns",
+    "avoid": "e.g. gore, love triangles",
+}
+
+
+def _bot(interaction: discord.Interaction) -> MuseBot:
+    return interaction.client  # type: ignore[return-value]
+
+
+class ProfileModal(discord.ui.Modal, title="Your style profile"):
+    """All five profile fields at once, prefilled; an emptied field is removed."""
+
+    def __init__(self, profile: StyleProfile) -> None:
+        super().__init__(custom_id="muse:style:profile")
+        self.fields: dict[str, discord.ui.TextInput[ProfileModal]] = {}
+        for name, label in PREFERENCE_FIELDS.items():
+            text_input: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
+                label=label,
+                custom_id=f"muse:style:profile:{name}",
+                required=False,
+                max_length=PREFERENCE_LIMIT,
+                default=profile.preference(name) or None,
+                placeholder=_PLACEHOLDERS[name],
+            )
+            self.fields[name] = text_input
+            self.add_item(text_input)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        service = _bot(interaction).services.style
+        values: dict[str, str | None] = {name: f.value for name, f in self.fields.items()}
+        profile = await service.set_preferences(
+            interaction.guild_id or 0, interaction.user.id, values, clear_blank=True
+        )
+        await interaction.response.send_message(
+            "Saved.", embeds=profile_embeds(profile), ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
+        await handle_interaction_error(interaction, error)
+
+
+class SampleModal(discord.ui.Modal, title="Add a writing sample"):
+    sample_title: discord.ui.TextInput[SampleModal] = discord.ui.TextInput(
+        label="Title (optional)",
+        custom_id="muse:style:sample:title",
+        required=False,
+        max_length=SAMPLE_TITLE_LIMIT,
+    )
+    text: discord.ui.TextInput[SampleModal] = discord.ui.TextInput(
+        label="Your writing",
+        custom_id="muse:style:sample:text",
+        style=discord.TextStyle.paragraph,
+        max_length=SAMPLE_LIMIT,
+        placeholder="A poem, a passage, lyrics: something that sounds like you.",
+    )
+
+    def __init__(self) -> None:
+        super().__init__(custom_id="muse:style:sample")
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        service = _bot(interaction).services.style
+        await service.add_sample(
+            interaction.guild_id or 0,
+            interaction.user.id,
+            self.sample_title.value or None,
+            self.text.value,
+        )
+        await interaction.response.send_message(
+            "Sample saved. Muse will learn from it in the background; `/style show` lists it.",
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
+        await handle_interaction_error(interaction, error)
+
+
+def erase_view(target_id: int, requested_by: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(EraseButton(target_id, requested_by))
+    view.add_item(CancelEraseButton(requested_by))
+    return view
+
+
+class EraseButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"^muse:style:erase:(?P<target>\d+):(?P<by>\d+)$",
+):
+    """Confirms an erasure; only the member who asked may press it (an admin erasing someone
+    else must still hold Manage Server when pressing)."""
+
+    def __init__(self, target_id: int, requested_by: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Erase everything",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"muse:style:erase:{target_id}:{requested_by}",
+            )
+        )
+        self.target_id = target_id
+        self.requested_by = requested_by
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> EraseButton:
+        return cls(int(match["target"]), int(match["by"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            if interaction.user.id != self.requested_by:
+                raise NotAllowed("Only the member who asked for this erasure can confirm it.")
+            if self.target_id != self.requested_by and not interaction.permissions.manage_guild:
+                raise NotAllowed("You need the Manage Server permission to erase another member.")
+            service = _bot(interaction).services.style
+            changed = await service.forget(interaction.guild_id or 0, self.target_id)
+            whose = "your" if self.target_id == self.requested_by else "that member's"
+            await interaction.response.edit_message(
+                content=f"Done: everything Muse stored about {whose} activity in this server "
+                f"is erased ({changed} item{'s' if changed != 1 else ''}).",
+                view=None,
+                allowed_mentions=NO_PINGS,
+            )
+        except Exception as exc:
+            await handle_interaction_error(interaction, exc)
+
+
+class CancelEraseButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"^muse:style:erase-cancel:(?P<by>\d+)$",
+):
+    def __init__(self, requested_by: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Cancel",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"muse:style:erase-cancel:{requested_by}",
+            )
+        )
+        self.requested_by = requested_by
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> CancelEraseButton:
+        return cls(int(match["by"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            if interaction.user.id != self.requested_by:
+                raise NotAllowed("Only the member who asked for this erasure can cancel it.")
+            await interaction.response.edit_message(
+                content="Cancelled: nothing was erased.", view=None, allowed_mentions=NO_PINGS
+            )
+        except Exception as exc:
+            await handle_interaction_error(interaction, exc)

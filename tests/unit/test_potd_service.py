@@ -1,0 +1,246 @@
+"""The prompt-of-the-day service against a real database, a fake publisher and a FakeEngine:
+the never-twice rules for interrupted posts, permissions, and member data."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.db import Repositories
+from bot.db.repositories.potd import PotdPostRecord
+from bot.errors import NotAllowed, UserInputError
+from bot.services.potd import (
+    Actor,
+    AttachmentInfo,
+    LookupUnavailable,
+    PotdOptions,
+    PotdService,
+    PromptGenerator,
+    PublishedPost,
+    PublishRejected,
+)
+from bot.services.potd.generation import CuratedPrompt
+from models import FakeEngine
+
+GUILD = 100
+ADMIN = Actor(1, can_manage=True)
+MEMBER = Actor(2, can_manage=False)
+CURATED = [
+    CuratedPrompt(
+        f"Curated Prompt {word}", f"A curated prompt about {word} for testing.", (), (), "mixed"
+    )
+    for word in ("amber", "basalt", "cedar", "dune", "ember", "fjord")
+]
+
+
+class FakePublisher:
+    def __init__(self) -> None:
+        self.sent: list[PotdPostRecord] = []
+        self.visible: dict[str, PublishedPost] = {}
+        self.fail_with: Exception | None = None
+        self.lookup_fails = False
+        self.delay = 0.0
+
+    async def publish(self, post: PotdPostRecord) -> PublishedPost:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.sent.append(post)
+        published = PublishedPost(1000 + len(self.sent), 2000 + len(self.sent))
+        self.visible[post.local_date] = published
+        return published
+
+    async def find_published(self, post: PotdPostRecord) -> PublishedPost | None:
+        if self.lookup_fails:
+            raise LookupUnavailable("can't read the channel")
+        return self.visible.get(post.local_date)
+
+
+class Env(NamedTuple):
+    service: PotdService
+    publisher: FakePublisher
+    clock: FakeClock
+    engine: FakeEngine
+
+
+@pytest.fixture
+async def env(repos: Repositories) -> AsyncIterator[Env]:
+    clock = FakeClock(datetime(2026, 7, 1, 6, 0, tzinfo=UTC))  # 08:00 in Berlin
+    engine = FakeEngine()
+    engine.fail_next = 10_000
+    await engine.start()
+    service = PotdService(
+        repos.potd,
+        PromptGenerator(engine, attempts=1, curated=CURATED),
+        clock,
+        options=PotdOptions(grace_hours=6),
+    )
+    publisher = FakePublisher()
+    service.bind(publisher, None)
+    await service.configure(
+        GUILD, ADMIN, channel_id=5, post_time="09:00", timezone="Europe/Berlin", medium="mixed"
+    )
+    yield Env(service, publisher, clock, engine)
+    await engine.close()
+
+
+async def test_concurrent_due_checks_post_once(env: Env) -> None:
+    service, publisher, clock, _ = env
+    clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
+    publisher.delay = 0.05
+    outcomes = await asyncio.gather(*(service.post_if_due(GUILD) for _ in range(5)))
+    assert len(publisher.sent) == 1
+    assert sorted(o.action for o in outcomes).count("posted") == 1
+
+
+async def test_a_refused_post_is_not_retried_the_same_day(env: Env) -> None:
+    service, publisher, clock, _ = env
+    clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
+    publisher.fail_with = PublishRejected("no access")
+    assert (await service.post_if_due(GUILD)).action == "failed"
+    publisher.fail_with = None
+    clock.advance(timedelta(minutes=10))
+    assert (await service.post_if_due(GUILD)).action == "exists"
+    assert publisher.sent == []
+    overview = await service.overview(GUILD, ADMIN)
+    assert overview.last_post_status == "failed" and overview.last_post_note == "no access"
+
+
+async def test_uncertain_send_is_checked_then_resent_only_after_settling(env: Env) -> None:
+    service, publisher, clock, _ = env
+    clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
+    publisher.fail_with = ConnectionResetError("network went away mid-send")
+    assert (await service.post_if_due(GUILD)).action == "error"
+    publisher.fail_with = None
+    clock.advance(timedelta(seconds=30))
+    assert (await service.post_if_due(GUILD)).action == "waiting"  # maybe still in flight
+    clock.advance(timedelta(minutes=3))
+    outcome = await service.post_if_due(GUILD)
+    assert outcome.action == "posted" and len(publisher.sent) == 1
+    assert (await service.post_if_due(GUILD)).action == "exists"
+
+
+async def test_unreadable_channel_marks_the_day_unknown_rather_than_risk_a_duplicate(
+    env: Env, repos: Repositories
+) -> None:
+    service, publisher, clock, _ = env
+    clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
+    publisher.fail_with = TimeoutError()
+    await service.post_if_due(GUILD)
+    publisher.fail_with = None
+    publisher.lookup_fails = True
+    clock.advance(timedelta(minutes=5))
+    assert (await service.post_if_due(GUILD)).action == "unknown"
+    assert publisher.sent == []
+    row = await repos.potd.get_post(GUILD, "2026-07-01")
+    assert row is not None and row.status == "unknown"
+
+
+async def test_an_interrupted_post_past_the_grace_window_is_missed(env: Env) -> None:
+    service, publisher, clock, _ = env
+    clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
+    publisher.fail_with = OSError("crash")
+    await service.post_if_due(GUILD)
+    publisher.fail_with = None
+    clock.set(datetime(2026, 7, 1, 14, 0, tzinfo=UTC))  # 16:00 Berlin: 7 h late
+    assert (await service.post_if_due(GUILD)).action == "missed"
+    assert publisher.sent == []
+
+
+async def test_pause_and_resume_do_not_cause_a_late_post_for_paused_days(env: Env) -> None:
+    service, _publisher, clock, _ = env
+    await service.set_paused(GUILD, ADMIN, True)
+    clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
+    assert (await service.post_if_due(GUILD)).action == "paused"
+    clock.set(datetime(2026, 7, 1, 8, 0, tzinfo=UTC))
+    await service.set_paused(GUILD, ADMIN, False)  # 10:00 Berlin: today's time had passed
+    assert (await service.post_if_due(GUILD)).action == "not_due"
+    clock.set(datetime(2026, 7, 2, 7, 0, tzinfo=UTC))
+    assert (await service.post_if_due(GUILD)).action == "posted"
+    with pytest.raises(UserInputError):
+        await service.set_paused(GUILD, ADMIN, False)
+
+
+async def test_managers_only_and_nothing_changes(env: Env, repos: Repositories) -> None:
+    service, _, _, _ = env
+    before = await repos.potd.get_config(GUILD)
+    calls = [
+        service.configure(
+            GUILD, MEMBER, channel_id=9, post_time="10:00", timezone="UTC", medium="music"
+        ),
+        service.set_paused(GUILD, MEMBER, True),
+        service.queue_add(GUILD, MEMBER, title="Mine", prompt="A member's sneaky prompt."),
+        service.set_calendar(GUILD, MEMBER, "a, b", None),
+        service.clear_calendar(GUILD, MEMBER, None),
+        service.preview(GUILD, MEMBER),
+        service.review(GUILD, MEMBER, 1, approve=True),
+        service.queue_remove(GUILD, MEMBER, 1),
+    ]
+    for call in calls:
+        with pytest.raises(NotAllowed):
+            await call
+    assert await repos.potd.get_config(GUILD) == before
+    assert await repos.potd.queued(GUILD) == []
+    assert await repos.potd.get_calendar(GUILD) == {}
+    assert await service.queue_choices(GUILD, MEMBER) == []
+
+
+async def test_calendar_words_are_parsed_and_bounded() -> None:
+    parse = PotdService.parse_calendar_words
+    assert parse("ember, tide , moss") == ["ember", "tide", "moss"]
+    assert parse("ember tide moss") == ["ember", "tide", "moss"]
+    assert parse("blue moon, red sky") == ["blue moon", "red sky"]
+    with pytest.raises(UserInputError):
+        parse(" ".join(["w"] * 32))
+    with pytest.raises(UserInputError):
+        parse("x" * 40)
+
+
+async def test_member_data_is_exported_and_erased(env: Env, repos: Repositories) -> None:
+    service, _, clock, _ = env
+    suggestion = await service.suggest(
+        GUILD, 7, title="Tide Pools", prompt="Draw a tide pool up close."
+    )
+    await service.review(GUILD, ADMIN, suggestion.id, approve=True)
+    await service.suggest(GUILD, 7, title="Second Idea", prompt="Another idea from member seven.")
+    clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
+    await service.post_if_due(GUILD)
+    result = await service.submit(
+        GUILD, 7, text="my answer", attachment=AttachmentInfo("a.png", "http://x/a.png", 10)
+    )
+    assert result.title == "Tide Pools" and result.streak.current == 1
+    exported = await repos.potd.export_member(GUILD, 7)
+    assert [s["text"] for s in exported["submissions"]] == ["my answer"]
+    assert {s["title"] for s in exported["suggestions"]} == {"Tide Pools", "Second Idea"}
+    assert await repos.potd.erase_member(GUILD, 7) >= 3
+    assert await repos.potd.export_member(GUILD, 7) == {"submissions": [], "suggestions": []}
+    assert (await service.streak(GUILD, 7)).total == 0
+    post = await repos.potd.get_post(GUILD, "2026-07-01")
+    assert post is not None and post.title == "Tide Pools"  # the server's post stays
+    assert repos.potd.data_name == "prompt_of_the_day"
+
+
+async def test_submissions_are_validated(env: Env) -> None:
+    service, _, clock, _ = env
+    with pytest.raises(UserInputError, match="no prompt"):
+        await service.submit(GUILD, 3, text="early", attachment=None)
+    clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
+    await service.post_if_due(GUILD)
+    with pytest.raises(UserInputError, match="text, a file"):
+        await service.submit(GUILD, 3, text="   ", attachment=None)
+    with pytest.raises(UserInputError, match="limit"):
+        await service.submit(GUILD, 3, text="x" * 1501, attachment=None)
+    with pytest.raises(UserInputError, match="MB"):
+        await service.submit(
+            GUILD, 3, text=None, attachment=AttachmentInfo("big.wav", "u", 50 * 1024 * 1024)
+        )
+    ok = await service.submit(GUILD, 3, text="fine", attachment=None)
+    await service.withdraw_submission(ok.submission_id)  # the thread post failed
+    again = await service.submit(GUILD, 3, text="fine", attachment=None)
+    assert again.streak.total == 1

@@ -1,0 +1,331 @@
+"""StoryService on a real (temporary) database, a FakeEngine, a FakeClock and fake ports."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.db import Repositories
+from bot.db.repositories.stories import (
+    FORMER_MEMBER,
+    ParticipantRecord,
+    SegmentRecord,
+    StoryRecord,
+)
+from bot.errors import NotAllowed, UserInputError
+from bot.services.hooks import ContributionKind
+from bot.services.story import (
+    BookFile,
+    DeadlineKind,
+    DeadlinePlan,
+    Notice,
+    NoticeKind,
+    StoryService,
+)
+from bot.services.story import prompts as story_prompts
+from models import ChatMessage, FakeEngine, GenerationOptions, Priority
+
+GUILD = 42
+ALICE, BOB = 1001, 1002
+START = datetime(2031, 1, 6, 9, 0, tzinfo=UTC)
+
+
+class RecordingPublisher:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, Any]] = []
+        self.recaps: list[str | None] = []
+
+    async def open_thread(self, **kwargs: Any) -> int:
+        return 9000 + len(self.events)
+
+    async def post_intro(self, story: StoryRecord, seats: Sequence[ParticipantRecord]) -> None:
+        self.events.append(("intro", story.id))
+
+    async def post_segment(self, story: StoryRecord, segment: SegmentRecord) -> None:
+        self.events.append(("segment", segment.seq))
+
+    async def announce_turn(
+        self, story: StoryRecord, writer: ParticipantRecord, recap: str | None
+    ) -> None:
+        self.events.append(("turn", writer.user_id))
+        self.recaps.append(recap)
+
+    async def remind(self, story: StoryRecord, writer: ParticipantRecord, level: int) -> None:
+        self.events.append(("remind", level))
+
+    async def notice(self, story: StoryRecord, notice: Notice) -> None:
+        self.events.append(("notice", notice.kind))
+
+    async def post_book(
+        self, story: StoryRecord, segment_count: int, files: Sequence[BookFile]
+    ) -> None:
+        self.events.append(("book", [f.filename for f in files]))
+
+
+class RecordingTimer:
+    def __init__(self) -> None:
+        self.plans: dict[int, DeadlinePlan] = {}
+
+    def arm(self, plan: DeadlinePlan) -> None:
+        self.plans[plan.story_id] = plan
+
+    def disarm(self, story_id: int) -> None:
+        self.plans.pop(story_id, None)
+
+
+class Hooks:
+    def __init__(self) -> None:
+        self.recorded: list[tuple[int, ContributionKind, str]] = []
+        self.asked: list[int] = []
+
+    async def record(
+        self, guild_id: int | None, user_id: int, kind: ContributionKind, text: str
+    ) -> None:
+        self.recorded.append((user_id, kind, text))
+
+    async def brief_for(self, guild_id: int | None, user_id: int) -> str | None:
+        self.asked.append(user_id)
+        return "short sentences, lots of salt air"
+
+
+def make_service(
+    repos: Repositories, engine: FakeEngine, clock: FakeClock, hooks: Hooks | None = None
+) -> tuple[StoryService, RecordingPublisher, RecordingTimer]:
+    service = StoryService(
+        repos.stories,
+        engine,
+        clock,
+        briefs=hooks,
+        contributions=hooks,
+        max_skips=3,
+        rng=random.Random(1),
+    )
+    publisher, timer = RecordingPublisher(), RecordingTimer()
+    service.attach(publisher, timer)
+    return service, publisher, timer
+
+
+async def start(service: StoryService, **options: Any) -> StoryRecord:
+    status = await service.start(
+        guild_id=GUILD,
+        channel_id=7,
+        user_id=ALICE,
+        display_name="alice",
+        title=options.pop("title", "Salt"),
+        genre="sea",
+        **options,
+    )
+    await service.join(
+        guild_id=GUILD, story=str(status.story.id), channel_id=None, user_id=BOB, display_name="bob"
+    )
+    await service.wait_idle()
+    return status.story
+
+
+async def write(service: StoryService, story: StoryRecord, user_id: int, text: str) -> None:
+    await service.write(
+        guild_id=GUILD,
+        story=str(story.id),
+        channel_id=None,
+        user_id=user_id,
+        display_name="alice" if user_id == ALICE else "bob",
+        text=text,
+    )
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+async def test_a_300_segment_story_keeps_every_recap_prompt_within_the_context(
+    repos: Repositories, clock: FakeClock
+) -> None:
+    # A model that always answers at length: the code must bound what goes back into prompts.
+    def verbose(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        return "And then the tide rose over the harbour wall once more. " * 60
+
+    engine = FakeEngine(verbose)
+    await engine.start()
+    service, publisher, _ = make_service(repos, engine, clock)
+    story = await start(service, word_limit=1000)
+    long_part = "Waves broke against the old stones of the pier. " * 60  # ~3,000 characters
+    for index in range(300):
+        await write(service, story, ALICE if index % 2 == 0 else BOB, f"{index}. {long_part}")
+        await service.wait_idle()
+    await engine.close()
+
+    recaps = [p for p in engine.prompts if "Previously" in p.text]
+    summaries = [p for p in engine.prompts if "running summary" in p.text]
+    assert len(recaps) == 300 and len(summaries) >= 290
+    sizes = [len(p.text) for p in recaps + summaries]
+    # Characters are bounded; at a pessimistic 2.5 characters a token, the prompt plus the
+    # longest answer asked for fits the 2,048-token context the bundled model runs with.
+    assert max(sizes) <= story_prompts.PROMPT_CHARS_LIMIT
+    worst_tokens = max(sizes) / 2.5 + max(p.options.max_tokens or 0 for p in recaps + summaries)
+    assert worst_tokens < 2048
+    # The 300th recap costs what the 10th did: nothing grows with the story.
+    assert len(recaps[-1].text) <= len(recaps[9].text) * 1.1
+    final = await repos.stories.get(story.id)
+    assert final is not None and 0 < len(final.summary) <= story_prompts.SUMMARY_CHARS
+    assert final.summary_through >= 290
+    assert all(r is not None and len(r) <= story_prompts.RECAP_CHARS for r in publisher.recaps[1:])
+    assert len(await repos.stories.segments(story.id)) == 300
+
+
+async def test_simultaneous_writes_commit_exactly_one_segment(
+    repos: Repositories, clock: FakeClock
+) -> None:
+    engine = FakeEngine()
+    await engine.start()
+    service, _, _ = make_service(repos, engine, clock)
+    story = await start(service)
+    results = await asyncio.gather(
+        *(write(service, story, ALICE, f"Take {n}.") for n in range(5)),
+        write(service, story, BOB, "Bob too early."),
+        return_exceptions=True,
+    )
+    await service.wait_idle()
+    await engine.close()
+    errors = [r for r in results if isinstance(r, Exception)]
+    # Alice's first write wins; Bob may legitimately win the next turn if he came after it.
+    assert all(isinstance(e, NotAllowed) and "not your turn" in str(e) for e in errors)
+    texts = [s.text for s in await repos.stories.segments(story.id)]
+    assert sum(t.startswith("Take") for t in texts) == 1
+    assert len(texts) == len(results) - len(errors)
+
+
+async def test_validation_happens_before_any_write(repos: Repositories, clock: FakeClock) -> None:
+    engine = FakeEngine()
+    await engine.start()
+    service, publisher, _ = make_service(repos, engine, clock)
+    story = await start(service, word_limit=10)
+    before = list(publisher.events)
+    for text, message in (
+        ("one two three four five six seven eight nine ten eleven", "11 words"),
+        ("   \u200b  ", "can't be empty"),
+        ("x" * 5000, "limit is 4,000"),
+    ):
+        with pytest.raises(UserInputError, match=message):
+            await write(service, story, ALICE, text)
+    with pytest.raises(UserInputError, match="already running"):
+        await start(service, title="SALT")
+    with pytest.raises(UserInputError, match="letter"):
+        await start(service, title="123")
+    await service.wait_idle()
+    await engine.close()
+    assert await repos.stories.segments(story.id) == []
+    assert publisher.events == before
+
+
+async def test_contributions_and_briefs_are_used_only_where_they_belong(
+    repos: Repositories, clock: FakeClock
+) -> None:
+    engine = FakeEngine()
+    await engine.start()
+    hooks = Hooks()
+    service, _, timer = make_service(repos, engine, clock, hooks)
+    story = await start(service, ai_partner=True)
+    await write(service, story, ALICE, "Alice's line.")
+    await service.wait_idle()  # the AI partner writes its own turn: no member brief for it
+    assert hooks.asked == []
+    clock.advance(timedelta(hours=24))
+    plan = timer.plans[story.id]
+    assert await service.on_deadline(story.id, plan.turn_seq, DeadlineKind.EXPIRE)
+    await service.wait_idle()
+    await engine.close()
+    # Bob's turn expired: the stand-in written for him asked for his style brief.
+    assert hooks.asked == [BOB]
+    stand_in_prompt = next(p for p in engine.prompts if "salt air" in p.text)
+    assert "stand in for" in stand_in_prompt.text
+    kinds = [s.kind for s in await repos.stories.segments(story.id)]
+    assert kinds == ["member", "ai", "stand_in"]
+    assert hooks.recorded == [(ALICE, "story_segment", "Alice's line.")]
+
+
+async def test_an_ai_turn_the_model_cannot_write_passes_on_with_a_notice(
+    repos: Repositories, clock: FakeClock
+) -> None:
+    engine = FakeEngine()
+    await engine.start()
+    service, publisher, _ = make_service(repos, engine, clock)
+    story = await start(service, ai_partner=True)
+    engine.fail_next = 1  # the AI partner's passage fails
+    await write(service, story, ALICE, "Alice's line.")
+    await service.wait_idle()
+    await engine.close()
+    assert ("notice", NoticeKind.AI_FAILED) in publisher.events
+    current = await repos.stories.get(story.id)
+    assert current is not None and current.current_user_id == BOB
+    assert [s.kind for s in await repos.stories.segments(story.id)] == ["member"]
+
+
+async def test_members_data_exports_and_erases_keeping_the_story(
+    repos: Repositories, clock: FakeClock
+) -> None:
+    engine = FakeEngine()
+    await engine.start()
+    service, _, _ = make_service(repos, engine, clock)
+    story = await start(service)
+    await write(service, story, ALICE, "Alice's line.")
+    await write(service, story, BOB, "Bob's line.")
+    await service.wait_idle()
+
+    exported = await repos.stories.export_member(GUILD, BOB)
+    assert [s["text"] for s in exported["segments"]] == ["Bob's line."]
+    assert exported["participation"][0]["display_name"] == "bob"
+    assert await repos.stories.export_member(GUILD + 1, BOB) == {
+        "segments": [],
+        "participation": [],
+        "stories_started": [],
+    }
+
+    changed = await repos.stories.erase_member(GUILD, BOB)
+    assert changed == 2
+    written = await repos.stories.segments(story.id)
+    assert [(s.author_id, s.author_name, s.text) for s in written] == [
+        (ALICE, "alice", "Alice's line."),
+        (None, FORMER_MEMBER, "Bob's line."),
+    ]
+    assert [p.user_id for p in await repos.stories.participants(story.id)] == [ALICE]
+    assert (await repos.stories.export_member(GUILD, BOB))["segments"] == []
+    # The story still compiles, with the erased member's part credited anonymously.
+    await service.end(
+        guild_id=GUILD, story=str(story.id), channel_id=None, user_id=ALICE, can_moderate=False
+    )
+    files = await service.export(GUILD, str(story.id), None)
+    markdown = files[0].data.decode()
+    assert "Bob's line." in markdown and f"— *{FORMER_MEMBER}*" in markdown
+    assert "bob" not in markdown.replace("Bob's line.", "")
+    await engine.close()
+
+
+async def test_recap_priority_and_deadline_plan(repos: Repositories, clock: FakeClock) -> None:
+    engine = FakeEngine()
+    await engine.start()
+    seen: list[Priority] = []
+    original = engine.complete
+
+    async def spy(messages: Any, options: Any = None, **kwargs: Any) -> str:
+        seen.append(kwargs.get("priority", Priority.INTERACTIVE))
+        return await original(messages, options, **kwargs)
+
+    engine.complete = spy  # type: ignore[method-assign]
+    service, _, timer = make_service(repos, engine, clock)
+    story = await start(service, turn_hours=10)
+    await write(service, story, ALICE, "Alice's line.")
+    await service.wait_idle()
+    await engine.close()
+    assert seen == [Priority.INTERACTIVE, Priority.BACKGROUND]  # recap, then summary
+    plan = timer.plans[story.id]
+    assert plan.times == {
+        DeadlineKind.HALF: START + timedelta(hours=5),
+        DeadlineKind.LATE: START + timedelta(hours=9),
+        DeadlineKind.EXPIRE: START + timedelta(hours=10),
+    }
