@@ -253,7 +253,10 @@ class Settings(BaseSettings):
         default=50, ge=1, le=1000, description="Most saved lyric drafts per member per server."
     )
     lyrics_unsaved_days: int = Field(
-        default=7, ge=1, le=365, description="Days an unsaved lyric draft (and its buttons) is kept."
+        default=7,
+        ge=1,
+        le=365,
+        description="Days an unsaved lyric draft (and its buttons) is kept.",
     )
 
     # Operations

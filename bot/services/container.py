@@ -14,7 +14,7 @@ from bot.db import Repositories
 from bot.settings import Settings
 from models import LLMEngine
 
-from .hooks import Contributions, MemberData, StyleBriefs
+from .hooks import Contributions, MemberData, StyleBriefs, WorksIndex
 from .lyrics import LyricsService
 from .potd import PotdService, build_potd_service
 from .status import StatusService
@@ -54,6 +54,7 @@ def build_services(
     member_data += [repos.style, repos.members]
     briefs: StyleBriefs = style
     contributions: Contributions = style
+    works: WorksIndex = style
     writing = WritingService(
         engine,
         repos.generations,
@@ -61,7 +62,9 @@ def build_services(
         contributions=contributions,
         temperature=settings.temperature,
     )
-    potd = build_potd_service(settings, repos.potd, engine, clock, contributions=contributions)
+    potd = build_potd_service(
+        settings, repos.potd, engine, clock, contributions=contributions, works=works
+    )
     member_data.append(repos.potd)
     story = StoryService(
         repos.stories,
@@ -69,6 +72,7 @@ def build_services(
         clock,
         briefs=briefs,
         contributions=contributions,
+        works=works,
         default_turn_hours=settings.story_turn_hours,
         default_word_limit=settings.story_word_limit,
         max_skips=settings.story_max_skips,
@@ -82,6 +86,7 @@ def build_services(
         clock,
         style=briefs,
         contributions=contributions,
+        works=works,
         repair_rounds=settings.lyrics_repair_rounds,
         temperature=settings.lyrics_temperature,
         max_saved=settings.lyrics_max_saved,

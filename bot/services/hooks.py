@@ -15,7 +15,9 @@ __all__ = [
     "MemberData",
     "NoContributions",
     "NoStyleBriefs",
+    "NoWorksIndex",
     "StyleBriefs",
+    "WorksIndex",
 ]
 
 ContributionKind = Literal["write_topic", "story_segment", "lyrics_draft", "potd_submission"]
@@ -55,3 +57,40 @@ class MemberData(Protocol):
     async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]: ...
 
     async def erase_member(self, guild_id: int, user_id: int) -> int: ...
+
+
+class WorksIndex(Protocol):
+    """Community works members can discover: finished stories, prompt submissions, lyrics their
+    authors shared. Indexing is idempotent per ``(guild_id, kind, ref)``."""
+
+    async def index_work(
+        self,
+        *,
+        guild_id: int,
+        kind: str,
+        ref: str,
+        title: str,
+        text: str,
+        author_id: int | None = None,
+        url: str | None = None,
+    ) -> int: ...
+
+    async def remove_work(self, guild_id: int, kind: str, ref: str) -> bool: ...
+
+
+class NoWorksIndex:
+    async def index_work(
+        self,
+        *,
+        guild_id: int,
+        kind: str,
+        ref: str,
+        title: str,
+        text: str,
+        author_id: int | None = None,
+        url: str | None = None,
+    ) -> int:
+        return 0
+
+    async def remove_work(self, guild_id: int, kind: str, ref: str) -> bool:
+        return False

@@ -428,7 +428,9 @@ class PotdCog(commands.Cog):
                 "I couldn't post in today's submissions thread (it may be locked or deleted). "
                 "Your submission was not recorded; please tell an admin."
             ) from exc
-        await self.service.confirm_submission(result.submission_id, message.id)
+        await self.service.confirm_submission(
+            interaction.guild_id or 0, result, thread_id, message.id
+        )
         return thread_id
 
     @potd.command(name="streak")

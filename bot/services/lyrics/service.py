@@ -22,7 +22,14 @@ from bot.clock import Clock
 from bot.db.repositories.lyrics import LyricsDraftRecord, LyricsRepository
 from bot.errors import NotAllowed, NotFound, UserInputError
 from bot.services import chords as theory
-from bot.services.hooks import Contributions, NoContributions, NoStyleBriefs, StyleBriefs
+from bot.services.hooks import (
+    Contributions,
+    NoContributions,
+    NoStyleBriefs,
+    NoWorksIndex,
+    StyleBriefs,
+    WorksIndex,
+)
 from bot.services.prosody import (
     ClicheWarning,
     LineAnalysis,
@@ -201,6 +208,7 @@ class LyricsService:
         *,
         style: StyleBriefs | None = None,
         contributions: Contributions | None = None,
+        works: WorksIndex | None = None,
         repair_rounds: int = 2,
         temperature: float = 0.7,
         max_saved: int = 50,
@@ -210,6 +218,7 @@ class LyricsService:
         self._clock = clock
         self._style = style or NoStyleBriefs()
         self._contributions = contributions or NoContributions()
+        self._works = works or NoWorksIndex()
         self.drafter = LyricsDrafter(engine, repair_rounds=repair_rounds, temperature=temperature)
         self.max_saved = max_saved
         self.unsaved_days = unsaved_days
@@ -358,7 +367,19 @@ class LyricsService:
         if not draft.saved:
             raise UserInputError("Save the draft first; only saved drafts can be shared.")
         await self._drafts.set_public(draft_id, user_id, public)
-        return await self.owned(draft_id, user_id)
+        shared = await self.owned(draft_id, user_id)
+        if public:
+            await self._works.index_work(
+                guild_id=shared.guild_id,
+                kind="lyrics",
+                ref=str(draft_id),
+                title=shared.title,
+                text=shared.text(),
+                author_id=user_id,
+            )
+        else:
+            await self._works.remove_work(shared.guild_id, "lyrics", str(draft_id))
+        return shared
 
     async def list_saved(self, guild_id: int, user_id: int) -> list[DraftSummary]:
         records = await self._drafts.list_saved(guild_id, user_id, limit=25)
@@ -386,6 +407,7 @@ class LyricsService:
         if record is None or record.user_id != user_id:
             raise NotFound("I can't find that draft among your drafts.")
         await self._drafts.delete(draft_id, user_id)
+        await self._works.remove_work(record.guild_id, "lyrics", str(draft_id))
         return record.title
 
     async def public_drafts(self, guild_id: int, *, limit: int = 25) -> list[Draft]:

@@ -50,7 +50,7 @@ from bot.db.repositories.potd import (
     PotdSuggestionRecord,
 )
 from bot.errors import MuseError, NotAllowed, NotFound, UserInputError
-from bot.services.hooks import Contributions, NoContributions
+from bot.services.hooks import Contributions, NoContributions, NoWorksIndex, WorksIndex
 from bot.services.text import clean_text
 from bot.settings import Settings
 from models import LLMEngine
@@ -164,12 +164,14 @@ class PotdService:
         *,
         options: PotdOptions | None = None,
         contributions: Contributions | None = None,
+        works: WorksIndex | None = None,
     ) -> None:
         self._repo = repo
         self._generator = generator
         self._clock = clock
         self.options = options or PotdOptions()
         self._contributions = contributions or NoContributions()
+        self._works = works or NoWorksIndex()
         self._publisher: PotdPublisher = _Unbound()
         self._jobs: JobRegistry | None = None
         self._locks: dict[int, asyncio.Lock] = {}
@@ -714,6 +716,7 @@ class PotdService:
             await self._contributions.record(guild_id, user_id, "potd_submission", clean)
         return SubmissionResult(
             submission_id=record.id,
+            user_id=user_id,
             post_id=post.id,
             local_date=post.local_date,
             title=post.title,
@@ -725,8 +728,21 @@ class PotdService:
             streak=await self.streak(guild_id, user_id),
         )
 
-    async def confirm_submission(self, submission_id: int, message_id: int) -> None:
-        await self._repo.set_submission_message(submission_id, message_id)
+    async def confirm_submission(
+        self, guild_id: int, result: SubmissionResult, thread_id: int, message_id: int
+    ) -> None:
+        """The submission is shown in the thread: remember where, and let members discover it."""
+        await self._repo.set_submission_message(result.submission_id, message_id)
+        if result.text:
+            await self._works.index_work(
+                guild_id=guild_id,
+                kind="potd_submission",
+                ref=str(result.submission_id),
+                title=f"{result.title} ({result.local_date})",
+                text=result.text,
+                author_id=result.user_id,
+                url=f"https://discord.com/channels/{guild_id}/{thread_id}/{message_id}",
+            )
 
     async def withdraw_submission(self, submission_id: int) -> None:
         """The submission could not be shown in the thread: forget it, so the member can retry."""
@@ -789,6 +805,7 @@ def build_potd_service(
     clock: Clock,
     *,
     contributions: Contributions | None = None,
+    works: WorksIndex | None = None,
 ) -> PotdService:
     """The service as the container builds it, from ``MUSE_POTD_*`` settings."""
     options = PotdOptions(
@@ -802,4 +819,6 @@ def build_potd_service(
     generator = PromptGenerator(
         engine, attempts=options.generation_attempts, temperature=options.temperature
     )
-    return PotdService(repo, generator, clock, options=options, contributions=contributions)
+    return PotdService(
+        repo, generator, clock, options=options, contributions=contributions, works=works
+    )

@@ -161,6 +161,7 @@ class StreakInfo:
 @dataclass(frozen=True, slots=True)
 class SubmissionResult:
     submission_id: int
+    user_id: int
     post_id: int
     local_date: str
     title: str

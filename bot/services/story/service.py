@@ -35,7 +35,14 @@ from bot.db.repositories.stories import (
     TurnState,
 )
 from bot.errors import GenerationCancelled, MuseError, NotAllowed, NotFound, UserInputError
-from bot.services.hooks import Contributions, NoContributions, NoStyleBriefs, StyleBriefs
+from bot.services.hooks import (
+    Contributions,
+    NoContributions,
+    NoStyleBriefs,
+    NoWorksIndex,
+    StyleBriefs,
+    WorksIndex,
+)
 from bot.services.text import clean_text
 from models import GenerationOptions, LLMEngine, Priority
 
@@ -157,6 +164,7 @@ class StoryService:
         *,
         briefs: StyleBriefs | None = None,
         contributions: Contributions | None = None,
+        works: WorksIndex | None = None,
         default_turn_hours: float = 24.0,
         default_word_limit: int = 300,
         max_skips: int = 3,
@@ -169,6 +177,7 @@ class StoryService:
         self._clock = clock
         self._briefs = briefs or NoStyleBriefs()
         self._contributions = contributions or NoContributions()
+        self._works = works or NoWorksIndex()
         self.default_turn_hours = default_turn_hours
         self.default_word_limit = default_word_limit
         self._max_skips = max_skips
@@ -953,11 +962,26 @@ class StoryService:
                     files = await self._book(story)
                     count = await self._repo.segment_count(story_id)
                     await publisher.post_book(story, count, files)
+                    await self._index_finished(story)
                 return
             await self._announce_turn(story)
         if event.segments:
             # Not under the story's lock: the next segment's post needn't wait for the summary.
             self._spawn(self._refresh_summary(story_id), f"story-{story_id}-summary")
+
+    async def _index_finished(self, story: StoryRecord) -> None:
+        """A finished story becomes a community work members can /discover."""
+        segments = await self._repo.segments(story.id)
+        text = "\n\n".join(s.text for s in segments)
+        await self._works.index_work(
+            guild_id=story.guild_id,
+            kind="story",
+            ref=str(story.id),
+            title=story.title,
+            text=f"{story.genre}\n\n{text}"[:20_000],
+            author_id=None,
+            url=f"https://discord.com/channels/{story.guild_id}/{story.thread_id}",
+        )
 
     async def _announce_turn(self, story: StoryRecord) -> None:
         if story.status != "open" or story.current_user_id in (None, AI_PARTNER_ID):
