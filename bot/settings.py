@@ -259,6 +259,17 @@ class Settings(BaseSettings):
         description="Days an unsaved lyric draft (and its buttons) is kept.",
     )
 
+    # Engine II: continuous batching
+    slots: int = Field(
+        default_factory=lambda: max(2, min(8, 2 * (os.cpu_count() or 1))),
+        ge=1,
+        le=64,
+        description=(
+            "Generations the embedded model decodes together in one batch (4 on 2 cores). "
+            "Each slot keeps its own context_size of KV cache in memory."
+        ),
+    )
+
     # Operations
     log_level: LogLevel = Field(default="INFO", description="Logging level.")
 

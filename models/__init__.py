@@ -77,4 +77,5 @@ def build_engine(settings: "Settings") -> QueuedEngine:
         generation_timeout=settings.generation_timeout,
         default_max_tokens=settings.max_tokens,
         default_temperature=settings.temperature,
+        slots=settings.slots,
     )

@@ -1,14 +1,28 @@
-"""The embedded engine: a quantized GGUF model run in-process by llama.cpp."""
+"""The embedded engine: a quantized GGUF model run in-process by llama.cpp, continuously batched.
+
+Several members' generations decode together: one llama.cpp context holds ``slots`` sequences with
+a separate KV buffer each, and the :class:`~models.batched.BatchScheduler` decodes the next token
+of every running sequence (plus prompt chunks of newly admitted ones) in one ``llama_decode`` per
+step. See ``models/batched/`` for prefix reuse, grammar sampling and priorities.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from bot.errors import ConfigurationError, ModelUnavailable
 
+from .batched import (
+    BatchRequest,
+    BatchScheduler,
+    LlamaRuntime,
+    PreemptiveAdmissionQueue,
+    schema_grammar,
+)
 from .discovery import check_gguf
 from .engine import DeltaSink, QueuedEngine
 from .types import ChatMessage, GenerationOptions, ModelInfo
@@ -20,10 +34,11 @@ log = logging.getLogger(__name__)
 
 
 class LlamaCppEngine(QueuedEngine):
-    """llama-cpp-python behind Muse's admission queue, on one dedicated worker thread.
+    """llama.cpp behind Muse's admission queue, on one dedicated worker thread.
 
-    The worker decodes eagerly and hands each token to the event loop without waiting, so a slow
-    Discord consumer never stalls decoding; cancellation is checked after every token.
+    Every llama call (load, decode, sample, free) runs on :attr:`worker`. Tokens are handed to the
+    event loop without waiting, so a slow Discord consumer never stalls decoding; cancellation and
+    admission happen between decode steps.
     """
 
     def __init__(
@@ -36,18 +51,33 @@ class LlamaCppEngine(QueuedEngine):
         generation_timeout: float = 180.0,
         default_max_tokens: int = 512,
         default_temperature: float = 0.7,
+        slots: int = 4,
+        batch_size: int = 512,
+        flash_attn: bool = False,
     ) -> None:
+        if slots < 1:
+            raise ValueError("slots must be at least 1")
         super().__init__(
             queue_depth=queue_depth,
-            slots=1,
+            slots=slots,
             generation_timeout=generation_timeout,
             default_max_tokens=default_max_tokens,
             default_temperature=default_temperature,
         )
+        self.queue = PreemptiveAdmissionQueue(
+            queue_depth, slots, seconds_per_request=lambda: self._seconds_per_request
+        )
         self._path = model_path
         self._context_size = context_size
         self._threads = threads
-        self._llama: Any = None
+        self._slots = slots
+        self._batch_size = batch_size
+        # Off by default: with it, a prompt-cache hit rounds differently from a cold prompt, so
+        # greedy output would depend on which prefix happened to be cached.
+        self._flash_attn = flash_attn
+        self._runtime: LlamaRuntime | None = None
+        self.scheduler: BatchScheduler | None = None
+        self._runs: set[asyncio.Future[None]] = set()
         self._name = model_path.stem
         self.worker = ModelWorker()
 
@@ -55,11 +85,15 @@ class LlamaCppEngine(QueuedEngine):
     def info(self) -> ModelInfo:
         return ModelInfo(name=self._name, context_size=self._context_size, path=self._path)
 
+    @property
+    def slots(self) -> int:
+        return self._slots
+
     async def _load(self) -> None:
         check_gguf(self._path)
         self.worker.start()
         try:
-            await self.worker.call(self._load_sync)
+            runtime = await self.worker.call(self._load_sync)
         except ConfigurationError:
             raise
         except Exception as exc:
@@ -67,64 +101,83 @@ class LlamaCppEngine(QueuedEngine):
                 f"llama.cpp could not load the model {self._path}: {exc}. "
                 "Set MUSE_MODEL_PATH to a valid .gguf model file."
             ) from exc
-
-    def _load_sync(self) -> None:
-        from llama_cpp import Llama  # imported on the worker: the library's first use is here
-
-        self._llama = Llama(
-            model_path=str(self._path),
-            n_ctx=self._context_size,
-            n_threads=self._threads,
-            n_threads_batch=self._threads,
-            verbose=False,
+        self._runtime = runtime
+        self.scheduler = BatchScheduler(runtime)
+        self._name = runtime.name
+        log.info(
+            "model loaded: %s (context %d per sequence, %d sequences, %d threads)",
+            self._name,
+            runtime.context_per_seq,
+            self._slots,
+            self._threads,
         )
-        metadata = getattr(self._llama, "metadata", {}) or {}
-        self._name = str(metadata.get("general.name") or self._path.stem)
-        log.info("model loaded: %s (context %d)", self._name, self._context_size)
+
+    def _load_sync(self) -> LlamaRuntime:
+        return LlamaRuntime(
+            self._path,
+            context_per_seq=self._context_size,
+            n_seq=self._slots,
+            threads=self._threads,
+            n_batch=self._batch_size,
+            flash_attn=self._flash_attn,
+        )
 
     async def _unload(self) -> None:
-        def free() -> None:
-            if self._llama is not None:
-                self._llama.close()
-                self._llama = None
-
-        await self.worker.call(free)
+        if self.scheduler is not None:
+            self.scheduler.close()
+        if self._runs:
+            await asyncio.gather(*self._runs, return_exceptions=True)
+        runtime, self._runtime, self.scheduler = self._runtime, None, None
+        if runtime is not None:
+            await self.worker.call(runtime.close)
         await self.worker.stop()
 
     async def _produce(
         self, messages: Sequence[ChatMessage], options: GenerationOptions, sink: DeltaSink
     ) -> None:
-        await self.worker.call(lambda: self._generate_sync(messages, options, sink))
-
-    def _generate_sync(
-        self, messages: Sequence[ChatMessage], options: GenerationOptions, sink: DeltaSink
-    ) -> None:
-        if self._llama is None:
+        scheduler = self.scheduler
+        if scheduler is None:
             raise ModelUnavailable()
         if sink.cancelled:
             return
-        kwargs: dict[str, Any] = {
-            "messages": [m.as_dict() for m in messages],
-            "stream": True,
-            "max_tokens": options.max_tokens,
-            "temperature": options.temperature or 0.0,
-            "top_p": options.top_p,
-            "repeat_penalty": options.repeat_penalty,
-            "stop": list(options.stop) or None,
-        }
-        if options.seed is not None:
-            kwargs["seed"] = options.seed
-        if options.ignore_eos:
-            kwargs["logit_bias"] = {int(self._llama.token_eos()): float("-inf")}
+        grammar = None
         if options.json_schema is not None:
-            kwargs["response_format"] = {"type": "json_object", "schema": options.json_schema}
-        chunks = self._llama.create_chat_completion(**kwargs)
+            grammar = await asyncio.to_thread(schema_grammar, options.json_schema)
+        loop = asyncio.get_running_loop()
+        finished: asyncio.Future[None] = loop.create_future()
+
+        def done(error: BaseException | None) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop already closed: nobody waits
+                loop.call_soon_threadsafe(_settle, finished, error)
+
+        request = BatchRequest(
+            messages=[m.as_dict() for m in messages],
+            options=options,
+            sink=sink,
+            done=done,
+            priority=sink.priority,
+            grammar=grammar,
+        )
+        if scheduler.submit(request):
+            run = asyncio.ensure_future(self.worker.call(scheduler.run))
+            self._runs.add(run)
+            run.add_done_callback(self._run_ended)
         try:
-            for chunk in chunks:
-                if sink.cancelled:
-                    break
-                delta = chunk["choices"][0].get("delta", {}).get("content")
-                if delta:
-                    sink.put(delta)
-        finally:
-            chunks.close()
+            await finished
+        except asyncio.CancelledError:
+            sink.cancel()  # the scheduler drops the sequence at its next step
+            raise
+
+    def _run_ended(self, run: asyncio.Future[None]) -> None:
+        self._runs.discard(run)
+        if not run.cancelled() and run.exception() is not None:
+            log.error("the batch scheduler stopped on an error", exc_info=run.exception())
+
+
+def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:
+    if future.done():
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)

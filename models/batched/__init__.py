@@ -1,0 +1,27 @@
+"""Continuous batching for the embedded llama.cpp engine.
+
+:class:`LlamaRuntime` wraps llama-cpp-python's low-level bindings; :class:`BatchScheduler` decodes
+several sequences per ``llama_decode`` with prefix reuse, grammar check-then-resample sampling and
+priorities; :class:`PreemptiveAdmissionQueue` lets members in while background work is parked;
+:class:`TextAssembler` turns tokens into safe streamed text (UTF-8, stop strings).
+"""
+
+from .admission import PreemptiveAdmissionQueue
+from .runtime import BatchEntry, DecodeStatus, LlamaRuntime
+from .sampling import SequenceSampler, schema_grammar
+from .scheduler import BatchRequest, BatchScheduler, PromptTooLong, SchedulerStats
+from .text import TextAssembler
+
+__all__ = [
+    "BatchEntry",
+    "BatchRequest",
+    "BatchScheduler",
+    "DecodeStatus",
+    "LlamaRuntime",
+    "PreemptiveAdmissionQueue",
+    "PromptTooLong",
+    "SchedulerStats",
+    "SequenceSampler",
+    "TextAssembler",
+    "schema_grammar",
+]
