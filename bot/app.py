@@ -153,16 +153,14 @@ class MuseBot(commands.Bot):
     # -- in-flight generations and shutdown --------------------------------------------------------
 
     @contextlib.asynccontextmanager
-    async def track_generation(
-        self, interaction: discord.Interaction, generation_id: int
-    ) -> AsyncIterator[None]:
-        """Shutdown waits for tracked generations to post their last words."""
-        self._active.add(generation_id)
+    async def track_generation(self, interaction: discord.Interaction) -> AsyncIterator[None]:
+        """Shutdown waits (a bounded time) for tracked generations to post their last words."""
+        self._active.add(interaction.id)
         self._idle.clear()
         try:
             yield
         finally:
-            self._active.discard(generation_id)
+            self._active.discard(interaction.id)
             if not self._active:
                 self._idle.set()
 

@@ -39,7 +39,7 @@ async def stream_piece(
         interval=bot.settings.stream_edit_interval,
         header=f"**{discord.utils.escape_markdown(stream.title)}**\n\n",
     )
-    async with bot.track_generation(interaction, stream.generation_id):
+    async with bot.track_generation(interaction):
         await reply.run(stream.events(), final_view=result_view(stream.generation_id))
 
 

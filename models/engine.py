@@ -121,6 +121,11 @@ class DeltaSink:
     def close(self) -> None:
         self._loop.call_soon_threadsafe(self._queue.put_nowait, _END)
 
+    def interrupt(self) -> None:
+        """Cancel and wake the consumer now, even if the producer is stalled."""
+        self.cancel()
+        self.close()
+
     async def get(self) -> object:
         return await self._queue.get()
 
@@ -192,7 +197,7 @@ class QueuedEngine(ABC):
         """Stop taking work, cut off running generations, release the model."""
         self._closing = True
         for sink in list(self._active):
-            sink.cancel()
+            sink.interrupt()
         if self._loaded:
             await self._unload()
         self._loaded = False
@@ -257,9 +262,10 @@ class QueuedEngine(ABC):
                 if item is _END:
                     break
                 yield TextDelta(str(item))
-            await task  # re-raise a backend failure
             if self._closing and sink.cancelled:
+                # Cut off by close(): don't wait for a backend that may be stalled.
                 raise GenerationCancelled()
+            await task  # re-raise a backend failure
             self._record(sink.tokens, self._clock() - started)
         finally:
             if sink is not None:

@@ -100,13 +100,14 @@ class LyricsCog(commands.Cog):
             with contextlib.suppress(discord.HTTPException):
                 await interaction.edit_original_response(content=f"⏳ {note}")
 
-        draft = await self.service.draft(
-            song,
-            guild_id=interaction.guild_id or 0,
-            channel_id=interaction.channel_id or 0,
-            user_id=interaction.user.id,
-            progress=progress,
-        )
+        async with self.bot.track_generation(interaction):
+            draft = await self.service.draft(
+                song,
+                guild_id=interaction.guild_id or 0,
+                channel_id=interaction.channel_id or 0,
+                user_id=interaction.user.id,
+                progress=progress,
+            )
         interaction.extras["answered"] = True
         await interaction.edit_original_response(
             content="",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from collections.abc import AsyncIterator, Sequence
@@ -322,3 +323,18 @@ async def test_rhyme_syllables_and_analyze(studio: MuseHarness) -> None:
     text = json.dumps(result.embeds)
     assert "Rhyme scheme: AA BB" in text
     assert "fire" in text and "desire" in text and "Clich" in text
+
+
+async def test_shutdown_during_a_draft_tells_the_member_it_was_cut_off(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    engine = FakeEngine(responder=responder)
+    engine.gate = asyncio.Event()  # the model never answers
+    muse = await start_muse(sandbox, tmp_path, engine_factory=lambda: engine)
+    ix = await sandbox.slash(
+        "lyrics draft", {"topic": "tides", "structure": "verse"}, user=sandbox.members[0]
+    )
+    await ix.acknowledged()
+    await sandbox.wait_until(lambda: engine.prompts, 10)
+    await asyncio.wait_for(muse.stop(), 20)
+    assert ix.original is not None and "cut off" in ix.original.content

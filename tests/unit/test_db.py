@@ -170,3 +170,16 @@ def test_statement_splitting_keeps_triggers_whole() -> None:
     assert statements[1].endswith("END;")
     with pytest.raises(ConfigurationError, match="Incomplete"):
         _statements("CREATE TABLE b (x)")
+
+
+async def test_generation_export_and_erasure_cover_direct_messages(repos: Repositories) -> None:
+    common = {"kind": "write", "form": "poem", "tone": None, "length": "short"}
+    await repos.generations.create(guild_id=1, channel_id=5, user_id=7, topic="here", **common)
+    await repos.generations.create(guild_id=None, channel_id=6, user_id=7, topic="dm", **common)
+    await repos.generations.create(guild_id=2, channel_id=8, user_id=7, topic="there", **common)
+    await repos.generations.create(guild_id=1, channel_id=5, user_id=9, topic="other", **common)
+    exported = await repos.generations.export_member(1, 7)
+    assert sorted(g["topic"] for g in exported["generations"]) == ["dm", "here"]
+    assert await repos.generations.erase_member(1, 7) == 2
+    rows = await repos.db.fetchall("SELECT topic FROM generations ORDER BY id")
+    assert [r["topic"] for r in rows] == ["there", "other"]

@@ -79,15 +79,19 @@ class GenerationRepository:
             "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE status = 'running'"
         )
 
+    # A member's /write requests in direct messages belong to no server; they go with any of
+    # the member's exports and erasures, since no server-scoped command could reach them.
+
     async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
         rows = await self._db.fetchall(
             f"SELECT {_COLUMNS}, created_at, finished_at FROM generations "
-            "WHERE guild_id = ? AND user_id = ? ORDER BY id",
+            "WHERE (guild_id = ? OR guild_id IS NULL) AND user_id = ? ORDER BY id",
             (guild_id, user_id),
         )
         return {"generations": [dict(row) for row in rows]}
 
     async def erase_member(self, guild_id: int, user_id: int) -> int:
         return await self._db.execute(
-            "DELETE FROM generations WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+            "DELETE FROM generations WHERE (guild_id = ? OR guild_id IS NULL) AND user_id = ?",
+            (guild_id, user_id),
         )
