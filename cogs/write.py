@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_io import (
-    InteractionTarget,
-    StreamingReply,
-    defer_thinking,
-    handle_interaction_error,
-)
+from bot.discord_io import InteractionTarget, RecordButton, StreamingReply, defer_thinking
 from bot.services.writing import WritingService, WritingStream
 
 if TYPE_CHECKING:
@@ -43,60 +37,34 @@ async def stream_piece(
         await reply.run(stream.events(), final_view=result_view(stream.generation_id))
 
 
-class _PieceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"^$"):
+class _PieceButton(RecordButton, prefix="muse:write:base"):
     """A button bound to a stored generation id; it survives restarts."""
-
-    action = "base"
-
-    def __init__(self, generation_id: int, *, label: str, emoji: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                emoji=emoji,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"muse:write:{self.action}:{generation_id}",
-            )
-        )
-        self.generation_id = generation_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> _PieceButton:
-        return cls(int(match["id"]))  # type: ignore[call-arg]
 
     async def start(self, service: WritingService, user_id: int) -> WritingStream:
         raise NotImplementedError
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         bot: MuseBot = interaction.client  # type: ignore[assignment]
-        try:
-            # Ownership is checked before acknowledging, so a refusal can be private.
-            stream = await self.start(bot.services.writing, interaction.user.id)
-            await defer_thinking(interaction)
-            await stream_piece(bot, interaction, stream)
-        except Exception as exc:
-            await handle_interaction_error(interaction, exc)
+        # Ownership is checked before acknowledging, so a refusal can be private.
+        stream = await self.start(bot.services.writing, interaction.user.id)
+        await defer_thinking(interaction)
+        await stream_piece(bot, interaction, stream)
 
 
-class RegenerateButton(_PieceButton, template=r"^muse:write:regen:(?P<id>\d+)$"):
-    action = "regen"
-
+class RegenerateButton(_PieceButton, prefix="muse:write:regen"):
     def __init__(self, generation_id: int) -> None:
         super().__init__(generation_id, label="Regenerate", emoji="🔄")
 
     async def start(self, service: WritingService, user_id: int) -> WritingStream:
-        return await service.regenerate(self.generation_id, user_id)
+        return await service.regenerate(self.record_id, user_id)
 
 
-class ContinueButton(_PieceButton, template=r"^muse:write:cont:(?P<id>\d+)$"):
-    action = "cont"
-
+class ContinueButton(_PieceButton, prefix="muse:write:cont"):
     def __init__(self, generation_id: int) -> None:
         super().__init__(generation_id, label="Continue", emoji="➡️")
 
     async def start(self, service: WritingService, user_id: int) -> WritingStream:
-        return await service.continue_(self.generation_id, user_id)
+        return await service.continue_(self.record_id, user_id)
 
 
 class WriteCog(commands.Cog):

@@ -1,5 +1,6 @@
 """What every cog shares: streamed replies, message splitting, mentions, the error tree."""
 
+from .buttons import RecordButton
 from .mentions import NO_PINGS, ping_only
 from .responses import defer_thinking
 from .split import CONTENT_LIMIT, EMBED_DESCRIPTION_LIMIT, split_text
@@ -12,6 +13,7 @@ __all__ = [
     "NO_PINGS",
     "InteractionTarget",
     "MuseCommandTree",
+    "RecordButton",
     "ReplyTarget",
     "StreamResult",
     "StreamingReply",

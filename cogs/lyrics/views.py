@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord_io import NO_PINGS, handle_interaction_error
+from bot.discord_io import NO_PINGS, RecordButton, handle_interaction_error
 from bot.services.lyrics import ANALYZE_LIMIT, Draft, DraftSummary
 
 from .render import analysis_pages, draft_embeds
@@ -141,33 +141,13 @@ class RegenerateSelect(
             await handle_interaction_error(interaction, exc)
 
 
-class RewriteLineButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"muse:lyrics:line:(?P<id>\d+)"
-):
+class RewriteLineButton(RecordButton, prefix="muse:lyrics:line"):
     def __init__(self, draft_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Rewrite a line",
-                emoji="✏️",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"muse:lyrics:line:{draft_id}",
-                row=1,
-            )
-        )
-        self.draft_id = draft_id
+        super().__init__(draft_id, label="Rewrite a line", emoji="✏️", row=1)
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> RewriteLineButton:
-        return cls(int(match["id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            draft = await _service(interaction).owned(self.draft_id, interaction.user.id)
-            await interaction.response.send_modal(RewriteLineModal(draft))
-        except Exception as exc:
-            await handle_interaction_error(interaction, exc)
+    async def run(self, interaction: discord.Interaction) -> None:
+        draft = await _service(interaction).owned(self.record_id, interaction.user.id)
+        await interaction.response.send_modal(RewriteLineModal(draft))
 
 
 class RewriteLineModal(discord.ui.Modal):
@@ -210,145 +190,80 @@ class RewriteLineModal(discord.ui.Modal):
             await handle_interaction_error(interaction, exc)
 
 
-class SaveButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"muse:lyrics:save:(?P<id>\d+)"
-):
+class SaveButton(RecordButton, prefix="muse:lyrics:save"):
     def __init__(self, draft_id: int, *, saved: bool = False) -> None:
         super().__init__(
-            discord.ui.Button(
-                label="Saved" if saved else "Save",
-                emoji="✅" if saved else "💾",
-                style=discord.ButtonStyle.success if not saved else discord.ButtonStyle.secondary,
-                custom_id=f"muse:lyrics:save:{draft_id}",
-                disabled=saved,
-                row=1,
-            )
+            draft_id,
+            label="Saved" if saved else "Save",
+            emoji="✅" if saved else "💾",
+            style=discord.ButtonStyle.success if not saved else discord.ButtonStyle.secondary,
+            disabled=saved,
+            row=1,
         )
-        self.draft_id = draft_id
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> SaveButton:
-        return cls(int(match["id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            draft, _ = await _service(interaction).save(self.draft_id, interaction.user.id)
-            await interaction.response.edit_message(
-                embeds=draft_embeds(draft),
-                view=draft_view(draft, manage=_is_managed(interaction)),
-                allowed_mentions=NO_PINGS,
-            )
-            await interaction.followup.send(
-                "Saved. Find it any time with `/lyrics drafts`; later changes to it are kept too.",
-                ephemeral=True,
-                allowed_mentions=NO_PINGS,
-            )
-        except Exception as exc:
-            await handle_interaction_error(interaction, exc)
+    async def run(self, interaction: discord.Interaction) -> None:
+        draft, _ = await _service(interaction).save(self.record_id, interaction.user.id)
+        await interaction.response.edit_message(
+            embeds=draft_embeds(draft),
+            view=draft_view(draft, manage=_is_managed(interaction)),
+            allowed_mentions=NO_PINGS,
+        )
+        await interaction.followup.send(
+            "Saved. Find it any time with `/lyrics drafts`; later changes to it are kept too.",
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
 
 
-class ShareButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"muse:lyrics:share:(?P<id>\d+)"
-):
+class ShareButton(RecordButton, prefix="muse:lyrics:share"):
     def __init__(self, draft_id: int, *, public: bool = False) -> None:
         super().__init__(
-            discord.ui.Button(
-                label="Make private" if public else "Share in /discover",
-                emoji="🔒" if public else "🌐",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"muse:lyrics:share:{draft_id}",
-                row=1,
-            )
+            draft_id,
+            label="Make private" if public else "Share in /discover",
+            emoji="🔒" if public else "🌐",
+            row=1,
         )
-        self.draft_id = draft_id
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> ShareButton:
-        return cls(int(match["id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
-        try:
-            current = await service.owned(self.draft_id, interaction.user.id)
-            draft = await service.set_public(self.draft_id, interaction.user.id, not current.public)
-            await interaction.response.edit_message(
-                embeds=draft_embeds(draft),
-                view=draft_view(draft, manage=_is_managed(interaction)),
-                allowed_mentions=NO_PINGS,
-            )
-        except Exception as exc:
-            await handle_interaction_error(interaction, exc)
+        current = await service.owned(self.record_id, interaction.user.id)
+        draft = await service.set_public(self.record_id, interaction.user.id, not current.public)
+        await interaction.response.edit_message(
+            embeds=draft_embeds(draft),
+            view=draft_view(draft, manage=_is_managed(interaction)),
+            allowed_mentions=NO_PINGS,
+        )
 
 
-class DeleteButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"muse:lyrics:del:(?P<id>\d+)"
-):
+class DeleteButton(RecordButton, prefix="muse:lyrics:del"):
     def __init__(self, draft_id: int) -> None:
         super().__init__(
-            discord.ui.Button(
-                label="Delete",
-                emoji="🗑️",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"muse:lyrics:del:{draft_id}",
-                row=1,
-            )
+            draft_id, label="Delete", emoji="🗑️", style=discord.ButtonStyle.danger, row=1
         )
-        self.draft_id = draft_id
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> DeleteButton:
-        return cls(int(match["id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            draft = await _service(interaction).owned(self.draft_id, interaction.user.id)
-            view = discord.ui.View(timeout=None)
-            view.add_item(ConfirmDeleteButton(draft.id))
-            await interaction.response.send_message(
-                f"Delete **{discord.utils.escape_markdown(draft.title)}** for good?",
-                view=view,
-                ephemeral=True,
-                allowed_mentions=NO_PINGS,
-            )
-        except Exception as exc:
-            await handle_interaction_error(interaction, exc)
+    async def run(self, interaction: discord.Interaction) -> None:
+        draft = await _service(interaction).owned(self.record_id, interaction.user.id)
+        view = discord.ui.View(timeout=None)
+        view.add_item(ConfirmDeleteButton(draft.id))
+        await interaction.response.send_message(
+            f"Delete **{discord.utils.escape_markdown(draft.title)}** for good?",
+            view=view,
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
 
 
-class ConfirmDeleteButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"muse:lyrics:delyes:(?P<id>\d+)"
-):
+class ConfirmDeleteButton(RecordButton, prefix="muse:lyrics:delyes"):
     def __init__(self, draft_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Yes, delete it",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"muse:lyrics:delyes:{draft_id}",
-            )
+        super().__init__(draft_id, label="Yes, delete it", style=discord.ButtonStyle.danger)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        title = await _service(interaction).delete(self.record_id, interaction.user.id)
+        await interaction.response.edit_message(
+            content=f"Deleted **{discord.utils.escape_markdown(title)}**.",
+            view=None,
+            allowed_mentions=NO_PINGS,
         )
-        self.draft_id = draft_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> ConfirmDeleteButton:
-        return cls(int(match["id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            title = await _service(interaction).delete(self.draft_id, interaction.user.id)
-            await interaction.response.edit_message(
-                content=f"Deleted **{discord.utils.escape_markdown(title)}**.",
-                view=None,
-                allowed_mentions=NO_PINGS,
-            )
-        except Exception as exc:
-            await handle_interaction_error(interaction, exc)
 
 
 class OpenDraftSelect(

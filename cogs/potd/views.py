@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.db.repositories.potd import PotdQueueRecord, PotdSuggestionRecord
-from bot.discord_io import NO_PINGS, handle_interaction_error
+from bot.discord_io import NO_PINGS, RecordButton, handle_interaction_error
 from bot.services.potd import (
     MEDIUM_LABELS,
     Actor,
@@ -254,45 +254,25 @@ class PreviewAgainButton(
             await handle_interaction_error(interaction, exc)
 
 
-class PreviewKeepButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"^muse:potd:preview:keep:(?P<id>\d+)$",
-):
+class PreviewKeepButton(RecordButton, prefix="muse:potd:preview:keep"):
     """Keep a previewed prompt: it joins the queue."""
 
     def __init__(self, draft_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Queue it",
-                emoji="➕",
-                style=discord.ButtonStyle.success,
-                custom_id=f"muse:potd:preview:keep:{draft_id}",
-            )
-        )
-        self.draft_id = draft_id
+        super().__init__(draft_id, label="Queue it", emoji="➕", style=discord.ButtonStyle.success)
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> PreviewKeepButton:
-        return cls(int(match["id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
-        try:
-            item = await bot.services.potd.keep_preview(
-                interaction.guild_id or 0, actor_of(interaction), self.draft_id
-            )
-            view = discord.ui.View(timeout=None)
-            view.add_item(PreviewAgainButton())
-            title = discord.utils.escape_markdown(item.title)
-            await interaction.response.edit_message(
-                content=f"➕ Queued as `#{item.id}`: **{title}**.",
-                view=view,
-                allowed_mentions=NO_PINGS,
-            )
-        except Exception as exc:
-            await handle_interaction_error(interaction, exc)
+        item = await bot.services.potd.keep_preview(
+            interaction.guild_id or 0, actor_of(interaction), self.record_id
+        )
+        view = discord.ui.View(timeout=None)
+        view.add_item(PreviewAgainButton())
+        title = discord.utils.escape_markdown(item.title)
+        await interaction.response.edit_message(
+            content=f"➕ Queued as `#{item.id}`: **{title}**.",
+            view=view,
+            allowed_mentions=NO_PINGS,
+        )
 
 
 class ReviewButton(

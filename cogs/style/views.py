@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord_io import NO_PINGS, handle_interaction_error
+from bot.discord_io import NO_PINGS, RecordButton, handle_interaction_error
 from bot.errors import NotAllowed
 from bot.services.style import PREFERENCE_FIELDS, StyleProfile
 from bot.services.style.profile import PREFERENCE_LIMIT, SAMPLE_LIMIT, SAMPLE_TITLE_LIMIT
@@ -154,32 +154,15 @@ class EraseButton(
             await handle_interaction_error(interaction, exc)
 
 
-class CancelEraseButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"^muse:style:erase-cancel:(?P<by>\d+)$",
-):
+class CancelEraseButton(RecordButton, prefix="muse:style:erase-cancel"):
+    """Cancel an erasure; the id in the custom id is the member who asked for it."""
+
     def __init__(self, requested_by: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Cancel",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"muse:style:erase-cancel:{requested_by}",
-            )
+        super().__init__(requested_by, label="Cancel")
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.record_id:
+            raise NotAllowed("Only the member who asked for this erasure can cancel it.")
+        await interaction.response.edit_message(
+            content="Cancelled: nothing was erased.", view=None, allowed_mentions=NO_PINGS
         )
-        self.requested_by = requested_by
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> CancelEraseButton:
-        return cls(int(match["by"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            if interaction.user.id != self.requested_by:
-                raise NotAllowed("Only the member who asked for this erasure can cancel it.")
-            await interaction.response.edit_message(
-                content="Cancelled: nothing was erased.", view=None, allowed_mentions=NO_PINGS
-            )
-        except Exception as exc:
-            await handle_interaction_error(interaction, exc)
