@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
+import aiohttp
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -106,6 +107,14 @@ async def run_discord(settings: Settings) -> int:
         return 1
     except discord.PrivilegedIntentsRequired:
         print("error: Discord refused the intents Muse asked for.", file=sys.stderr)
+        return 1
+    except (aiohttp.ClientConnectionError, OSError) as exc:
+        # Only logging in fails this way; once connected, discord.py reconnects by itself.
+        print(
+            f"error: cannot reach Discord at {settings.discord_api_base} ({exc}). "
+            "Check the network, or MUSE_DISCORD_API_BASE if you use a proxy.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -160,3 +160,25 @@ async def test_muse_check_reports_model_and_speed(tmp_path: Path) -> None:
     assert "settings: ok" in text and "database: ok" in text
     assert "context 1024" in text and ".gguf" in text
     assert "sample: " in text and "tok/s" in text
+
+
+async def test_unreachable_discord_is_a_clear_error(tmp_path: Path) -> None:
+    env = muse_env(tmp_path)
+    env["MUSE_DISCORD_TOKEN"] = "not-a-real-token"
+    env["MUSE_DISCORD_API_BASE"] = "http://127.0.0.1:9/api/v10"  # nothing listens there
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1
+    assert out.decode().splitlines()[0].startswith("Muse: connecting to Discord")
+    text = err.decode()
+    assert "cannot reach Discord" in text and "MUSE_DISCORD_API_BASE" in text
+    assert "Traceback" not in text and "not-a-real-token" not in text
