@@ -105,18 +105,39 @@ class Database:
             try:
                 if self.path != ":memory:":
                     Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-                conn = await aiosqlite.connect(self.path, isolation_level=None)
+                # The busy timeout applies from the first statement: switching a new database
+                # to WAL takes a lock another process (a second shard) may hold at that moment.
+                conn = await aiosqlite.connect(
+                    self.path, isolation_level=None, timeout=self._busy_timeout_ms / 1000
+                )
             except Exception as exc:  # OSError / sqlite3.OperationalError for unusable paths
                 raise ConfigurationError(
                     f"Cannot open the database {self.path}: {exc}. Check MUSE_DATABASE."
                 ) from None
             conn.row_factory = aiosqlite.Row
-            await conn.execute("PRAGMA journal_mode=WAL")
-            await conn.execute("PRAGMA foreign_keys=ON")
-            await conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
-            await conn.execute("PRAGMA synchronous=NORMAL")
+            try:
+                await conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
+                await self._enable_wal(conn)
+                await conn.execute("PRAGMA foreign_keys=ON")
+                await conn.execute("PRAGMA synchronous=NORMAL")
+            except Exception:
+                await conn.close()
+                raise
             self._conn = conn
         return await self.migrate() if migrate else []
+
+    async def _enable_wal(self, conn: aiosqlite.Connection) -> None:
+        """Switch to WAL. SQLite answers "locked" here without waiting when another connection
+        is setting up the same new file (a second shard starting), so wait and retry."""
+        attempts = max(1, self._busy_timeout_ms // 50)
+        for attempt in range(attempts):
+            try:
+                await conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == attempts - 1:
+                    raise
+                await asyncio.sleep(0.05)
 
     async def close(self) -> None:
         if self._conn is not None:
