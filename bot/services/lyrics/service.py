@@ -12,7 +12,6 @@ import asyncio
 import json
 import random
 import re
-import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -30,6 +29,7 @@ from bot.services.hooks import (
     StyleBriefs,
     WorksIndex,
 )
+from bot.services.locks import KeyedLocks
 from bot.services.prosody import (
     ClicheWarning,
     LineAnalysis,
@@ -222,7 +222,7 @@ class LyricsService:
         self.drafter = LyricsDrafter(engine, repair_rounds=repair_rounds, temperature=temperature)
         self.max_saved = max_saved
         self.unsaved_days = unsaved_days
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._locks = KeyedLocks()
         self._random = random.Random()
 
     # -- start-up ---------------------------------------------------------------------------
@@ -301,7 +301,7 @@ class LyricsService:
         return await self._load(record)
 
     async def regenerate_part(self, draft_id: int, user_id: int, part_key: str) -> Draft:
-        async with self._lock(draft_id):
+        async with self._locks[draft_id]:
             draft = await self.owned(draft_id, user_id)
             part = self._part(draft, part_key)
             brief = await self._style.brief_for(draft.guild_id, user_id)
@@ -330,7 +330,7 @@ class LyricsService:
     async def rewrite_line(
         self, draft_id: int, user_id: int, line_number: int | str, hint: str | None = None
     ) -> Draft:
-        async with self._lock(draft_id):
+        async with self._locks[draft_id]:
             draft = await self.owned(draft_id, user_id)
             number, clean_hint = self.check_line(draft, line_number, hint)
             _, part, index = draft.numbered()[number - 1]
@@ -502,13 +502,6 @@ class LyricsService:
 
     def _now(self) -> str:
         return self._clock.now().isoformat()
-
-    def _lock(self, draft_id: int) -> asyncio.Lock:
-        lock = self._locks.get(draft_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[draft_id] = lock
-        return lock
 
     @staticmethod
     def _part(draft: Draft, part_key: str) -> PartSpec:

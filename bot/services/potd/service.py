@@ -51,6 +51,7 @@ from bot.db.repositories.potd import (
 )
 from bot.errors import MuseError, NotAllowed, NotFound, UserInputError
 from bot.services.hooks import Contributions, NoContributions, NoWorksIndex, WorksIndex
+from bot.services.locks import KeyedLocks
 from bot.services.text import clean_text
 from bot.settings import Settings
 from models import LLMEngine
@@ -174,7 +175,7 @@ class PotdService:
         self._works = works or NoWorksIndex()
         self._publisher: PotdPublisher = _Unbound()
         self._jobs: JobRegistry | None = None
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._locks = KeyedLocks()
 
     @property
     def grace(self) -> timedelta:
@@ -496,9 +497,6 @@ class PotdService:
 
     # -- the daily post ------------------------------------------------------------------------
 
-    def _lock(self, guild_id: int) -> asyncio.Lock:
-        return self._locks.setdefault(guild_id, asyncio.Lock())
-
     async def sweep(self, owns: Callable[[int], bool] = lambda _guild: True) -> list[PostOutcome]:
         """Run the due-check for every configured server this process owns."""
         configs = [c for c in await self._repo.list_configs() if owns(c.guild_id)]
@@ -517,7 +515,7 @@ class PotdService:
     async def post_if_due(self, guild_id: int) -> PostOutcome:
         """Post the day's prompt if it is due and not posted yet; safe to call any time, any
         number of times (the cron job, the start-up catch-up and the sweep all call it)."""
-        async with self._lock(guild_id):
+        async with self._locks[guild_id]:
             config = await self._repo.get_config(guild_id)
             if config is None:
                 return PostOutcome(guild_id, "not_configured")

@@ -43,6 +43,7 @@ from bot.services.hooks import (
     StyleBriefs,
     WorksIndex,
 )
+from bot.services.locks import KeyedLocks
 from bot.services.text import clean_text
 from models import GenerationOptions, LLMEngine, Priority
 
@@ -186,8 +187,8 @@ class StoryService:
         self._rng = rng or random.Random()
         self._publisher: StoryPublisher | None = None
         self._timer: TurnTimer | None = None
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._summary_locks: dict[int, asyncio.Lock] = {}
+        self._locks = KeyedLocks()
+        self._summary_locks = KeyedLocks()
         self._tasks: set[asyncio.Task[None]] = set()
 
     # -- wiring ------------------------------------------------------------------------------
@@ -233,9 +234,6 @@ class StoryService:
             log.info("story background task %s was cut off by a shutdown", name)
         except Exception:
             log.exception("story background task %s failed", name)
-
-    def _lock(self, story_id: int) -> asyncio.Lock:
-        return self._locks.setdefault(story_id, asyncio.Lock())
 
     # -- finding stories ---------------------------------------------------------------------
 
@@ -835,7 +833,7 @@ class StoryService:
             return False
         if not await self._repo.claim_reminder(story.id, turn_seq, REMINDER_LEVELS[kind]):
             return False
-        async with self._lock(story.id):
+        async with self._locks[story.id]:
             await self.publisher.remind(story, writer, REMINDER_LEVELS[kind])
         return True
 
@@ -947,7 +945,7 @@ class StoryService:
 
     async def _publish(self, story_id: int, event: _TurnEvent) -> None:
         """Post what changed, then tell the writer whose turn it is; one story at a time."""
-        async with self._lock(story_id):
+        async with self._locks[story_id]:
             story = await self._repo.get(story_id)
             if story is None:
                 return
@@ -1019,8 +1017,7 @@ class StoryService:
 
     async def _refresh_summary(self, story_id: int) -> None:
         """Fold the segments not yet in the running summary into it (background priority)."""
-        lock = self._summary_locks.setdefault(story_id, asyncio.Lock())
-        async with lock:
+        async with self._summary_locks[story_id]:
             story = await self._repo.get(story_id)
             if story is None:
                 return
