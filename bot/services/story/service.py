@@ -711,10 +711,9 @@ class StoryService:
                 f"**{record.title}** is still being written: export works once it has ended "
                 "(`/story show` reads it so far)."
             )
-        return await self._book(record)
+        return await self._book(record, await self._repo.segments(record.id))
 
-    async def _book(self, story: StoryRecord) -> list[BookFile]:
-        segments = await self._repo.segments(story.id)
+    async def _book(self, story: StoryRecord, segments: list[SegmentRecord]) -> list[BookFile]:
         contributors: list[str] = []
         for segment in segments:
             if segment.kind == "member" and segment.author_name not in contributors:
@@ -957,19 +956,19 @@ class StoryService:
                 await publisher.notice(story, notice)
             if event.ended or story.status == "ended":
                 if event.ended:
-                    files = await self._book(story)
-                    count = await self._repo.segment_count(story_id)
-                    await publisher.post_book(story, count, files)
-                    await self._index_finished(story)
+                    # One read of the finished story serves the book, its count and the index.
+                    segments = await self._repo.segments(story_id)
+                    files = await self._book(story, segments)
+                    await publisher.post_book(story, len(segments), files)
+                    await self._index_finished(story, segments)
                 return
             await self._announce_turn(story)
         if event.segments:
             # Not under the story's lock: the next segment's post needn't wait for the summary.
             self._spawn(self._refresh_summary(story_id), f"story-{story_id}-summary")
 
-    async def _index_finished(self, story: StoryRecord) -> None:
+    async def _index_finished(self, story: StoryRecord, segments: list[SegmentRecord]) -> None:
         """A finished story becomes a community work members can /discover."""
-        segments = await self._repo.segments(story.id)
         text = "\n\n".join(s.text for s in segments)
         await self._works.index_work(
             guild_id=story.guild_id,
