@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.discord_io import EMBED_DESCRIPTION_LIMIT
 from bot.services.chords import Progression
 from bot.services.lyrics import Analysis, ChordSheet, Draft, DraftSummary, LineReport
 from bot.services.prosody import LineAnalysis, Rhyme, group_by_syllables
@@ -27,7 +28,7 @@ __all__ = [
     "syllables_pages",
 ]
 
-DESCRIPTION_LIMIT = 4096
+DESCRIPTION_LIMIT = EMBED_DESCRIPTION_LIMIT
 MESSAGE_LIMIT = 6000
 EMBEDS_PER_MESSAGE = 10
 _SAFE_MESSAGE = MESSAGE_LIMIT - 200  # room for titles and footers we add per page

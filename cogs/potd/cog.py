@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_io import NO_PINGS, defer_thinking
+from bot.discord_io import CONTENT_LIMIT, NO_PINGS, defer_thinking
 from bot.errors import UserInputError
 from bot.services.potd import (
     ApsJobRegistry,
@@ -228,7 +228,7 @@ class PotdCog(commands.Cog):
         scope = month.name if month else "every month"
         preview = ", ".join(f"{day}. {word}" for day, word in enumerate(chosen, start=1))
         await interaction.response.send_message(
-            f"📅 Calendar for {scope} ({len(chosen)} day(s)): {preview}"[:2000],
+            f"📅 Calendar for {scope} ({len(chosen)} day(s)): {preview}"[:CONTENT_LIMIT],
             ephemeral=True,
         )
 

@@ -8,7 +8,7 @@ from datetime import datetime
 import discord
 
 from bot.db.repositories.stories import ParticipantRecord, SegmentRecord, StoryRecord
-from bot.discord_io import split_text
+from bot.discord_io import CONTENT_LIMIT, EMBED_DESCRIPTION_LIMIT, split_text
 from bot.services.story import AI_NAME, PAGE_CHARS, Notice, NoticeKind, StoryPage, StoryStatus
 from bot.services.story import credit_for as book_credit
 
@@ -89,7 +89,7 @@ def turn_text(story: StoryRecord, writer: ParticipantRecord, recap: str | None) 
     if recap is None:
         return head + "\n\nThe story begins with you."
     quoted = "\n".join(f"> {line}" if line else ">" for line in recap.split("\n"))
-    return f"{head}\n\n> *Previously…*\n{quoted}"[:2000]
+    return f"{head}\n\n> *Previously…*\n{quoted}"[:CONTENT_LIMIT]
 
 
 def reminder_text(story: StoryRecord, writer: ParticipantRecord, level: int) -> str:
@@ -183,6 +183,6 @@ def page_embed(page: StoryPage) -> discord.Embed:
         for segment in page.segments:
             text = segment.text if len(segment.text) <= budget else segment.text[:budget] + "…"
             parts.append(f"{text}\n— *{esc(book_credit(segment))}*")
-        embed.description = "\n\n".join(parts)[:4096]
+        embed.description = "\n\n".join(parts)[:EMBED_DESCRIPTION_LIMIT]
     embed.set_footer(text=f"{story.genre} · page {page.page + 1} of {page.pages}")
     return embed

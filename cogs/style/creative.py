@@ -41,7 +41,6 @@ class CreativeCog(commands.Cog):
         await interaction.followup.send(
             embed=inspiration_embed(result), files=files, allowed_mentions=NO_PINGS
         )
-        interaction.extras["answered"] = True
 
     @app_commands.command(name="analyze")
     @app_commands.guild_only()
@@ -69,7 +68,6 @@ class CreativeCog(commands.Cog):
         await interaction.followup.send(
             embed=analysis_embed(result), ephemeral=not public, allowed_mentions=NO_PINGS
         )
-        interaction.extras["answered"] = True
 
     @app_commands.command(name="discover")
     @app_commands.guild_only()

@@ -45,7 +45,6 @@ class DataCog(commands.Cog):
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )
-        interaction.extras["answered"] = True
 
     @app_commands.command(name="erase-member")
     @app_commands.guild_only()
