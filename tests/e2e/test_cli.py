@@ -24,6 +24,33 @@ def muse_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+async def spawn_muse(
+    tmp_path: Path, *args: str, stdin: bool = False, **env: str
+) -> asyncio.subprocess.Process:
+    """``python -m bot ARGS`` in ``tmp_path`` with a clean MUSE_* environment plus ``env``."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        stdin=asyncio.subprocess.PIPE if stdin else None,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=muse_env(tmp_path) | env,
+        cwd=tmp_path,
+    )
+
+
+async def run_muse(
+    tmp_path: Path, *args: str, timeout: float = 60, **env: str
+) -> tuple[int, str, str]:
+    """Run ``python -m bot ARGS`` to completion: (exit status, stdout, stderr)."""
+    process = await spawn_muse(tmp_path, *args, **env)
+    out, err = await asyncio.wait_for(process.communicate(), timeout)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
 async def read_until(stream: asyncio.StreamReader, marker: str, timeout: float) -> str:
     seen = ""
     async with asyncio.timeout(timeout):
@@ -37,17 +64,7 @@ async def read_until(stream: asyncio.StreamReader, marker: str, timeout: float) 
 
 @pytest.mark.model
 async def test_run_without_token_opens_the_sandbox_terminal(tmp_path: Path) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=muse_env(tmp_path),
-        cwd=tmp_path,
-    )
+    process = await spawn_muse(tmp_path, "run", stdin=True)
     assert process.stdin is not None and process.stdout is not None
     try:
         banner = await read_until(process.stdout, "[admin] >", 60)
@@ -74,17 +91,7 @@ async def test_run_without_token_opens_the_sandbox_terminal(tmp_path: Path) -> N
 @pytest.mark.model
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 async def test_signals_shut_down_cleanly(tmp_path: Path, sig: signal.Signals) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--no-terminal",
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=muse_env(tmp_path),
-        cwd=tmp_path,
-    )
+    process = await spawn_muse(tmp_path, "run", "--no-terminal")
     assert process.stdout is not None and process.stderr is not None
     try:
         await read_until(process.stdout, "ready in the sandbox", 60)
@@ -104,81 +111,37 @@ async def test_signals_shut_down_cleanly(tmp_path: Path, sig: signal.Signals) ->
 
 
 async def test_invalid_settings_exit_non_zero_without_traceback(tmp_path: Path) -> None:
-    env = muse_env(tmp_path)
-    env["MUSE_CONTEXT_SIZE"] = "tiny"
-    env["MUSE_LOG_LEVEL"] = "SHOUTY"
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-        cwd=tmp_path,
+    code, _, text = await run_muse(
+        tmp_path, "run", MUSE_CONTEXT_SIZE="tiny", MUSE_LOG_LEVEL="SHOUTY"
     )
-    _out, err = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 2
-    text = err.decode()
+    assert code == 2
     assert "context_size" in text and "log_level" in text and "Traceback" not in text
 
 
 async def test_missing_model_file_is_a_clear_error(tmp_path: Path) -> None:
-    env = muse_env(tmp_path)
-    env["MUSE_MODEL_PATH"] = str(tmp_path / "nowhere.gguf")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "check",
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-        cwd=tmp_path,
-    )
-    _, err = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 1
-    assert "nowhere.gguf" in err.decode() and "MUSE_MODEL_PATH" in err.decode()
-    assert "Traceback" not in err.decode()
+    code, _, err = await run_muse(tmp_path, "check", MUSE_MODEL_PATH=str(tmp_path / "nowhere.gguf"))
+    assert code == 1
+    assert "nowhere.gguf" in err and "MUSE_MODEL_PATH" in err
+    assert "Traceback" not in err
 
 
 @pytest.mark.model
 async def test_muse_check_reports_model_and_speed(tmp_path: Path) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "check",
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=muse_env(tmp_path),
-        cwd=tmp_path,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    text = out.decode()
-    assert process.returncode == 0, err.decode()
+    code, text, err = await run_muse(tmp_path, "check", timeout=120)
+    assert code == 0, err
     assert "settings: ok" in text and "database: ok" in text
     assert "context 1024" in text and ".gguf" in text
     assert "sample: " in text and "tok/s" in text
 
 
 async def test_unreachable_discord_is_a_clear_error(tmp_path: Path) -> None:
-    env = muse_env(tmp_path)
-    env["MUSE_DISCORD_TOKEN"] = "not-a-real-token"
-    env["MUSE_DISCORD_API_BASE"] = "http://127.0.0.1:9/api/v10"  # nothing listens there
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
+    code, out, text = await run_muse(
+        tmp_path,
         "run",
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-        cwd=tmp_path,
+        MUSE_DISCORD_TOKEN="not-a-real-token",
+        MUSE_DISCORD_API_BASE="http://127.0.0.1:9/api/v10",  # nothing listens there
     )
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 1
-    assert out.decode().splitlines()[0].startswith("Muse: connecting to Discord")
-    text = err.decode()
+    assert code == 1
+    assert out.splitlines()[0].startswith("Muse: connecting to Discord")
     assert "cannot reach Discord" in text and "MUSE_DISCORD_API_BASE" in text
     assert "Traceback" not in text and "not-a-real-token" not in text
