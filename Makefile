@@ -19,6 +19,8 @@ run: $(STAMP)
 
 ## Install (or refresh) the virtualenv, then lint, type-check and run the whole test suite.
 test: $(STAMP)
+	@# The CPU and llama.cpp's build decide which kernels run: name them so a failure can be placed.
+	$(BIN)/python -c 'from models.cpu import report; print(report())'
 	$(BIN)/ruff check bot cogs models tests
 	$(BIN)/ruff format --check bot cogs models tests
 	$(BIN)/mypy

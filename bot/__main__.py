@@ -57,6 +57,8 @@ async def _check(settings: Settings) -> int:
         f"model: {engine.info.name} ({engine.info.path}), context {engine.info.context_size}, "
         f"loaded in {time.perf_counter() - started:.2f} s"
     )
+    if engine.info.cpu:
+        print(f"cpu: {engine.info.cpu}")
     try:
         parts: list[str] = []
         tokens = 0

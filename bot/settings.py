@@ -270,6 +270,15 @@ class Settings(BaseSettings):
         ),
     )
 
+    cpu_repack: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description=(
+            "Whether llama.cpp may repack the model's weights for this CPU's fastest kernels. "
+            "auto turns it off where it is known to crash (Intel CPUs with AMX) and otherwise "
+            "probes one generation in a child process first; on and off decide outright."
+        ),
+    )
+
     # Operations
     log_level: LogLevel = Field(default="INFO", description="Logging level.")
 

@@ -40,6 +40,8 @@ class AdminCog(commands.Cog):
         embed = discord.Embed(title="Muse status", colour=discord.Colour.blurple())
         embed.add_field(name="Model", value=f"{report.model} ({report.backend})", inline=False)
         embed.add_field(name="Context", value=f"{report.context_size:,} tokens")
+        if report.cpu:
+            embed.add_field(name="CPU", value=report.cpu[:1024], inline=False)
         embed.add_field(
             name="Queue",
             value=f"{report.waiting} waiting / {report.queue_capacity}, {report.running} running",

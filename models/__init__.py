@@ -78,4 +78,5 @@ def build_engine(settings: "Settings") -> QueuedEngine:
         default_max_tokens=settings.max_tokens,
         default_temperature=settings.temperature,
         slots=settings.slots,
+        cpu_repack=settings.cpu_repack,
     )

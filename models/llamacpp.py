@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.errors import ConfigurationError, ModelUnavailable
@@ -23,6 +23,7 @@ from .batched import (
     PreemptiveAdmissionQueue,
     schema_grammar,
 )
+from .cpu import RepackChoice, RepackMode, decide_repack
 from .discovery import check_gguf
 from .engine import DeltaSink, QueuedEngine
 from .types import ChatMessage, GenerationOptions, ModelInfo
@@ -54,6 +55,8 @@ class LlamaCppEngine(QueuedEngine):
         slots: int = 4,
         batch_size: int = 512,
         flash_attn: bool = False,
+        cpu_repack: RepackMode = "auto",
+        decide: Callable[[RepackMode, Path], RepackChoice] = decide_repack,
     ) -> None:
         if slots < 1:
             raise ValueError("slots must be at least 1")
@@ -75,6 +78,9 @@ class LlamaCppEngine(QueuedEngine):
         # Off by default: with it, a prompt-cache hit rounds differently from a cold prompt, so
         # greedy output would depend on which prefix happened to be cached.
         self._flash_attn = flash_attn
+        self._cpu_repack: RepackMode = cpu_repack
+        self._decide = decide
+        self.repack: RepackChoice | None = None
         self._runtime: LlamaRuntime | None = None
         self.scheduler: BatchScheduler | None = None
         self._runs: set[asyncio.Future[None]] = set()
@@ -83,7 +89,9 @@ class LlamaCppEngine(QueuedEngine):
 
     @property
     def info(self) -> ModelInfo:
-        return ModelInfo(name=self._name, context_size=self._context_size, path=self._path)
+        choice = self.repack
+        cpu = f"{choice.cpu.describe()}; {choice.describe()}" if choice is not None else ""
+        return ModelInfo(name=self._name, context_size=self._context_size, path=self._path, cpu=cpu)
 
     @property
     def slots(self) -> int:
@@ -105,14 +113,19 @@ class LlamaCppEngine(QueuedEngine):
         self.scheduler = BatchScheduler(runtime)
         self._name = runtime.name
         log.info(
-            "model loaded: %s (context %d per sequence, %d sequences, %d threads)",
+            "model loaded: %s (context %d per sequence, %d sequences, %d threads, %s)",
             self._name,
             runtime.context_per_seq,
             self._slots,
             self._threads,
+            self.info.cpu,
         )
 
     def _load_sync(self) -> LlamaRuntime:
+        # Decided on the worker thread: it asks llama.cpp what it was built with.
+        choice = self._decide(self._cpu_repack, self._path)
+        self.repack = choice
+        log.info("CPU: %s; %s", choice.cpu.describe(), choice.describe())
         return LlamaRuntime(
             self._path,
             context_per_seq=self._context_size,
@@ -120,6 +133,7 @@ class LlamaCppEngine(QueuedEngine):
             threads=self._threads,
             n_batch=self._batch_size,
             flash_attn=self._flash_attn,
+            repack=choice.enabled,
         )
 
     async def _unload(self) -> None:

@@ -78,6 +78,8 @@ class ModelInfo:
     context_size: int
     path: Path | None = None
     backend: str = "llama.cpp"
+    #: How the model runs on this CPU (the weight-repacking choice and why); empty when remote.
+    cpu: str = ""
 
 
 @dataclass(frozen=True, slots=True)

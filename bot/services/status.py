@@ -18,6 +18,7 @@ class StatusReport:
     model: str
     backend: str
     context_size: int
+    cpu: str
     waiting: int
     running: int
     queue_capacity: int
@@ -40,6 +41,7 @@ class StatusService:
             model=info.name,
             backend=info.backend,
             context_size=info.context_size,
+            cpu=info.cpu,
             waiting=stats.waiting,
             running=stats.running,
             queue_capacity=stats.queue_capacity,

@@ -68,6 +68,7 @@ class LlamaRuntime:
         threads: int,
         n_batch: int = 512,
         flash_attn: bool = False,
+        repack: bool = True,
     ) -> None:
         _init_backend()
         import llama_cpp as lc
@@ -75,6 +76,8 @@ class LlamaRuntime:
         self._lc = lc
         model_params = lc.llama_model_default_params()
         model_params.n_gpu_layers = 0
+        # Repacked weights (llama.cpp's "extra buffer types") crash on some CPUs: see models/cpu.py.
+        model_params.use_extra_bufts = repack
         model = lc.llama_model_load_from_file(str(path).encode(), model_params)
         if not model:
             raise ValueError("llama.cpp could not read the file as a model")

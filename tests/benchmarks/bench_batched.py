@@ -129,6 +129,7 @@ async def start_server(
     log: IO[bytes],
     *,
     flash_attn: bool,
+    repack: bool,
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     process = subprocess.Popen(  # noqa: ASYNC220 - started once, before any measurement
@@ -152,6 +153,8 @@ async def start_server(
             # The same attention kernel as the engine, so the two are compared like for like.
             "--flash-attn",
             "on" if flash_attn else "off",
+            # The engine's CPU choice (see models/cpu.py): off where repacked weights crash.
+            *([] if repack else ["--no-repack"]),
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -216,13 +219,16 @@ async def engine_request(
     return first, count
 
 
-def highlevel_worker(model: str, ctx: int, threads: int) -> None:
+def highlevel_worker(model: str, ctx: int, threads: int, repack: bool) -> None:
     """Child process: serve high-level streaming requests, one JSON line in, one line out."""
     from llama_cpp import Llama
 
-    llama = Llama(
-        model_path=model, n_ctx=ctx, n_threads=threads, n_threads_batch=threads, verbose=False
-    )
+    from models.cpu import patched_default_params
+
+    with patched_default_params(repack):  # the engine's CPU choice, so both run the same kernels
+        llama = Llama(
+            model_path=model, n_ctx=ctx, n_threads=threads, n_threads_batch=threads, verbose=False
+        )
     eos = int(llama.token_eos())
     print("ready", flush=True)
     for line in sys.stdin:
@@ -252,7 +258,7 @@ class HighLevel:
         self.lock = asyncio.Lock()
 
     @classmethod
-    async def start(cls, model: Path, ctx: int, threads: int) -> HighLevel:
+    async def start(cls, model: Path, ctx: int, threads: int, repack: bool) -> HighLevel:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             __file__,
@@ -260,6 +266,7 @@ class HighLevel:
             str(model),
             str(ctx),
             str(threads),
+            "on" if repack else "off",
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
         )
@@ -312,7 +319,9 @@ async def main(args: argparse.Namespace) -> None:
     def chat(i: int) -> list[ChatMessage]:
         return [ChatMessage("user", PROMPTS[i % len(PROMPTS)])]
 
-    highlevel = await HighLevel.start(model, ctx, threads)
+    repack = engine.repack.enabled if engine.repack is not None else True
+    print(f"cpu: {engine.info.cpu}", flush=True)
+    highlevel = await HighLevel.start(model, ctx, threads, repack)
 
     server: subprocess.Popen[bytes] | None = None
     session: aiohttp.ClientSession | None = None
@@ -321,7 +330,7 @@ async def main(args: argparse.Namespace) -> None:
         binary = Path(args.server) if args.server else ensure_server(Path(args.cache_dir))
         server_log = (Path(args.cache_dir) / "llama-server.log").open("wb")
         server, base = await start_server(
-            binary, model, threads, ctx, server_log, flash_attn=args.flash_attn
+            binary, model, threads, ctx, server_log, flash_attn=args.flash_attn, repack=repack
         )
         print(f"llama-server log: {server_log.name}")
         session = aiohttp.ClientSession(
@@ -414,6 +423,7 @@ async def main(args: argparse.Namespace) -> None:
             f"\nmedians over {args.rounds} rounds, {args.tokens} tokens per request, "
             f"{threads} threads, model {model.name}"
         )
+        print(f"cpu: {engine.info.cpu}")
         medians = {name: statistics.median(values) for name, values in rates.items()}
         for name, value in medians.items():
             print(f"  {name:10s} {value:7.1f} tok/s")
@@ -448,8 +458,8 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--hl-worker":
-        highlevel_worker(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    if len(sys.argv) == 6 and sys.argv[1] == "--hl-worker":
+        highlevel_worker(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "on")
         sys.exit(0)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5)

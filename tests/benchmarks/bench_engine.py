@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from models import ChatMessage, GenerationOptions, LlamaCppEngine, TextDelta, bundled_model_path
+from models.cpu import patched_default_params
 
 PROMPT = [ChatMessage("user", "Tell a long story about a lighthouse keeper and the sea.")]
 
@@ -67,7 +68,10 @@ async def main(rounds: int, tokens: int, threads: int) -> None:
     def load_direct() -> Any:
         from llama_cpp import Llama
 
-        return Llama(str(path), n_ctx=2048, n_threads=threads, verbose=False)
+        # The engine's CPU choice, so that both run the same kernels (and neither crashes).
+        repack = engine.repack.enabled if engine.repack is not None else True
+        with patched_default_params(repack):
+            return Llama(str(path), n_ctx=2048, n_threads=threads, verbose=False)
 
     # The contender is loaded and driven on the engine's own worker thread.
     llama = await engine.worker.call(load_direct)
@@ -87,6 +91,7 @@ async def main(rounds: int, tokens: int, threads: int) -> None:
     await engine.close()
     e, d = statistics.median(engine_rates), statistics.median(direct_rates)
     print(f"\nmodel {path.name}, {threads} threads, {tokens} tokens, {rounds} rounds")
+    print(f"cpu: {engine.info.cpu}")
     print(f"median LlamaCppEngine      {e:7.1f} tok/s")
     print(f"median Llama direct stream {d:7.1f} tok/s")
     print(f"ratio engine/direct        {e / d:7.3f}  (target >= 0.95)")

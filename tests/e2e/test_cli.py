@@ -132,6 +132,7 @@ async def test_muse_check_reports_model_and_speed(tmp_path: Path) -> None:
     assert "settings: ok" in text and "database: ok" in text
     assert "context 1024" in text and ".gguf" in text
     assert "sample: " in text and "tok/s" in text
+    assert "cpu: " in text and "weight repacking" in text  # the CPU guard's choice and why
 
 
 async def test_unreachable_discord_is_a_clear_error(tmp_path: Path) -> None:

@@ -326,6 +326,11 @@ async def test_write_on_the_real_model_streams_a_complete_piece(muse_real: MuseH
     assert len(body) > 20
     assert ix.latency is not None and ix.latency < 3.0
     assert assert_no_unwanted_pings(sandbox.calls) >= 2
+    # /muse status says how the model runs on this CPU: the repacking choice and why.
+    status = await sandbox.slash("muse status", user=sandbox.members[1])
+    embed = (await status.final_message()).embeds[0]
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert "weight repacking" in fields["CPU"] and "AMX" in fields["CPU"]
 
 
 async def test_rate_limited_edits_are_retried_and_the_reply_completes(

@@ -1,7 +1,17 @@
 """Continuous batching on the real bundled model (SmolLM2-135M) at temperature 0.
 
 The central property: a request decoded in a batch with others, admitted at any step, in a slot
-another request just left (finished or cancelled), produces token for token what it produces alone.
+another request just left (finished or cancelled), sees only its own tokens, so it picks at every
+step the token that a decode of the same history alone picks, up to llama.cpp's rounding.
+
+Why "up to rounding" and not token for token: llama.cpp's CPU kernels give results that depend on
+the shape of the batch (how many tokens a step holds, and how many KV cells the longest sequence
+in it spans) and on which kernels the CPU has (AVX2, AVX-512, AMX). Measured on SmolLM2, a token
+chosen inside a batch sits at most ~0.2 logits below the solo top-1 for the same history, so on
+some CPUs a near-tie flips and the two texts part ways from there. One neighbour's token leaking
+into a sequence moves its logits by 3.6 or more, and a foreign history moves the top-1 by 4 to 12.
+:data:`NOISE` sits between the two, and ``test_a_leaked_token_is_far_outside_the_noise`` shows
+that these checks fail when isolation does.
 """
 
 from __future__ import annotations
@@ -9,20 +19,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import time
 from collections.abc import AsyncIterator, Callable
 
+import numpy as np
 import pytest
 from pydantic import BaseModel, Field
 
 from models import ChatMessage, GenerationOptions, LlamaCppEngine, Priority, TextDelta
-from models.batched import BatchEntry, BatchRequest, DecodeStatus
+from models.batched import BatchEntry, BatchRequest, DecodeStatus, LlamaRuntime
 from models.discovery import bundled_model_path
 from models.schema import bound_schema
+from tests.conftest import LoopMonitor
 
 pytestmark = pytest.mark.model
 
-GREEDY = GenerationOptions(temperature=0.0, max_tokens=24, seed=1, ignore_eos=True)
+# No repeat penalty: the greedy pick is then the plain top-1 logit, which the teacher can check.
+GREEDY = GenerationOptions(
+    temperature=0.0, max_tokens=24, seed=1, ignore_eos=True, repeat_penalty=1.0
+)
+#: The most, in logits, that a batched pick may sit below the solo top-1 (see the module doc).
+NOISE = 0.5
 TOPICS = ["the rain", "a lighthouse", "autumn leaves", "a red fox", "the night sky", "old trains"]
 
 
@@ -38,6 +54,73 @@ async def engine() -> AsyncIterator[LlamaCppEngine]:
     await eng.start()
     yield eng
     await eng.close()
+
+
+class Teacher:
+    """A second context, configured like the engine's, that decodes one history alone.
+
+    ``gaps`` feeds a request's prompt and generated tokens in one pass (teacher forcing) and says,
+    for each generated token, how many logits it sits below the solo top-1 for the same history.
+    Worker thread only, like every llama call.
+    """
+
+    def __init__(self, engine: LlamaCppEngine, runtime: LlamaRuntime) -> None:
+        self.engine_runtime = runtime
+        repack = engine.repack.enabled if engine.repack is not None else True
+        path = bundled_model_path()
+        assert path is not None
+        self.runtime = LlamaRuntime(
+            path,
+            context_per_seq=runtime.context_per_seq,
+            n_seq=runtime.n_seq,
+            threads=2,
+            n_batch=runtime.context_per_seq,
+            repack=repack,
+        )
+
+    def gaps(self, request: BatchRequest, generated: list[int] | None = None) -> list[float]:
+        rt = self.runtime
+        prompt = self.engine_runtime.render_chat(request.messages)
+        tokens = generated if generated is not None else request.generated
+        history = prompt + tokens[:-1]
+        first = len(prompt) - 1
+        rt.clear()
+        entries = [BatchEntry(t, p, 0, p >= first) for p, t in enumerate(history)]
+        assert rt.decode(entries, None) == DecodeStatus.OK
+        banned = list(rt.eog_tokens) if request.options.ignore_eos else []
+        gaps = []
+        for index, token in enumerate(tokens):
+            pointer = rt._lc.llama_get_logits_ith(rt.ctx, first + index)
+            logits = np.ctypeslib.as_array(pointer, shape=(rt.n_vocab,)).copy()
+            logits[banned] = -np.inf
+            gaps.append(float(logits.max() - logits[token]))
+        return gaps
+
+    def close(self) -> None:
+        self.runtime.close()
+
+
+@pytest.fixture
+async def teacher(engine: LlamaCppEngine) -> AsyncIterator[Teacher]:
+    runtime = engine._runtime
+    assert runtime is not None
+    made = await engine.worker.call(lambda: Teacher(engine, runtime))
+    yield made
+    await engine.worker.call(made.close)
+
+
+async def assert_as_if_alone(
+    engine: LlamaCppEngine, teacher: Teacher, *requests: BatchRequest
+) -> None:
+    """Every token each request generated is the solo top-1 for its history, up to NOISE."""
+    for request in requests:
+        assert request.generated, "the request generated nothing"
+        gaps = await engine.worker.call(lambda r=request: teacher.gaps(r))  # type: ignore[misc]
+        worst = max(gaps)
+        assert worst <= NOISE, (
+            f"{request.messages[-1]['content']!r}: token {gaps.index(worst)} sits {worst:.2f} "
+            "logits below what the same history gives alone"
+        )
 
 
 def record(engine: LlamaCppEngine) -> dict[str, list[BatchRequest]]:
@@ -90,8 +173,8 @@ async def stream_until(
     return "".join(parts)
 
 
-async def test_batched_greedy_output_matches_solo_token_for_token(
-    engine: LlamaCppEngine,
+async def test_batched_greedy_output_is_what_each_history_gives_alone(
+    engine: LlamaCppEngine, teacher: Teacher
 ) -> None:
     prompts = [ask(t) for t in TOPICS]
     alone = await solo_tokens(engine, prompts, GREEDY)
@@ -115,11 +198,11 @@ async def test_batched_greedy_output_matches_solo_token_for_token(
     scheduler = engine.scheduler
     assert scheduler is not None
     batched = [seen[p[-1].content][-1] for p in prompts]
-    for index in (0, 1, 3, 4, 5):
-        assert batched[index].generated == alone[index], f"request {index} drifted in the batch"
+    assert all(len(batched[i].generated) == GREEDY.max_tokens for i in (0, 1, 3, 4, 5))
+    await assert_as_if_alone(engine, teacher, *batched)
     assert batched[1].reused_tokens > 20  # B's shared prefix was copied from A's running slot
     cancelled = batched[2].generated
-    assert 5 <= len(cancelled) < 24 and cancelled == alone[2][: len(cancelled)]
+    assert 5 <= len(cancelled) < 24
     # The fifth and sixth requests were admitted only after others left their slots.
     first_steps = [r.first_step or 0 for r in batched]
     assert first_steps[4] > first_steps[3] > first_steps[0]
@@ -132,8 +215,8 @@ class Idea(BaseModel):
     tags: list[str] = Field(max_length=3)
 
 
-async def test_grammar_sequences_mixed_with_free_ones_match_solo_and_the_schema(
-    engine: LlamaCppEngine,
+async def test_grammar_sequences_mixed_with_free_ones_keep_the_schema_and_isolation(
+    engine: LlamaCppEngine, teacher: Teacher
 ) -> None:
     schema = bound_schema(Idea.model_json_schema(), max_string=30)
     structured = GenerationOptions(
@@ -144,17 +227,14 @@ async def test_grammar_sequences_mixed_with_free_ones_match_solo_and_the_schema(
         for t in ("the sea", "a city")
     ]
     free_prompts = [ask("a garden"), ask("snow")]
-    alone_json = await solo_tokens(engine, json_prompts, structured)
-    alone_free = await solo_tokens(engine, free_prompts, GREEDY)
-
     seen = record(engine)
     jobs = [engine.complete(p, structured) for p in json_prompts]
     jobs += [engine.complete(p, GREEDY) for p in free_prompts]
     texts = await asyncio.wait_for(asyncio.gather(*jobs), 60)
     for text in texts[:2]:
         Idea.model_validate(json.loads(text))  # schema-valid
-    got = [seen[p[-1].content][-1] for p in json_prompts + free_prompts]
-    assert [r.generated for r in got] == alone_json + alone_free
+    # A grammar may overrule the top-1, so only the free sequences are held to the teacher.
+    await assert_as_if_alone(engine, teacher, *(seen[p[-1].content][-1] for p in free_prompts))
 
 
 async def test_background_work_yields_to_a_member_within_one_step() -> None:
@@ -248,48 +328,46 @@ def _splits_a_character(piece: bytes) -> bool:
     return False
 
 
-async def test_per_sequence_stop_strings(engine: LlamaCppEngine) -> None:
+async def test_per_sequence_stop_strings(engine: LlamaCppEngine, teacher: Teacher) -> None:
     options = GREEDY.with_(max_tokens=20)
-    [tokens_a] = await solo_tokens(engine, [ask("the rain")], options)
     full_a = await engine.complete(ask("the rain"), options)
     words = [w for w in full_a.split() if len(w) > 3]
     assert words, full_a
-    stop = words[len(words) // 2]
+    stop = words[0]  # early, so that it comes again even where rounding parts the texts later
+    seen = record(engine)
     stopped, other = await asyncio.gather(
         engine.complete(ask("the rain"), options.with_(stop=(stop,))),
         engine.complete(ask("a lighthouse"), options),
     )
-    assert stopped == full_a[: full_a.index(stop)] and stop not in stopped
-    assert other == await engine.complete(ask("a lighthouse"), options)
-    assert len(tokens_a) == 20
+    request = seen[ask("the rain")[-1].content][-1]
+    runtime = engine._runtime
+    assert runtime is not None
+    own = b"".join(runtime.piece(t) for t in request.generated).decode("utf-8", "replace")
+    # Cut exactly before the first stop in what this sequence itself generated, and no later.
+    assert stop in own and stop not in stopped
+    assert stopped == own[: own.index(stop)]
+    assert len(request.generated) < 20
+    # The neighbour ran to its end, untouched by the other sequence's stop.
+    neighbour = seen[ask("a lighthouse")[-1].content][-1]
+    assert len(neighbour.generated) == 20 and other.strip()
+    await assert_as_if_alone(engine, teacher, request, neighbour)
 
 
 async def test_event_loop_stays_responsive_while_four_sequences_decode(
-    engine: LlamaCppEngine,
+    engine: LlamaCppEngine, loop_monitor: LoopMonitor
 ) -> None:
-    lags: list[float] = []
-    stop = asyncio.Event()
-
-    async def ticker() -> None:
-        while not stop.is_set():
-            before = time.perf_counter()
-            await asyncio.sleep(0.01)
-            lags.append(time.perf_counter() - before - 0.01)
-
-    tick = asyncio.create_task(ticker())
+    assert engine.scheduler is not None
+    loop_monitor.watch_decodes(engine.scheduler)
     options = GREEDY.with_(max_tokens=40)
-    await asyncio.gather(*(engine.complete(ask(t), options) for t in TOPICS[:4]))
-    stop.set()
-    await tick
-    assert len(lags) > 20
-    assert max(lags) < 0.05, f"event loop stalled {max(lags) * 1000:.1f} ms"
+    async with loop_monitor:
+        await asyncio.gather(*(engine.complete(ask(t), options) for t in TOPICS[:4]))
+    loop_monitor.assert_responsive()
 
 
 async def test_a_full_kv_answer_waits_and_an_aborted_decode_rolls_back(
-    engine: LlamaCppEngine,
+    engine: LlamaCppEngine, teacher: Teacher
 ) -> None:
     prompts = [ask(t) for t in TOPICS[:3]]
-    alone = await solo_tokens(engine, prompts, GREEDY)
     scheduler = engine.scheduler
     assert scheduler is not None
     real = scheduler.decode
@@ -309,11 +387,14 @@ async def test_a_full_kv_answer_waits_and_an_aborted_decode_rolls_back(
     await asyncio.gather(*(engine.complete(p, GREEDY) for p in prompts))
     stats = scheduler.stats()
     assert stats.kv_waits >= 1 and stats.aborts >= 1
-    assert [seen[p[-1].content][-1].generated for p in prompts] == alone
+    # Nothing of the aborted step stayed behind in any sequence.
+    requests = [seen[p[-1].content][-1] for p in prompts]
+    assert all(len(r.generated) == GREEDY.max_tokens for r in requests)
+    await assert_as_if_alone(engine, teacher, *requests)
 
 
 async def test_a_cached_system_prompt_is_reused_and_changes_nothing(
-    engine: LlamaCppEngine,
+    engine: LlamaCppEngine, teacher: Teacher
 ) -> None:
     system = ChatMessage("system", "You are Muse, a kind writing coach. " * 12)
 
@@ -322,12 +403,133 @@ async def test_a_cached_system_prompt_is_reused_and_changes_nothing(
 
     seen = record(engine)
     moss, stone = "A haiku about moss.", "A haiku about stone."
-    cold = await engine.complete(chat(moss), GREEDY)
-    warm = await engine.complete(chat(moss), GREEDY)
+    await engine.complete(chat(moss), GREEDY)
+    await engine.complete(chat(moss), GREEDY)
     await engine.complete(chat(stone), GREEDY)
     first, again = seen[moss]
     [other] = seen[stone]
     assert first.reused_tokens < 10  # cold: only the chat template's opening could match
     assert again.reused_tokens == again.prompt_tokens - 1  # all but the token that yields logits
     assert other.reused_tokens >= 100  # the whole system prompt came from the cache
-    assert cold == warm and first.generated == again.generated
+    # Decoding only the uncached tail changes nothing beyond rounding.
+    await assert_as_if_alone(engine, teacher, first, again, other)
+
+
+# -- strict isolation, on the runtime itself -------------------------------------------------------
+
+STORY = "The lighthouse keeper climbed the stairs at dusk and lit the great lamp for the ships."
+CANARY = "Zanzibar Zanzibar Zanzibar quixotic marmalade. Zanzibar!"
+OTHERS = ("In 1492 Columbus sailed the ocean blue.", "def main():\n    return 42\n")
+
+
+def _decode(rt: LlamaRuntime, entries: list[BatchEntry]) -> None:
+    assert rt.decode(entries, None) == DecodeStatus.OK
+
+
+def _logits(rt: LlamaRuntime, index: int) -> np.ndarray:
+    pointer = rt._lc.llama_get_logits_ith(rt.ctx, index)
+    return np.ctypeslib.as_array(pointer, shape=(rt.n_vocab,)).copy()
+
+
+def story_logits(*, batched: bool, leak: bool = False) -> list[np.ndarray]:
+    """Logits of STORY's last prompt token and of each later step, alone or among neighbours.
+
+    Among neighbours, the story's sequence reuses a slot another sequence just left, gets its
+    first half by a copy from a third slot (as prefix reuse does), decodes the rest of its prompt
+    in one step with a canary-filled neighbour, and every later token beside two others. With
+    ``leak`` one neighbour token is wrongly filed under the story's sequence.
+    """
+    path = bundled_model_path()
+    assert path is not None
+    rt = LlamaRuntime(path, context_per_seq=256, n_seq=4, threads=2, n_batch=256)
+    try:
+        story = rt.tokenize(STORY, add_special=True)
+        n_prompt = len(story) - 8
+        out: list[np.ndarray] = []
+        if not batched:
+            _decode(
+                rt, [BatchEntry(t, p, 0, p == n_prompt - 1) for p, t in enumerate(story[:n_prompt])]
+            )
+            out.append(_logits(rt, 0 if n_prompt == 1 else n_prompt - 1))
+            for p in range(n_prompt, len(story)):
+                _decode(rt, [BatchEntry(story[p], p, 0, True)])
+                out.append(_logits(rt, 0))
+            return out
+        canary = rt.tokenize(CANARY, add_special=True)
+        first, second = (rt.tokenize(t, add_special=True) for t in OTHERS)
+        # Slot 0 holds another sequence, which then leaves: its cells are dropped.
+        _decode(rt, [BatchEntry(t, p, 0, False) for p, t in enumerate(first)])
+        assert rt.seq_rm(0, 0)
+        # Slot 3 computes the story's first half; slot 0 takes it by a copy.
+        half = n_prompt // 2
+        _decode(rt, [BatchEntry(t, p, 3, False) for p, t in enumerate(story[:half])])
+        rt.seq_cp(3, 0)
+        # The rest of the prompt, in one step with the canary's whole prompt.
+        rest = [
+            BatchEntry(t, p, 0, p == n_prompt - 1)
+            for p, t in enumerate(story)
+            if half <= p < n_prompt
+        ]
+        shift = 0
+        if leak:
+            rest.insert(1, BatchEntry(canary[3], rest[0].pos + 1, 0, False))
+            rest = (
+                rest[:1]
+                + [rest[1]]
+                + [BatchEntry(e.token, e.pos + 1, 0, e.logits) for e in rest[2:]]
+            )
+            shift = 1
+        step = [BatchEntry(t, p, 1, False) for p, t in enumerate(canary)] + rest
+        _decode(rt, step)
+        out.append(_logits(rt, len(step) - 1))
+        for k, p in enumerate(range(n_prompt, len(story))):
+            entries = [
+                BatchEntry(canary[k % len(canary)], len(canary) + k, 1, True),
+                BatchEntry(story[p], p + shift, 0, True),
+                BatchEntry(second[k % len(second)], k, 2, True),
+            ]
+            _decode(rt, entries)
+            out.append(_logits(rt, 1))
+        return out
+    finally:
+        rt.close()
+
+
+def _worst(alone: list[np.ndarray], other: list[np.ndarray]) -> tuple[float, float]:
+    """The largest logit difference, and the largest top-1 gap, over all steps."""
+    diff = max(float(np.abs(a - b).max()) for a, b in zip(alone, other, strict=True))
+    gap = max(float(a.max() - a[int(b.argmax())]) for a, b in zip(alone, other, strict=True))
+    return diff, gap
+
+
+async def test_a_sequence_never_sees_its_neighbours_tokens(engine: LlamaCppEngine) -> None:
+    alone = await engine.worker.call(lambda: story_logits(batched=False))
+    together = await engine.worker.call(lambda: story_logits(batched=True))
+    diff, gap = _worst(alone, together)
+    assert gap <= NOISE and diff <= NOISE, f"logits moved {diff:.3f}, top-1 gap {gap:.3f}"
+
+
+async def test_a_leaked_token_is_far_outside_the_noise(engine: LlamaCppEngine) -> None:
+    """The negative control: the same schedule with one foreign token in the story's cells."""
+    alone = await engine.worker.call(lambda: story_logits(batched=False))
+    leaked = await engine.worker.call(lambda: story_logits(batched=True, leak=True))
+    diff, _ = _worst(alone, leaked)
+    assert diff > 4 * NOISE, f"a leak moved the logits only {diff:.3f}"
+
+
+async def test_a_canary_in_one_sequence_never_reaches_another(
+    engine: LlamaCppEngine, teacher: Teacher
+) -> None:
+    options = GREEDY.with_(max_tokens=32)
+    canary = [ChatMessage("user", f"Repeat these words exactly: {CANARY}")]
+    seen = record(engine)
+    texts = await asyncio.wait_for(
+        asyncio.gather(
+            engine.complete(canary, options),
+            *(engine.complete(ask(t), options) for t in TOPICS[:3]),
+        ),
+        60,
+    )
+    assert "Zanzibar" in texts[0], "the canary sequence must carry the canary"
+    assert not any("Zanzibar" in text or "marmalade" in text for text in texts[1:])
+    await assert_as_if_alone(engine, teacher, *(seen[ask(t)[-1].content][-1] for t in TOPICS[:3]))
