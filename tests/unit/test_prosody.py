@@ -145,6 +145,22 @@ def test_stress_pattern_matches_syllables_for_any_text(text: str) -> None:
     assert len(pattern) == line_syllables(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "syllables"),
+    [
+        ("u.s.", 2),
+        ("the U.S. army", 5),
+        ("p.m.", 2),
+        ("staycation", 3),
+        ("stanned", 1),
+        ("hashtagged", 2),
+        ("doomscrolling", 3),
+    ],
+)
+def test_dotted_initialisms_and_inflected_new_words(text: str, syllables: int) -> None:
+    assert count_syllables(text) == syllables
+
+
 def test_stress_pattern_uses_dictionary_stress() -> None:
     assert stress_pattern("the river") == "010"
     assert stress_pattern("remember") == "010"
