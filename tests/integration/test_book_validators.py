@@ -263,13 +263,15 @@ def structure_tokens(markdown: str) -> list[str]:
     return found
 
 
+def _one_line(text: str) -> str:
+    return " ".join(printable(text, multiline=False).split())
+
+
 def expected_blocks(data: BookData) -> list[tuple[str, str]]:
     """What Muse means to write: its own headings, intro, rule and credits, and each segment's
     text (cleaned, lines trimmed) as plain paragraphs."""
-    writers = ", ".join(
-        printable(n, multiline=False).strip() or "a writer" for n in data.contributors
-    )
-    genre = printable(data.story.genre, multiline=False).strip() or "story"
+    writers = ", ".join(_one_line(n) or "a writer" for n in data.contributors)
+    genre = _one_line(data.story.genre) or "story"
     blocks = [
         ("h1", book_title(data.story)),
         (

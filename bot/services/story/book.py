@@ -59,7 +59,7 @@ class BookData:
 
 
 def _line(text: str, fallback: str) -> str:
-    return printable(text, multiline=False).strip() or fallback
+    return " ".join(printable(text, multiline=False).split()) or fallback
 
 
 def _name(name: str) -> str:
