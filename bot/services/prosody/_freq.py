@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 import threading
 
-import wordfreq
-
 __all__ = ["zipf"]
 
 _load_lock = threading.Lock()
@@ -22,6 +20,8 @@ def _table() -> dict[str, float]:
     if _frequencies is None:
         with _load_lock:
             if _frequencies is None:
+                import wordfreq  # here, not at start-up: it takes 0.1 s to import
+
                 _frequencies = wordfreq.get_frequency_dict("en", wordlist="best")
     return _frequencies
 
