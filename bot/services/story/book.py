@@ -89,9 +89,11 @@ def _slug(title: str) -> str:
     return slug[:60] or "story"
 
 
-# Every ASCII character CommonMark (and GitHub's tables and strikethrough) gives a meaning
-# inside a line; escaping them keeps emphasis, code, links, autolinks, raw HTML and entities out.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>&#|~!])")
+# The ASCII characters CommonMark (and GitHub's tables and strikethrough) reads as structure
+# inside a line; escaping them keeps emphasis, code, links, images, autolinks, raw HTML and
+# entities out ("!" opens an image only before "[", which is escaped). "#" also matters in the
+# title, whose trailing "#"s a heading would drop.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&#|~])")
 # Line starts that open a block: list items, setext underlines, ordered-list numbers.
 _MD_LINE_START = re.compile(r"^([-+=])|^(\d{1,9})([.)])")
 
