@@ -3,8 +3,16 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The EPUB validator the tests run (Debian's epubcheck package; it brings a Java runtime).
+EPUBCHECK_JAR ?= /usr/share/java/epubcheck.jar
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test check lint bench clean
+
+$(EPUBCHECK_JAR):
+	@command -v apt-get >/dev/null || { echo "Install epubcheck and a Java runtime (or set EPUBCHECK_JAR)."; exit 1; }
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends epubcheck
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,14 +25,15 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/muse run
 
-## Install (or refresh) the virtualenv, then lint, type-check and run the whole test suite.
-test: $(STAMP)
+## Install (or refresh) the virtualenv and epubcheck, then lint, type-check and run the whole
+## test suite.
+test: $(STAMP) $(EPUBCHECK_JAR)
 	@# The CPU and llama.cpp's build decide which kernels run: name them so a failure can be placed.
 	$(BIN)/python -c 'from models.cpu import report; print(report())'
 	$(BIN)/ruff check bot cogs models tests
 	$(BIN)/ruff format --check bot cogs models tests
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	EPUBCHECK_JAR=$(EPUBCHECK_JAR) $(BIN)/python -m pytest
 
 check: $(STAMP)
 	$(BIN)/muse check

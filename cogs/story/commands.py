@@ -10,7 +10,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_io import NO_PINGS, defer_thinking
-from bot.services.story import GENRE_LIMIT, OPENING_LIMIT, TITLE_LIMIT, Scope, StoryStatus
+from bot.services.story import (
+    EPUB_MISSING,
+    GENRE_LIMIT,
+    OPENING_LIMIT,
+    TITLE_LIMIT,
+    Scope,
+    StoryStatus,
+    has_epub,
+)
 
 from . import render
 from .views import StoryWriteModal, page_view, write_confirmation
@@ -338,7 +346,7 @@ class StoryCog(commands.Cog):
             interaction.guild_id, story, interaction.channel_id
         )
         await interaction.followup.send(
-            "📕 Here is the book.",
+            "📕 Here is the book." if has_epub(files) else f"📕 {EPUB_MISSING}",
             files=[discord.File(io.BytesIO(f.data), filename=f.filename) for f in files],
             ephemeral=True,
             allowed_mentions=NO_PINGS,

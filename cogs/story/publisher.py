@@ -15,7 +15,7 @@ import discord
 from bot.db.repositories.stories import ParticipantRecord, SegmentRecord, StoryRecord
 from bot.discord_io import NO_PINGS, ping_only
 from bot.errors import UserInputError
-from bot.services.story import BookFile, Notice
+from bot.services.story import EPUB_MISSING, BookFile, Notice, has_epub
 
 from . import render
 
@@ -93,7 +93,8 @@ class DiscordStoryPublisher:
     ) -> None:
         await self._thread(story).send(
             f"📕 **{render.esc(story.title)}** is finished: {segment_count} segments. "
-            "Here it is as a book, every part credited to its writer.",
+            "Here it is as a book, every part credited to its writer."
+            + ("" if has_epub(files) else f"\n{EPUB_MISSING}"),
             files=[discord.File(io.BytesIO(f.data), filename=f.filename) for f in files],
             allowed_mentions=NO_PINGS,
         )

@@ -145,6 +145,22 @@ def test_stress_pattern_matches_syllables_for_any_text(text: str) -> None:
     assert len(pattern) == line_syllables(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "syllables"),
+    [
+        ("u.s.", 2),
+        ("the U.S. army", 5),
+        ("p.m.", 2),
+        ("staycation", 3),
+        ("stanned", 1),
+        ("hashtagged", 2),
+        ("doomscrolling", 3),
+    ],
+)
+def test_dotted_initialisms_and_inflected_new_words(text: str, syllables: int) -> None:
+    assert count_syllables(text) == syllables
+
+
 def test_stress_pattern_uses_dictionary_stress() -> None:
     assert stress_pattern("the river") == "010"
     assert stress_pattern("remember") == "010"
@@ -183,6 +199,64 @@ def test_find_rhymes_excludes_identical_rhymes() -> None:
     words = {r.word for r in find_rhymes("light", "perfect", limit=200)}
     assert "night" in words
     assert "delight" not in words and "moonlight" not in words
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("eyes", "lies"), ("ice", "nice"), ("art", "heart"), ("old", "gold"), ("love", "glove")],
+)
+def test_a_word_that_starts_on_its_vowel_or_a_shorter_onset_rhymes_perfectly(
+    a: str, b: str
+) -> None:
+    assert rhyme_class(a, b) == "perfect"
+    assert rhyme_class(b, a) == "perfect"
+    assert b in {r.word for r in find_rhymes(a, "perfect", limit=200)}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("light", "delight"), ("stand", "understand"), ("right", "write"), ("eyes", "eyes")],
+)
+def test_same_word_homophones_and_closing_words_are_identical(a: str, b: str) -> None:
+    assert rhyme_class(a, b) == "identical"
+    assert b not in {r.word for r in find_rhymes(a, "perfect", limit=500)}
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "eyes",
+        "eye",
+        "ice",
+        "art",
+        "air",
+        "all",
+        "ear",
+        "aim",
+        "out",
+        "own",
+        "age",
+        "arm",
+        "end",
+        "old",
+        "east",
+        "ache",
+    ],
+)
+def test_words_that_start_on_a_vowel_find_perfect_rhymes(word: str) -> None:
+    rhymes = find_rhymes(word, "perfect", limit=20)
+    assert len(rhymes) >= 5
+    assert word not in {r.word for r in rhymes}
+    assert all(rhyme_class(word, r.word) in ("perfect", "multisyllabic") for r in rhymes)
+
+
+def test_common_rhymes_come_before_rare_ones() -> None:
+    ranked = [r.word for r in find_rhymes("love", "perfect", limit=30) if r.syllables == 1]
+    assert {"of", "glove", "dove", "shove"} <= set(ranked)
+    for rare in ("gov", "labov", "vanhove"):
+        if rare in ranked:
+            assert ranked.index(rare) > ranked.index("glove")
+    assert ranked[0] == "of"
 
 
 def test_find_rhymes_slant_and_multisyllabic() -> None:

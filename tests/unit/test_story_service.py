@@ -329,3 +329,38 @@ async def test_recap_priority_and_deadline_plan(repos: Repositories, clock: Fake
         DeadlineKind.LATE: START + timedelta(hours=9),
         DeadlineKind.EXPIRE: START + timedelta(hours=10),
     }
+
+
+async def test_hostile_titles_names_and_text_still_make_both_books(
+    repos: Repositories, clock: FakeClock
+) -> None:
+    engine = FakeEngine()
+    await engine.start()
+    service, _, _ = make_service(repos, engine, clock)
+    status = await service.start(
+        guild_id=GUILD,
+        channel_id=7,
+        user_id=ALICE,
+        display_name="\u202eali\x00ce\uffff" + "x" * 200,
+        title="Moon\uffffLight",
+        genre="sea",
+    )
+    story = status.story
+    assert story.title == "MoonLight"
+    await service.join(
+        guild_id=GUILD, story=str(story.id), channel_id=None, user_id=BOB, display_name="\ufffe"
+    )
+    await service.wait_idle()
+    await write(service, story, ALICE, "👩\u200d👩\u200d👧 ```\n# not a heading\ufdd0")
+    seats = await repos.stories.participants(story.id)
+    assert [s.display_name[:5] for s in seats] == ["alice", "a wri"]
+    assert all(len(s.display_name) <= 100 for s in seats)
+    await service.end(
+        guild_id=GUILD, story=str(story.id), channel_id=None, user_id=ALICE, can_moderate=False
+    )
+    files = await service.export(GUILD, str(story.id), None)
+    assert [f.content_type for f in files] == ["text/markdown", "application/epub+zip"]
+    markdown = files[0].data.decode()
+    assert "👩\u200d👩\u200d👧" in markdown and "\ufdd0" not in markdown
+    assert "\n# not" not in markdown and "\\`\\`\\`" in markdown
+    await engine.close()

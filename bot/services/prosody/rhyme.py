@@ -3,8 +3,10 @@
 Definitions (on CMU phones, stress digits ignored when comparing):
 
 * rhyming part: from the last stressed vowel (primary or secondary) to the end;
-* identical: the same word, homophones, or one word's whole sound closes the other
-  ("light" / "delight", "stand" / "understand");
+* identical: the same word, homophones, or one word's whole sound, its opening consonants
+  included, closes the other ("light" / "delight", "stand" / "understand"). A word that
+  starts on its stressed vowel, or whose opening consonants are only part of the other word's
+  ("eyes" / "lies", "art" / "heart", "love" / "glove"), makes a perfect rhyme;
 * perfect: the same rhyming part ("heart" / "apart");
 * multisyllabic: a perfect rhyme whose vowels also match back to the penultimate stressed
   vowel ("hesitation" / "meditation", "sugar honey" / "butter money" when phrases are given);
@@ -34,6 +36,7 @@ from bot.services.prosody._cmu import (
     rhymes_for,
     strip_stress,
 )
+from bot.services.prosody._freq import zipf
 from bot.services.prosody.syllables import tokenize
 
 __all__ = [
@@ -142,13 +145,22 @@ def _consonants_after_stress(tail: Phones) -> Phones:
     return tuple(p for p in tail[1:] if p not in VOWELS)
 
 
+def _closes(a: Phones, b: Phones) -> bool:
+    """True when the whole of the shorter sound ends the longer one and its opening consonants
+    are all the longer one has there: "light" closes "delight" (D IH L | L AY T), but "lies"
+    only shares "eyes" ending (L | AY Z) and "glove" has G before "love"."""
+    shorter, longer = sorted((a, b), key=len)
+    if not any(p in VOWELS for p in shorter) or longer[len(longer) - len(shorter) :] != shorter:
+        return False
+    before = len(longer) - len(shorter) - 1
+    return before < 0 or longer[before] in VOWELS
+
+
 def _classify(a: Sequence[str], b: Sequence[str], *, known: bool = True) -> RhymeClass:
     """Classify two phone sequences; ``known=False`` when one was borrowed from another word
     (only its ending is real, so "the whole of one closes the other" proves nothing)."""
     plain_a, plain_b = tuple(strip_stress(p) for p in a), tuple(strip_stress(p) for p in b)
-    shorter, longer = sorted((plain_a, plain_b), key=len)
-    closes = longer[len(longer) - len(shorter) :] == shorter
-    if known and closes and any(p in VOWELS for p in shorter):
+    if known and _closes(plain_a, plain_b):
         return "identical"
     tail_a, tail_b = _rhyme_tail(a), _rhyme_tail(b)
     if not tail_a or not tail_b:
@@ -214,19 +226,22 @@ class _Index:
 _index_lock = threading.Lock()
 _index: _Index | None = None
 
-# Inflections whose presence in the dictionary marks a word as an everyday one; the CMU
-# dictionary has no frequencies, and surnames and rare words rarely come with a family.
+# Web text makes some abbreviations and names frequent ("gov", "ned"), but people rarely inflect
+# them; an inflection that is itself in use ("gloves", "shoved") marks an everyday word.
 _FAMILY = ("s", "ed", "ing", "er", "ly", "ness")
+_IN_USE = 2.5  # Zipf: about once in three million words
 
 
 @lru_cache(maxsize=65536)
-def _commonness(word: str) -> int:
-    """How many everyday inflections of ``word`` the dictionary has (a stand-in for frequency)."""
-    words = plain_words()
+def _commonness(word: str) -> float:
+    """How common ``word`` is for a writer: its wordfreq Zipf frequency (0 to about 7.5), plus
+    half a point per inflection in use (at most two), so "glove" (3.7 + 1) outranks "gov" (4.0,
+    whose "govs" is rare)."""
     stem = word[:-1] if word.endswith("e") else word
-    family = sum(1 for s in _FAMILY if word + s in words or (s[0] in "aeiou" and stem + s in words))
+    forms = {word + s if s[0] not in "aeiou" else stem + s for s in _FAMILY}
+    in_use = sum(1 for form in forms if zipf(form) >= _IN_USE)
     # Two-letter words collect accidental "families" ("us" + "ed" = "used").
-    return family if len(word) > 2 else min(family, 1)
+    return round(zipf(word) + 0.5 * min(in_use, 2 if len(word) > 2 else 0), 2)
 
 
 def _build_index() -> _Index:
@@ -308,7 +323,7 @@ def find_rhymes(word: str, kind: RhymeKind = "perfect", limit: int = 30) -> list
         return []
     own = set(map(tuple, (p.split() for p in phones_for_word(query))))
     known = bool(own)
-    candidates: dict[str, tuple[tuple[int, ...], Rhyme]] = {}
+    candidates: dict[str, tuple[tuple[float, ...], Rhyme]] = {}
 
     def offer(candidate: str, phones: Phones, found: RhymeKind, closeness: int) -> None:
         if candidate == query or phones in own:
@@ -316,7 +331,7 @@ def find_rhymes(word: str, kind: RhymeKind = "perfect", limit: int = 30) -> list
         if any(_classify(p, phones, known=known) == "identical" for p in options):
             return
         common = _commonness(candidate)
-        key = (-closeness, -min(common, 3), _syllables(phones), len(candidate))
+        key = (-closeness, -common, _syllables(phones), len(candidate))
         current = candidates.get(candidate)
         if current is None or key < current[0]:
             candidates[candidate] = (key, Rhyme(candidate, _syllables(phones), found))
@@ -367,6 +382,7 @@ def warm_up() -> None:
     start-up via ``asyncio.to_thread``, so the first member's request doesn't pay for it."""
     _get_index()
     _spelled_endings()
+    zipf("warm")
 
 
 def group_by_syllables(rhymes: Iterable[Rhyme]) -> dict[int, list[str]]:

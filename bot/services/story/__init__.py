@@ -1,6 +1,6 @@
 """Story chains: round-robin group storytelling with deadlines, an AI partner, recaps and books."""
 
-from .book import AI_NAME, BookData, build_book, credit_for
+from .book import AI_NAME, EPUB_MISSING, BookData, build_book, credit_for, has_epub
 from .ports import (
     BookFile,
     DeadlineKind,
@@ -25,6 +25,7 @@ from .service import (
 
 __all__ = [
     "AI_NAME",
+    "EPUB_MISSING",
     "GENRE_LIMIT",
     "OPENING_LIMIT",
     "PAGE_CHARS",
@@ -45,4 +46,5 @@ __all__ = [
     "WriteResult",
     "build_book",
     "credit_for",
+    "has_epub",
 ]

@@ -2,12 +2,19 @@
 
 Pure functions over plain data (run them with ``asyncio.to_thread``: building an EPUB is CPU
 and zip work).
+
+Member text is data in both formats. Everything printed goes through ``printable`` (the same
+character cleaning as ``clean_text``), so the EPUB is valid XML whatever was stored; in the
+Markdown every character that CommonMark could read as structure is backslash-escaped, so a
+segment can't add headings, rules, lists, code, links or HTML, or swallow the credits.
+The EPUB passes epubcheck with no errors or warnings (tests/integration/test_book_validators.py).
 """
 
 from __future__ import annotations
 
 import html
 import io
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,12 +23,31 @@ from datetime import datetime
 from ebooklib import epub  # type: ignore[import-untyped]
 
 from bot.db.repositories.stories import SegmentRecord, StoryRecord
+from bot.services.text import printable
 
 from .ports import BookFile
 
-__all__ = ["AI_NAME", "BookData", "build_book", "credit_for", "epub_bytes", "markdown_text"]
+__all__ = [
+    "AI_NAME",
+    "EPUB_MISSING",
+    "BookData",
+    "book_title",
+    "build_book",
+    "credit_for",
+    "epub_bytes",
+    "has_epub",
+    "markdown_text",
+]
 
 AI_NAME = "Muse"
+
+#: What a member reads when the EPUB could not be built and only the Markdown comes.
+EPUB_MISSING = (
+    "I couldn't build the EPUB this time, so here is the book as Markdown. "
+    "The problem is logged for the server's admins."
+)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +58,26 @@ class BookData:
     finished_at: datetime | None
 
 
+def _line(text: str, fallback: str) -> str:
+    return " ".join(printable(text, multiline=False).split()) or fallback
+
+
+def _name(name: str) -> str:
+    return _line(name, "a writer")
+
+
+def book_title(story: StoryRecord) -> str:
+    """The title as both books print it."""
+    return _line(story.title, "Untitled story")
+
+
 def credit_for(segment: SegmentRecord) -> str:
     """Who wrote a segment, as printed under it. AI-written segments always say so."""
     if segment.kind == "ai":
         return f"{AI_NAME} (AI partner, AI-written)"
     if segment.kind == "stand_in":
-        return f"{AI_NAME} (AI-written stand-in for {segment.author_name})"
-    return segment.author_name
+        return f"{AI_NAME} (AI-written stand-in for {_name(segment.author_name)})"
+    return _name(segment.author_name)
 
 
 def _date(moment: datetime | None) -> str:
@@ -50,19 +89,43 @@ def _slug(title: str) -> str:
     return slug[:60] or "story"
 
 
+# The ASCII characters CommonMark (and GitHub's tables and strikethrough) reads as structure
+# inside a line; escaping them keeps emphasis, code, links, images, autolinks, raw HTML and
+# entities out ("!" opens an image only before "[", which is escaped). "#" also matters in the
+# title, whose trailing "#"s a heading would drop.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&#|~])")
+# Line starts that open a block: list items, setext underlines, ordered-list numbers.
+_MD_LINE_START = re.compile(r"^([-+=])|^(\d{1,9})([.)])")
+
+
 def _escape_md(text: str) -> str:
-    return re.sub(r"([\\`*_#>\[\]|])", r"\\\1", text)
+    """One line of member text as Markdown that reads back as exactly that text."""
+    line = _MD_INLINE.sub(r"\\\1", printable(text, multiline=False).strip())
+    return _MD_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", line)
+
+
+def _md_paragraphs(text: str) -> list[str]:
+    """Member text as Markdown paragraphs: each line escaped and stripped of indentation
+    (four spaces would make a code block), paragraphs separated by one blank line."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", printable(text)):
+        lines = [_escape_md(line) for line in block.split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return paragraphs
 
 
 def markdown_text(book: BookData) -> str:
     story = book.story
+    writers = ", ".join(_name(n) for n in book.contributors) or "nobody yet"
     lines = [
-        f"# {_escape_md(story.title)}",
+        f"# {_escape_md(book_title(story))}",
         "",
-        f"*Genre:* {_escape_md(story.genre)}  ",
+        f"*Genre:* {_escape_md(_line(story.genre, 'story'))}  ",
         f"*Started:* {_date(story.created_at)}  ",
         f"*Finished:* {_date(book.finished_at)}  ",
-        f"*Written by:* {_escape_md(', '.join(book.contributors) or 'nobody yet')}",
+        f"*Written by:* {_escape_md(writers)}",
         "",
         "AI-written passages are marked as such.",
         "",
@@ -74,36 +137,43 @@ def markdown_text(book: BookData) -> str:
         if segment.round != current_round:
             current_round = segment.round
             lines += [f"## Round {current_round}", ""]
-        lines += [segment.text.strip(), "", f"— *{_escape_md(credit_for(segment))}*", ""]
+        for paragraph in _md_paragraphs(segment.text):
+            lines += [paragraph, ""]
+        lines += [f"— *{_escape_md(credit_for(segment))}*", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _paragraphs(text: str) -> str:
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", printable(text)) if b.strip()]
     return "".join(
-        "<p>" + "<br/>".join(html.escape(line) for line in block.split("\n")) + "</p>"
+        '<p dir="auto">' + "<br/>".join(html.escape(line) for line in block.split("\n")) + "</p>"
         for block in blocks
     )
 
 
 def epub_bytes(book: BookData) -> bytes:
     story = book.story
+    title = book_title(story)
+    genre = _line(story.genre, "story")
+    writers = [_name(n) for n in book.contributors]
     doc = epub.EpubBook()
     doc.set_identifier(f"muse-story-{story.guild_id}-{story.id}")
-    doc.set_title(story.title)
+    doc.set_title(title)
     doc.set_language("en")
-    for name in book.contributors:
-        doc.add_author(name)
-    doc.add_metadata("DC", "subject", story.genre)
+    for number, name in enumerate(writers, start=1):
+        # ebooklib gives every creator the id "creator" unless told otherwise; XML ids must be
+        # unique, so a second writer made the package document invalid.
+        doc.add_author(name, uid=f"creator-{number}")
+    doc.add_metadata("DC", "subject", genre)
     doc.add_metadata("DC", "date", _date(book.finished_at or story.created_at))
-    doc.add_metadata("DC", "description", f"A {story.genre} story written in turns with Muse.")
+    doc.add_metadata("DC", "description", f"A {genre} story written in turns with Muse.")
 
     title_page = epub.EpubHtml(title="Title page", file_name="title.xhtml", lang="en")
     title_page.content = (
-        f"<h1>{html.escape(story.title)}</h1>"
-        f"<p>Genre: {html.escape(story.genre)}</p>"
+        f'<h1 dir="auto">{html.escape(title)}</h1>'
+        f'<p dir="auto">Genre: {html.escape(genre)}</p>'
         f"<p>Started: {_date(story.created_at)}<br/>Finished: {_date(book.finished_at)}</p>"
-        f"<p>Written by: {html.escape(', '.join(book.contributors) or 'nobody yet')}</p>"
+        f'<p dir="auto">Written by: {html.escape(", ".join(writers) or "nobody yet")}</p>'
         "<p>AI-written passages are marked as such.</p>"
     )
     doc.add_item(title_page)
@@ -119,7 +189,8 @@ def epub_bytes(book: BookData) -> bytes:
         for segment in segments:
             body.append(
                 f'<div class="segment" id="segment-{segment.seq}">{_paragraphs(segment.text)}'
-                f'<p class="credit"><em>— {html.escape(credit_for(segment))}</em></p></div>'
+                f'<p class="credit" dir="auto"><em>— {html.escape(credit_for(segment))}</em></p>'
+                "</div>"
             )
         chapter.content = "".join(body)
         doc.add_item(chapter)
@@ -134,9 +205,21 @@ def epub_bytes(book: BookData) -> bytes:
 
 
 def build_book(book: BookData) -> list[BookFile]:
-    """The Markdown and EPUB files of a story."""
+    """The Markdown and EPUB files of a story. If the EPUB can't be built, the Markdown still
+    comes (``has_epub`` tells; show ``EPUB_MISSING``) and the failure is logged."""
     slug = _slug(book.story.title)
-    return [
-        BookFile(f"{slug}.md", markdown_text(book).encode("utf-8"), "text/markdown"),
-        BookFile(f"{slug}.epub", epub_bytes(book), "application/epub+zip"),
-    ]
+    files = [BookFile(f"{slug}.md", markdown_text(book).encode("utf-8"), "text/markdown")]
+    try:
+        files.append(BookFile(f"{slug}.epub", epub_bytes(book), "application/epub+zip"))
+    except Exception:  # the Markdown must reach the writers whatever broke in ebooklib/lxml
+        log.exception(
+            "could not build the EPUB of story %s (guild %s); sending the Markdown only",
+            book.story.id,
+            book.story.guild_id,
+        )
+    return files
+
+
+def has_epub(files: Sequence[BookFile]) -> bool:
+    """False when ``build_book`` had to leave the EPUB out."""
+    return any(f.content_type == "application/epub+zip" for f in files)

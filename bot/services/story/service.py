@@ -44,7 +44,7 @@ from bot.services.hooks import (
     WorksIndex,
 )
 from bot.services.locks import KeyedLocks
-from bot.services.text import clean_text
+from bot.services.text import clean_display_name, clean_text
 from models import GenerationOptions, LLMEngine, Priority
 
 from . import prompts
@@ -350,6 +350,7 @@ class StoryService:
     ) -> StoryStatus:
         if guild_id is None:
             raise UserInputError("Story chains live in servers: use this command in a server.")
+        display_name = clean_display_name(display_name)
         clean_title = clean_text(title, field="title", max_length=TITLE_LIMIT)
         if clean_title.isdigit():
             raise UserInputError("A story's title needs at least one letter.")
@@ -450,6 +451,7 @@ class StoryService:
         user_id: int,
         display_name: str,
     ) -> StoryStatus:
+        display_name = clean_display_name(display_name)
         record = await self.resolve(guild_id, story, channel_id, "running")
         now = self._clock.now()
         notices = [Notice(NoticeKind.JOINED, display_name)]
@@ -556,6 +558,7 @@ class StoryService:
         display_name: str,
         text: str,
     ) -> WriteResult:
+        display_name = clean_display_name(display_name)
         record = await self.resolve(guild_id, story, channel_id)
         clean = clean_text(text, field="segment", max_length=SEGMENT_LIMIT, multiline=True)
         words = len(clean.split())
