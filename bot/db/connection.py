@@ -122,6 +122,9 @@ class Database:
                 await self._enable_wal(conn)
                 await conn.execute("PRAGMA foreign_keys=ON")
                 await conn.execute("PRAGMA synchronous=NORMAL")
+                # Deleted rows are overwritten with zeros, so erased member data doesn't linger
+                # in free pages (see :meth:`checkpoint` for the WAL).
+                await conn.execute("PRAGMA secure_delete=ON")
             except Exception:
                 await conn.close()
                 raise
@@ -149,6 +152,13 @@ class Database:
             conn, self._conn = self._conn, None
             if conn is not None:
                 await conn.close()
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database file and truncate it, so no old page images (of
+        rows since deleted) stay in the ``-wal`` file. Another process reading the database
+        may keep part of the WAL alive; the next checkpoint takes the rest."""
+        async with self._statement() as conn:
+            await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def user_version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")

@@ -18,6 +18,8 @@ async def test_fresh_database_is_fully_migrated(db: Database) -> None:
     assert row is not None and row[0] == "wal"
     row = await db.fetchone("PRAGMA foreign_keys")
     assert row is not None and row[0] == 1
+    row = await db.fetchone("PRAGMA secure_delete")  # erased rows leave zeros, not text
+    assert row is not None and row[0] == 1
 
 
 async def test_reopening_applies_nothing(tmp_path: Path) -> None:
