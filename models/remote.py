@@ -344,7 +344,9 @@ class OpenAICompatEngine(QueuedEngine):
     async def _client_error(self, response: aiohttp.ClientResponse) -> Exception:
         detail = await _detail(response)
         status = response.status
-        log.warning("model server refused a request: HTTP %d %s", status, detail)
+        # The body may quote the request (members' text): only at debug level.
+        log.warning("model server refused a request: HTTP %d", status)
+        log.debug("model server's answer: %s", detail)
         if status == 429:
             retry_after = response.headers.get("Retry-After", "")
             seconds = float(retry_after) if retry_after.replace(".", "", 1).isdigit() else 10.0
@@ -392,7 +394,8 @@ def _delta_text(event: str) -> str:
     if not isinstance(data, dict):
         return ""
     if "error" in data:
-        log.warning("model server reported an error mid-stream: %.300s", data["error"])
+        log.warning("model server reported an error mid-stream")
+        log.debug("model server's error: %.300s", data["error"])
         raise ModelError()
     choices = data.get("choices")
     if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
