@@ -10,7 +10,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_io import NO_PINGS, defer_thinking
-from bot.services.story import GENRE_LIMIT, OPENING_LIMIT, TITLE_LIMIT, Scope, StoryStatus
+from bot.services.story import (
+    GENRE_LIMIT,
+    OPENING_LIMIT,
+    TITLE_LIMIT,
+    ModeratorCheck,
+    Scope,
+    StoryStatus,
+)
 
 from . import render
 from .views import StoryWriteModal, page_view, write_confirmation
@@ -18,7 +25,7 @@ from .views import StoryWriteModal, page_view, write_confirmation
 if TYPE_CHECKING:
     from bot.app import MuseBot
 
-__all__ = ["StoryCog"]
+__all__ = ["StoryCog", "moderator_check"]
 
 STORY_OPTION = "The story (default: the story of this thread)"
 
@@ -53,8 +60,20 @@ async def complete_ended(
     return await _suggest(interaction, current, "ended")
 
 
-def _can_moderate(interaction: discord.Interaction) -> bool:
-    return interaction.permissions.manage_messages
+def moderator_check(interaction: discord.Interaction) -> ModeratorCheck:
+    """The member's Manage Messages in the story's own channel, whatever channel the command or
+    button was used in (``interaction.permissions`` are those of that channel)."""
+
+    def check(channel_id: int) -> bool:
+        guild, member = interaction.guild, interaction.user
+        if guild is None or not isinstance(member, discord.Member):
+            return False
+        channel = guild.get_channel_or_thread(channel_id)
+        if channel is None:  # unknown to the cache: only the starter may act
+            return False
+        return channel.permissions_for(member).manage_messages
+
+    return check
 
 
 async def _reply(
@@ -252,7 +271,7 @@ class StoryCog(commands.Cog):
             story=story,
             channel_id=interaction.channel_id,
             user_id=interaction.user.id,
-            can_moderate=_can_moderate(interaction),
+            can_moderate=moderator_check(interaction),
         )
         await _reply(interaction, "⏭️ Skipped. " + _turn_summary(status))
 
@@ -268,7 +287,7 @@ class StoryCog(commands.Cog):
             story=story,
             channel_id=interaction.channel_id,
             user_id=interaction.user.id,
-            can_moderate=_can_moderate(interaction),
+            can_moderate=moderator_check(interaction),
             member_id=member.id,
         )
         await _reply(
@@ -287,7 +306,7 @@ class StoryCog(commands.Cog):
             story=story,
             channel_id=interaction.channel_id,
             user_id=interaction.user.id,
-            can_moderate=_can_moderate(interaction),
+            can_moderate=moderator_check(interaction),
         )
         await _reply(interaction, f"⏸️ **{render.esc(status.story.title)}** is paused.")
 
@@ -301,7 +320,7 @@ class StoryCog(commands.Cog):
             story=story,
             channel_id=interaction.channel_id,
             user_id=interaction.user.id,
-            can_moderate=_can_moderate(interaction),
+            can_moderate=moderator_check(interaction),
         )
         await _reply(
             interaction,
@@ -320,7 +339,7 @@ class StoryCog(commands.Cog):
             story=story,
             channel_id=interaction.channel_id,
             user_id=interaction.user.id,
-            can_moderate=_can_moderate(interaction),
+            can_moderate=moderator_check(interaction),
         )
         await _reply(
             interaction,

@@ -297,7 +297,11 @@ async def test_members_data_exports_and_erases_keeping_the_story(
     assert (await repos.stories.export_member(GUILD, BOB))["segments"] == []
     # The story still compiles, with the erased member's part credited anonymously.
     await service.end(
-        guild_id=GUILD, story=str(story.id), channel_id=None, user_id=ALICE, can_moderate=False
+        guild_id=GUILD,
+        story=str(story.id),
+        channel_id=None,
+        user_id=ALICE,
+        can_moderate=lambda _: False,
     )
     files = await service.export(GUILD, str(story.id), None)
     markdown = files[0].data.decode()
@@ -329,3 +333,41 @@ async def test_recap_priority_and_deadline_plan(repos: Repositories, clock: Fake
         DeadlineKind.LATE: START + timedelta(hours=9),
         DeadlineKind.EXPIRE: START + timedelta(hours=10),
     }
+
+
+async def test_moderation_asks_about_the_storys_own_channel(
+    repos: Repositories, clock: FakeClock
+) -> None:
+    """Manage Messages counts in the story's channel (its thread's parent), not in the channel
+    the command was used in."""
+    engine = FakeEngine()
+    await engine.start()
+    service, _, _ = make_service(repos, engine, clock)
+    story = await start(service)  # started in channel 7
+    asked: list[int] = []
+
+    def moderator_elsewhere(channel_id: int) -> bool:
+        asked.append(channel_id)
+        return channel_id == 99  # Manage Messages in another channel only
+
+    with pytest.raises(NotAllowed, match="Manage Messages"):
+        await service.end(
+            guild_id=GUILD,
+            story=str(story.id),
+            channel_id=99,  # typed in the channel where the member is a moderator
+            user_id=BOB,
+            can_moderate=moderator_elsewhere,
+        )
+    assert asked == [7]
+    current = await repos.stories.get(story.id)
+    assert current is not None and current.status != "ended"  # nothing changed
+    status = await service.pause(
+        guild_id=GUILD,
+        story=str(story.id),
+        channel_id=99,
+        user_id=BOB,
+        can_moderate=lambda channel_id: channel_id == 7,
+    )
+    assert status.story.status == "paused"
+    await service.wait_idle()
+    await engine.close()

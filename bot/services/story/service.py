@@ -54,6 +54,7 @@ from .ports import (
     BookFile,
     DeadlineKind,
     DeadlinePlan,
+    ModeratorCheck,
     Notice,
     NoticeKind,
     StoryPublisher,
@@ -609,8 +610,12 @@ class StoryService:
 
     # -- moderation --------------------------------------------------------------------------
 
-    def _require_moderator(self, story: StoryRecord, user_id: int, can_moderate: bool) -> None:
-        if not can_moderate and story.starter_id != user_id:
+    def _require_moderator(
+        self, story: StoryRecord, user_id: int, can_moderate: ModeratorCheck
+    ) -> None:
+        """The starter, or a member with Manage Messages in the story's own channel (the
+        thread's parent), wherever the command or button was used."""
+        if story.starter_id != user_id and not can_moderate(story.channel_id):
             raise NotAllowed(
                 f"Only the story's starter or a member with Manage Messages can do that to "
                 f"**{story.title}**."
@@ -623,7 +628,7 @@ class StoryService:
         story: str | None,
         channel_id: int | None,
         user_id: int,
-        can_moderate: bool,
+        can_moderate: ModeratorCheck,
     ) -> StoryStatus:
         record = await self.resolve(guild_id, story, channel_id, "open")
         self._require_moderator(record, user_id, can_moderate)
@@ -646,7 +651,7 @@ class StoryService:
         story: str | None,
         channel_id: int | None,
         user_id: int,
-        can_moderate: bool,
+        can_moderate: ModeratorCheck,
         member_id: int,
     ) -> StoryStatus:
         record = await self.resolve(guild_id, story, channel_id, "running")
@@ -660,7 +665,7 @@ class StoryService:
         story: str | None,
         channel_id: int | None,
         user_id: int,
-        can_moderate: bool,
+        can_moderate: ModeratorCheck,
     ) -> StoryStatus:
         record = await self.resolve(guild_id, story, channel_id, "running")
         self._require_moderator(record, user_id, can_moderate)
@@ -684,7 +689,7 @@ class StoryService:
         story: str | None,
         channel_id: int | None,
         user_id: int,
-        can_moderate: bool,
+        can_moderate: ModeratorCheck,
     ) -> StoryStatus:
         record = await self.resolve(guild_id, story, channel_id, "running")
         self._require_moderator(record, user_id, can_moderate)
@@ -712,7 +717,7 @@ class StoryService:
         story: str | None,
         channel_id: int | None,
         user_id: int,
-        can_moderate: bool,
+        can_moderate: ModeratorCheck,
     ) -> StoryStatus:
         record = await self.resolve(guild_id, story, channel_id, "running")
         self._require_moderator(record, user_id, can_moderate)
