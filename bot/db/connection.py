@@ -220,7 +220,11 @@ class Database:
                 await self._rollback(conn)
                 raise
             else:
-                await conn.execute("COMMIT")
+                try:
+                    await conn.execute("COMMIT")
+                except Exception:
+                    await self._rollback(conn)  # never hand on a connection inside a transaction
+                    raise
             finally:
                 _in_transaction.reset(token)
         finally:

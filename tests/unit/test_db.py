@@ -242,3 +242,20 @@ async def test_cancelled_begin_leaves_no_transaction_open(tmp_path: Path) -> Non
     row = await db.fetchone("SELECT group_concat(x) FROM t")
     assert row is not None and row[0] == "2"
     await db.close()
+
+
+async def test_a_failed_commit_rolls_back(db: Database) -> None:
+    # A deferred foreign key is checked at COMMIT; SQLite then keeps the transaction open.
+    await db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+    await db.execute(
+        "CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) "
+        "DEFERRABLE INITIALLY DEFERRED)"
+    )
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction():
+            await db.execute("INSERT INTO child (parent_id) VALUES (404)")
+    assert not db.connection.in_transaction
+    async with db.transaction():
+        await db.execute("INSERT INTO parent (id) VALUES (1)")
+    row = await db.fetchone("SELECT COUNT(*) FROM child")
+    assert row is not None and row[0] == 0
