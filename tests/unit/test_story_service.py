@@ -371,3 +371,29 @@ async def test_moderation_asks_about_the_storys_own_channel(
     assert status.story.status == "paused"
     await service.wait_idle()
     await engine.close()
+
+
+async def test_releasing_an_erased_member_moves_their_turn_on(
+    repos: Repositories, clock: FakeClock
+) -> None:
+    engine = FakeEngine()
+    await engine.start()
+    service, publisher, _ = make_service(repos, engine, clock)
+    story = await start(service)  # Alice's turn first
+    other = await start(service, title="Elsewhere")
+    await write(service, other, ALICE, "Alice's line.")  # Bob's turn there
+    await service.wait_idle()
+    publisher.events.clear()
+
+    assert await service.release_member(GUILD, ALICE) == 2
+    assert await service.release_member(GUILD + 1, BOB) == 0  # another server: nothing
+    await service.wait_idle()
+    for record in (story, other):
+        fresh = await repos.stories.get(record.id)
+        assert fresh is not None and fresh.current_user_id == BOB
+        seats = {p.user_id: p.active for p in await repos.stories.participants(record.id)}
+        assert seats == {ALICE: False, BOB: True}
+    assert publisher.events.count(("notice", NoticeKind.LEFT)) == 2
+    assert ("turn", BOB) in publisher.events  # only where the turn was Alice's is Bob pinged
+    assert publisher.events.count(("turn", BOB)) == 1
+    await engine.close()
