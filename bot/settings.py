@@ -127,6 +127,10 @@ class Settings(BaseSettings):
     remote_api_key: SecretStr | None = Field(
         default=None, description="Bearer token for the model server, if it wants one."
     )
+    remote_allow_plain_http_key: bool = Field(
+        default=False,
+        description="Send the API key over plain http to a non-loopback host (private networks).",
+    )
     remote_concurrency: int = Field(
         default=1, ge=1, le=256, description="Requests sent to the server at once (its slots)."
     )

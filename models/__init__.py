@@ -68,6 +68,7 @@ def build_engine(settings: "Settings") -> QueuedEngine:
             read_timeout=settings.remote_read_timeout,
             retries=settings.remote_retries,
             json_format=settings.remote_json_format,
+            allow_plain_http_key=settings.remote_allow_plain_http_key,
         )
     return LlamaCppEngine(
         resolve_model_path(settings.model_path),

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
 import logging
 import random
+import time
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import aiohttp
@@ -26,13 +29,43 @@ from bot.errors import ConfigurationError, ModelError, ModelUnavailable, QueueFu
 from .engine import DeltaSink, QueuedEngine
 from .types import ChatMessage, GenerationOptions, ModelInfo
 
-__all__ = ["JsonFormat", "OpenAICompatEngine", "ServerError"]
+__all__ = [
+    "ERROR_BODY_LIMIT",
+    "JsonFormat",
+    "OpenAICompatEngine",
+    "RemoteState",
+    "ServerError",
+    "is_loopback",
+]
 
 log = logging.getLogger(__name__)
 
 JsonFormat = Literal["json_object", "json_schema"]
 
 _CANCEL_POLL_SECONDS = 0.05
+# An error body is only for the log: a hostile or broken server can't make Muse read megabytes.
+ERROR_BODY_LIMIT = 300
+PROBE_TIMEOUT_SECONDS = 3.0
+PROBE_CACHE_SECONDS = 5.0
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address (127.0.0.0/8, ::1)."""
+    name = host.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteState:
+    """What the last probe of the model server found."""
+
+    reachable: bool
+    detail: str
 
 
 class ServerError(Exception):
@@ -68,6 +101,7 @@ class OpenAICompatEngine(QueuedEngine):
         backoff_base: float = 0.5,
         backoff_max: float = 8.0,
         json_format: JsonFormat = "json_object",
+        allow_plain_http_key: bool = False,
     ) -> None:
         super().__init__(
             queue_depth=queue_depth,
@@ -79,6 +113,13 @@ class OpenAICompatEngine(QueuedEngine):
         url = yarl.URL(base_url.rstrip("/"))
         if url.scheme not in ("http", "https") or not url.host:
             raise ConfigurationError(f"MUSE_REMOTE_URL must be an http(s) URL, got {base_url!r}")
+        exposed = url.scheme == "http" and not is_loopback(url.host)
+        if api_key and exposed and not allow_plain_http_key:
+            raise ConfigurationError(
+                f"MUSE_REMOTE_API_KEY would travel unencrypted to {url.host} over plain http. "
+                "Use an https:// MUSE_REMOTE_URL, or set MUSE_REMOTE_ALLOW_PLAIN_HTTP_KEY=true "
+                "if the network between Muse and the server is private."
+            )
         self.base_url = str(url)
         self._requested_model = model.strip()
         self._model = self._requested_model
@@ -95,6 +136,7 @@ class OpenAICompatEngine(QueuedEngine):
         self._backoff_max = backoff_max
         self._json_format: JsonFormat = json_format
         self._session: aiohttp.ClientSession | None = None
+        self._probed: tuple[float, RemoteState] | None = None
         self.retried = 0  # how many requests were retried, for operators and tests
 
     @property
@@ -154,8 +196,7 @@ class OpenAICompatEngine(QueuedEngine):
                             f"{url} answered HTTP {response.status}; is MUSE_REMOTE_URL the "
                             "server's OpenAI-compatible base URL (usually ending in /v1)?"
                         )
-                    data = await response.json(content_type=None)
-                    return [str(m["id"]) for m in data.get("data", []) if "id" in m]
+                    return self._model_ids(await response.json(content_type=None))
             except (aiohttp.ClientError, TimeoutError, ServerError, ValueError) as exc:
                 if attempt >= self._retries:
                     raise ConfigurationError(
@@ -164,6 +205,47 @@ class OpenAICompatEngine(QueuedEngine):
                     ) from exc
                 await asyncio.sleep(self._backoff(attempt))
         raise AssertionError("unreachable")
+
+    def _model_ids(self, data: object) -> list[str]:
+        """The ids of an OpenAI ``/models`` reply (``{"data": [{"id": ...}, ...]}``)."""
+        entries = data.get("data") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            raise ConfigurationError(
+                f"The server at {self.base_url} answered /models with something that isn't an "
+                f"OpenAI model list (a JSON {type(data).__name__}). Is MUSE_REMOTE_URL the "
+                "server's OpenAI-compatible base URL (usually ending in /v1)?"
+            )
+        return [
+            entry["id"]
+            for entry in entries
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"]
+        ]
+
+    async def probe(self) -> RemoteState:
+        """Whether the model server answers ``GET /models`` now (for /healthz); cached for a few
+        seconds so that frequent health checks don't become load on the server."""
+        now = time.monotonic()
+        if self._probed is not None and now - self._probed[0] < PROBE_CACHE_SECONDS:
+            return self._probed[1]
+        state = await self._probe_once()
+        self._probed = (time.monotonic(), state)
+        return state
+
+    async def _probe_once(self) -> RemoteState:
+        session = self._session
+        if session is None:
+            return RemoteState(False, "not connected")
+        timeout = aiohttp.ClientTimeout(total=PROBE_TIMEOUT_SECONDS)
+        try:
+            async with session.get(f"{self.base_url}/models", timeout=timeout) as response:
+                if response.status >= 400:
+                    return RemoteState(False, f"HTTP {response.status}")
+                self._model_ids(await response.json(content_type=None))
+                return RemoteState(True, "ok")
+        except ConfigurationError:
+            return RemoteState(False, "not an OpenAI model list")
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            return RemoteState(False, _reason(exc))
 
     # -- generation ------------------------------------------------------------------------
 
@@ -262,7 +344,9 @@ class OpenAICompatEngine(QueuedEngine):
     async def _client_error(self, response: aiohttp.ClientResponse) -> Exception:
         detail = await _detail(response)
         status = response.status
-        log.warning("model server refused a request: HTTP %d %s", status, detail)
+        # The body may quote the request (members' text): only at debug level.
+        log.warning("model server refused a request: HTTP %d", status)
+        log.debug("model server's answer: %s", detail)
         if status == 429:
             retry_after = response.headers.get("Retry-After", "")
             seconds = float(retry_after) if retry_after.replace(".", "", 1).isdigit() else 10.0
@@ -310,12 +394,15 @@ def _delta_text(event: str) -> str:
     if not isinstance(data, dict):
         return ""
     if "error" in data:
-        log.warning("model server reported an error mid-stream: %.300s", data["error"])
+        log.warning("model server reported an error mid-stream")
+        log.debug("model server's error: %.300s", data["error"])
         raise ModelError()
-    choices = data.get("choices") or []
-    if not choices:
+    choices = data.get("choices")
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
         return ""
-    delta = choices[0].get("delta") or {}
+    delta = choices[0].get("delta")
+    if not isinstance(delta, dict):
+        return ""
     content = delta.get("content")
     return content if isinstance(content, str) else ""
 
@@ -331,8 +418,10 @@ async def _close_when_cancelled(sink: DeltaSink, response: aiohttp.ClientRespons
 
 
 async def _detail(response: aiohttp.ClientResponse) -> str:
+    """The start of an error body: at most :data:`ERROR_BODY_LIMIT` bytes are read."""
     with contextlib.suppress(Exception):
-        return (await response.text())[:300]
+        head = await response.content.read(ERROR_BODY_LIMIT)
+        return head.decode("utf-8", errors="replace")
     return ""
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Coroutine, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -88,6 +89,7 @@ class Database:
         self._busy_timeout_ms = busy_timeout_ms
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._cleanups: set[asyncio.Task[None]] = set()
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -120,6 +122,9 @@ class Database:
                 await self._enable_wal(conn)
                 await conn.execute("PRAGMA foreign_keys=ON")
                 await conn.execute("PRAGMA synchronous=NORMAL")
+                # Deleted rows are overwritten with zeros, so erased member data doesn't linger
+                # in free pages (see :meth:`checkpoint` for the WAL).
+                await conn.execute("PRAGMA secure_delete=ON")
             except Exception:
                 await conn.close()
                 raise
@@ -140,10 +145,20 @@ class Database:
                 await asyncio.sleep(0.05)
 
     async def close(self) -> None:
-        if self._conn is not None:
+        """Close after any transaction in flight has finished (it holds the lock until then)."""
+        if self._conn is None:
+            return
+        async with self._lock:
             conn, self._conn = self._conn, None
-            async with self._lock:
+            if conn is not None:
                 await conn.close()
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database file and truncate it, so no old page images (of
+        rows since deleted) stay in the ``-wal`` file. Another process reading the database
+        may keep part of the WAL alive; the next checkpoint takes the rest."""
+        async with self._statement() as conn:
+            await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def user_version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")
@@ -184,19 +199,57 @@ class Database:
         if _in_transaction.get():
             yield  # nested: part of the outer transaction
             return
-        async with self._lock:
+        await self._lock.acquire()
+        handed_over = False
+        try:
+            conn = self.connection
+            begin = asyncio.ensure_future(conn.execute("BEGIN IMMEDIATE"))
+            try:
+                await asyncio.shield(begin)
+            except asyncio.CancelledError:
+                # BEGIN goes on in aiosqlite's thread whatever happens to this task. Releasing
+                # the lock now could leave the shared connection inside a transaction nobody
+                # owns, so a helper waits for it, rolls it back and only then releases the lock.
+                handed_over = True
+                self._spawn_cleanup(self._undo_begin(conn, begin))
+                raise
             token = _in_transaction.set(True)
             try:
-                await self.connection.execute("BEGIN IMMEDIATE")
+                yield
+            except BaseException:
+                await self._rollback(conn)
+                raise
+            else:
                 try:
-                    yield
-                except BaseException:
-                    await self.connection.execute("ROLLBACK")
+                    await conn.execute("COMMIT")
+                except Exception:
+                    await self._rollback(conn)  # never hand on a connection inside a transaction
                     raise
-                else:
-                    await self.connection.execute("COMMIT")
             finally:
                 _in_transaction.reset(token)
+        finally:
+            if not handed_over:
+                self._lock.release()
+
+    async def _rollback(self, conn: aiosqlite.Connection) -> None:
+        """Roll back if a transaction is still open (a failed COMMIT may have ended it)."""
+        if conn.in_transaction:
+            await conn.execute("ROLLBACK")
+
+    async def _undo_begin(self, conn: aiosqlite.Connection, begin: asyncio.Future[Any]) -> None:
+        try:
+            with contextlib.suppress(Exception):
+                await begin  # a BEGIN that failed opened nothing
+            await self._rollback(conn)
+        except Exception:
+            log.exception("could not roll back a cancelled transaction's BEGIN")
+        finally:
+            self._lock.release()
+
+    def _spawn_cleanup(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro, name="db-undo-begin")
+        self._cleanups.add(task)
+        task.add_done_callback(self._cleanups.discard)
 
     @asynccontextmanager
     async def _statement(self) -> AsyncIterator[aiosqlite.Connection]:

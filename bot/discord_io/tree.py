@@ -74,7 +74,8 @@ async def handle_interaction_error(interaction: discord.Interaction, error: Exce
     incident: str | None = None
     if isinstance(original, MuseError):
         if not isinstance(original, NotAllowed):
-            log.info("command error for %s: %s", interaction.user.id, original.user_message)
+            # The class, not the message: messages quote what the member typed.
+            log.info("command error for %s: %s", interaction.user.id, type(original).__name__)
         message = original.user_message
         outcome = "model_error" if isinstance(original, ModelError) else "refused"
     elif isinstance(error, app_commands.AppCommandError) and (

@@ -1,5 +1,5 @@
 """What ``/healthz`` checks: the gateway (every shard this process runs), the database (a real
-write), the engine (loaded or reachable)."""
+write), the engine (loaded; for a remote engine, whether its server answers now)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from bot.app import MuseBot
@@ -16,6 +16,19 @@ __all__ = ["GatewayHealth", "HealthReport", "check_health"]
 
 PROBE_KEY = "ops_health_probe"
 DATABASE_TIMEOUT = 3.0
+REMOTE_TIMEOUT = 5.0
+
+
+class _RemoteState(Protocol):
+    reachable: bool
+    detail: str
+
+
+@runtime_checkable
+class RemoteProbe(Protocol):
+    """An engine that talks to a server: it can say whether the server answers now."""
+
+    async def probe(self) -> _RemoteState: ...
 
 
 class GatewayHealth:
@@ -48,6 +61,7 @@ class HealthReport:
     engine: bool
     shutting_down: bool
     problems: list[str] = field(default_factory=list)
+    remote: dict[str, Any] | None = None  # {"reachable": bool, "detail": str} for a remote engine
 
     @property
     def healthy(self) -> bool:
@@ -62,7 +76,8 @@ class HealthReport:
                     "shards": {str(k): v for k, v in sorted(self.gateway.items())},
                 },
                 "database": {"writable": self.database},
-                "engine": {"loaded": self.engine},
+                "engine": {"loaded": self.engine}
+                | ({"remote": self.remote} if self.remote is not None else {}),
             },
             "problems": self.problems,
         }
@@ -94,9 +109,23 @@ async def check_health(bot: MuseBot, gateway: GatewayHealth) -> HealthReport:
         engine = False
     if not engine:
         problems.append("engine: not loaded")
+    remote = await _remote_state(bot.engine) if engine else None
+    if remote is not None and not remote["reachable"]:
+        problems.append(f"engine: the model server does not answer ({remote['detail']})")
     if bot.shutting_down:
         problems.append("shutting down")
-    return HealthReport(shards, database, engine, bot.shutting_down, problems)
+    return HealthReport(shards, database, engine, bot.shutting_down, problems, remote)
+
+
+async def _remote_state(engine: object) -> dict[str, Any] | None:
+    """The remote model server's state now; None for an engine without a server."""
+    if not isinstance(engine, RemoteProbe):
+        return None
+    try:
+        state = await asyncio.wait_for(engine.probe(), REMOTE_TIMEOUT)
+    except Exception as exc:  # a probe that fails is an answer, not a crash of /healthz
+        return {"reachable": False, "detail": type(exc).__name__}
+    return {"reachable": bool(state.reachable), "detail": str(state.detail)[:200]}
 
 
 async def _database_writable(bot: MuseBot) -> bool:

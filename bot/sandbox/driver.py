@@ -269,6 +269,22 @@ class Sandbox:
         await self.gateway.dispatch("CHANNEL_CREATE", channel.payload())
         return channel
 
+    async def set_permission_overwrite(
+        self,
+        channel: StoredChannel,
+        target: StoredRole | StoredMember,
+        *,
+        allow: int = 0,
+        deny: int = 0,
+    ) -> None:
+        """Give ``channel`` an overwrite for a role or a member (replacing any earlier one for
+        it) and announce it with CHANNEL_UPDATE."""
+        kind = 0 if isinstance(target, StoredRole) else 1
+        channel.permission_overwrites = [
+            o for o in channel.permission_overwrites if int(o["id"]) != target.id
+        ] + [{"id": str(target.id), "type": kind, "allow": str(allow), "deny": str(deny)}]
+        await self.gateway.dispatch("CHANNEL_UPDATE", channel.payload())
+
     def dm_channel(self, user: UserLike) -> StoredChannel:
         return self.state.dm_channel_with(user_of(user))
 
@@ -619,7 +635,9 @@ class Sandbox:
             payload["guild_id"] = str(guild.id)
             payload["guild"] = {"id": str(guild.id), "locale": "en-US", "features": []}
             payload["guild_locale"] = "en-US"
-            payload["member"] = member.payload(permissions=guild.permissions_of(actor.id))
+            # As Discord does: the member's permissions in the channel the interaction came from.
+            permissions = guild.permissions_in(stored_channel, actor.id)
+            payload["member"] = member.payload(permissions=permissions)
             payload["authorizing_integration_owners"] = {"0": str(guild.id)}
             payload["context"] = 0
         else:

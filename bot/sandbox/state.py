@@ -256,6 +256,8 @@ class StoredChannel:
     created_at: str = field(default_factory=iso_now)
     last_message_id: int | None = None
     message_count: int = 0
+    # Discord's overwrite objects: {"id", "type" (0 role, 1 member), "allow", "deny"} as strings.
+    permission_overwrites: list[JSON] = field(default_factory=list)
 
     @property
     def is_thread(self) -> bool:
@@ -280,7 +282,7 @@ class StoredChannel:
                 "guild_id": str(self.guild_id),
                 "name": self.name,
                 "position": self.position,
-                "permission_overwrites": [],
+                "permission_overwrites": [dict(o) for o in self.permission_overwrites],
                 "nsfw": False,
                 "rate_limit_per_user": 0,
                 "parent_id": str(self.parent_id) if self.parent_id else None,
@@ -346,6 +348,34 @@ class StoredGuild:
         if perms & _P_ADMINISTRATOR:
             return ALL_PERMISSIONS
         return perms
+
+    def permissions_in(self, channel: StoredChannel, user_id: int) -> int:
+        """The member's permissions in ``channel`` (a thread: its parent's), with the channel's
+        overwrites applied in Discord's order: @everyone, then roles, then the member."""
+        perms = self.permissions_of(user_id)
+        if perms == ALL_PERMISSIONS:
+            return perms  # the owner and administrators are not affected by overwrites
+        if channel.is_thread and channel.parent_id in self.channels:
+            channel = self.channels[channel.parent_id]
+        overwrites = {int(o["id"]): o for o in channel.permission_overwrites}
+
+        def apply(perms: int, overwrite: JSON | None) -> int:
+            if overwrite is None:
+                return perms
+            return (perms & ~int(overwrite["deny"])) | int(overwrite["allow"])
+
+        perms = apply(perms, overwrites.get(self.id))
+        member = self.members.get(user_id)
+        role_ids = member.role_ids if member is not None else []
+        role_deny = role_allow = 0
+        for role_id in role_ids:
+            found = overwrites.get(role_id)
+            if found is not None and int(found.get("type", 0)) == 0:
+                role_deny |= int(found["deny"])
+                role_allow |= int(found["allow"])
+        perms = (perms & ~role_deny) | role_allow
+        mine = overwrites.get(user_id)
+        return apply(perms, mine if mine is not None and int(mine.get("type", 1)) == 1 else None)
 
     def payload(self, *, threads: list[StoredChannel]) -> JSON:
         return {

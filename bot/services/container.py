@@ -80,6 +80,7 @@ def build_services(
         temperature=settings.temperature,
     )
     member_data.append(repos.stories)
+    style.add_erasure_hook(story)  # a turn the member holds moves on before the erasure
     lyrics = LyricsService(
         engine,
         repos.lyrics,

@@ -12,6 +12,7 @@ from typing import Any, Literal, Protocol
 __all__ = [
     "ContributionKind",
     "Contributions",
+    "ErasureHook",
     "MemberData",
     "NoContributions",
     "NoStyleBriefs",
@@ -57,6 +58,13 @@ class MemberData(Protocol):
     async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]: ...
 
     async def erase_member(self, guild_id: int, user_id: int) -> int: ...
+
+
+class ErasureHook(Protocol):
+    """A feature with live state about a member (a story turn they hold) that must be wound down
+    through its own logic before the member's rows are erased."""
+
+    async def release_member(self, guild_id: int, user_id: int) -> int: ...
 
 
 class WorksIndex(Protocol):

@@ -15,6 +15,7 @@ from bot.services.story import (
     GENRE_LIMIT,
     OPENING_LIMIT,
     TITLE_LIMIT,
+    ModeratorCheck,
     Scope,
     StoryStatus,
     has_epub,
@@ -26,7 +27,7 @@ from .views import StoryWriteModal, page_view, write_confirmation
 if TYPE_CHECKING:
     from bot.app import MuseBot
 
-__all__ = ["StoryCog"]
+__all__ = ["StoryCog", "moderator_check"]
 
 STORY_OPTION = "The story (default: the story of this thread)"
 
@@ -61,8 +62,20 @@ async def complete_ended(
     return await _suggest(interaction, current, "ended")
 
 
-def _can_moderate(interaction: discord.Interaction) -> bool:
-    return interaction.permissions.manage_messages
+def moderator_check(interaction: discord.Interaction) -> ModeratorCheck:
+    """The member's Manage Messages in the story's own channel, whatever channel the command or
+    button was used in (``interaction.permissions`` are those of that channel)."""
+
+    def check(channel_id: int) -> bool:
+        guild, member = interaction.guild, interaction.user
+        if guild is None or not isinstance(member, discord.Member):
+            return False
+        channel = guild.get_channel_or_thread(channel_id)
+        if channel is None:  # unknown to the cache: only the starter may act
+            return False
+        return channel.permissions_for(member).manage_messages
+
+    return check
 
 
 async def _reply(
@@ -260,7 +273,7 @@ class StoryCog(commands.Cog):
             story=story,
             channel_id=interaction.channel_id,
             user_id=interaction.user.id,
-            can_moderate=_can_moderate(interaction),
+            can_moderate=moderator_check(interaction),
         )
         await _reply(interaction, "⏭️ Skipped. " + _turn_summary(status))
 
@@ -276,7 +289,7 @@ class StoryCog(commands.Cog):
             story=story,
             channel_id=interaction.channel_id,
             user_id=interaction.user.id,
-            can_moderate=_can_moderate(interaction),
+            can_moderate=moderator_check(interaction),
             member_id=member.id,
         )
         await _reply(
@@ -295,7 +308,7 @@ class StoryCog(commands.Cog):
             story=story,
             channel_id=interaction.channel_id,
             user_id=interaction.user.id,
-            can_moderate=_can_moderate(interaction),
+            can_moderate=moderator_check(interaction),
         )
         await _reply(interaction, f"⏸️ **{render.esc(status.story.title)}** is paused.")
 
@@ -309,7 +322,7 @@ class StoryCog(commands.Cog):
             story=story,
             channel_id=interaction.channel_id,
             user_id=interaction.user.id,
-            can_moderate=_can_moderate(interaction),
+            can_moderate=moderator_check(interaction),
         )
         await _reply(
             interaction,
@@ -328,7 +341,7 @@ class StoryCog(commands.Cog):
             story=story,
             channel_id=interaction.channel_id,
             user_id=interaction.user.id,
-            can_moderate=_can_moderate(interaction),
+            can_moderate=moderator_check(interaction),
         )
         await _reply(
             interaction,

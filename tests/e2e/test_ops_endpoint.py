@@ -202,3 +202,45 @@ async def test_a_busy_ops_port_stops_start_up_with_a_clear_error(
             await start_muse(sandbox, tmp_path, ops_port=port)
     assert isinstance(caught.value.original, ConfigurationError)
     assert "MUSE_OPS_PORT" in caught.value.original.user_message
+
+
+async def test_healthz_asks_the_remote_model_server(
+    sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With MUSE_ENGINE=remote, /healthz reports whether the model server answers now, not only
+    that it answered at start-up."""
+    from aiohttp import web
+
+    from models import remote
+    from models.remote import OpenAICompatEngine
+
+    async def models(request: web.Request) -> web.Response:
+        return web.json_response({"data": [{"id": "tiny"}]})
+
+    app = web.Application()
+    app.router.add_get("/v1/models", models)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/v1"
+    monkeypatch.setattr(remote, "PROBE_CACHE_SECONDS", 0.0)
+    muse = await start_muse(
+        sandbox,
+        tmp_path,
+        engine_factory=lambda: OpenAICompatEngine(url, retries=0, connect_timeout=1.0),
+        ops_port=0,
+    )
+    try:
+        body = await eventually_health(muse, 200)
+        assert body["checks"]["engine"] == {
+            "loaded": True,
+            "remote": {"reachable": True, "detail": "ok"},
+        }
+        await runner.cleanup()  # the model server goes away; the engine is still "loaded"
+        body = await eventually_health(muse, 503)
+        assert body["checks"]["engine"]["loaded"] is True
+        assert body["checks"]["engine"]["remote"]["reachable"] is False
+        assert any("model server" in p for p in body["problems"])
+    finally:
+        await muse.stop()
+        await runner.cleanup()

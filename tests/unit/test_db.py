@@ -18,6 +18,8 @@ async def test_fresh_database_is_fully_migrated(db: Database) -> None:
     assert row is not None and row[0] == "wal"
     row = await db.fetchone("PRAGMA foreign_keys")
     assert row is not None and row[0] == 1
+    row = await db.fetchone("PRAGMA secure_delete")  # erased rows leave zeros, not text
+    assert row is not None and row[0] == 1
 
 
 async def test_reopening_applies_nothing(tmp_path: Path) -> None:
@@ -183,3 +185,77 @@ async def test_generation_export_and_erasure_cover_direct_messages(repos: Reposi
     assert await repos.generations.erase_member(1, 7) == 2
     rows = await repos.db.fetchall("SELECT topic FROM generations ORDER BY id")
     assert [r["topic"] for r in rows] == ["there", "other"]
+
+
+async def test_close_waits_for_the_transaction_in_flight(tmp_path: Path) -> None:
+    path = tmp_path / "closing.db"
+    db = Database(path)
+    await db.open(migrate=False)
+    await db.execute("CREATE TABLE t (x INTEGER)")
+    inside = asyncio.Event()
+
+    async def two_inserts() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO t (x) VALUES (1)")
+            inside.set()
+            await asyncio.sleep(0.05)
+            await db.execute("INSERT INTO t (x) VALUES (2)")
+
+    task = asyncio.create_task(two_inserts())
+    await inside.wait()
+    await db.close()
+    await task  # the transaction finished before the connection closed: nothing raised
+    assert not db.is_open
+    reopened = Database(path)
+    await reopened.open(migrate=False)
+    row = await reopened.fetchone("SELECT COUNT(*) FROM t")
+    assert row is not None and row[0] == 2
+    await reopened.close()
+
+
+async def test_cancelled_begin_leaves_no_transaction_open(tmp_path: Path) -> None:
+    path = tmp_path / "cancel.db"
+    db = Database(path, busy_timeout_ms=10_000)
+    await db.open(migrate=False)
+    await db.execute("CREATE TABLE t (x INTEGER)")
+    # Another connection holds the write lock, so BEGIN IMMEDIATE waits in aiosqlite's thread.
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+
+    async def insert() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO t (x) VALUES (1)")
+
+    task = asyncio.create_task(insert())
+    while not db._lock.locked():  # noqa: ASYNC110  (the lock is the state to wait for)
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)  # let the BEGIN reach SQLite
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    # The BEGIN that went on without its task was undone before anyone else got the lock.
+    async with db.transaction():
+        await db.execute("INSERT INTO t (x) VALUES (2)")
+    assert not db.connection.in_transaction
+    row = await db.fetchone("SELECT group_concat(x) FROM t")
+    assert row is not None and row[0] == "2"
+    await db.close()
+
+
+async def test_a_failed_commit_rolls_back(db: Database) -> None:
+    # A deferred foreign key is checked at COMMIT; SQLite then keeps the transaction open.
+    await db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+    await db.execute(
+        "CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) "
+        "DEFERRABLE INITIALLY DEFERRED)"
+    )
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction():
+            await db.execute("INSERT INTO child (parent_id) VALUES (404)")
+    assert not db.connection.in_transaction
+    async with db.transaction():
+        await db.execute("INSERT INTO parent (id) VALUES (1)")
+    row = await db.fetchone("SELECT COUNT(*) FROM child")
+    assert row is not None and row[0] == 0

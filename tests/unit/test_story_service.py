@@ -364,3 +364,67 @@ async def test_hostile_titles_names_and_text_still_make_both_books(
     assert "👩\u200d👩\u200d👧" in markdown and "\ufdd0" not in markdown
     assert "\n# not" not in markdown and "\\`\\`\\`" in markdown
     await engine.close()
+
+
+async def test_moderation_asks_about_the_storys_own_channel(
+    repos: Repositories, clock: FakeClock
+) -> None:
+    """Manage Messages counts in the story's channel (its thread's parent), not in the channel
+    the command was used in."""
+    engine = FakeEngine()
+    await engine.start()
+    service, _, _ = make_service(repos, engine, clock)
+    story = await start(service)  # started in channel 7
+    asked: list[int] = []
+
+    def moderator_elsewhere(channel_id: int) -> bool:
+        asked.append(channel_id)
+        return channel_id == 99  # Manage Messages in another channel only
+
+    with pytest.raises(NotAllowed, match="Manage Messages"):
+        await service.end(
+            guild_id=GUILD,
+            story=str(story.id),
+            channel_id=99,  # typed in the channel where the member is a moderator
+            user_id=BOB,
+            can_moderate=moderator_elsewhere,
+        )
+    assert asked == [7]
+    current = await repos.stories.get(story.id)
+    assert current is not None and current.status != "ended"  # nothing changed
+    status = await service.pause(
+        guild_id=GUILD,
+        story=str(story.id),
+        channel_id=99,
+        user_id=BOB,
+        can_moderate=lambda channel_id: channel_id == 7,
+    )
+    assert status.story.status == "paused"
+    await service.wait_idle()
+    await engine.close()
+
+
+async def test_releasing_an_erased_member_moves_their_turn_on(
+    repos: Repositories, clock: FakeClock
+) -> None:
+    engine = FakeEngine()
+    await engine.start()
+    service, publisher, _ = make_service(repos, engine, clock)
+    story = await start(service)  # Alice's turn first
+    other = await start(service, title="Elsewhere")
+    await write(service, other, ALICE, "Alice's line.")  # Bob's turn there
+    await service.wait_idle()
+    publisher.events.clear()
+
+    assert await service.release_member(GUILD, ALICE) == 2
+    assert await service.release_member(GUILD + 1, BOB) == 0  # another server: nothing
+    await service.wait_idle()
+    for record in (story, other):
+        fresh = await repos.stories.get(record.id)
+        assert fresh is not None and fresh.current_user_id == BOB
+        seats = {p.user_id: p.active for p in await repos.stories.participants(record.id)}
+        assert seats == {ALICE: False, BOB: True}
+    assert publisher.events.count(("notice", NoticeKind.LEFT)) == 2
+    assert ("turn", BOB) in publisher.events  # only where the turn was Alice's is Bob pinged
+    assert publisher.events.count(("turn", BOB)) == 1
+    await engine.close()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -115,6 +117,58 @@ async def test_removed_work_leaves_the_index(repos: Repositories) -> None:
     assert results == []
     with pytest.raises(ValueError, match="unknown work kind"):
         await service.index_work(guild_id=G, kind="meme", ref="x", title="x", text="x")
+
+
+async def test_sharing_updates_the_index_by_row(repos: Repositories) -> None:
+    """Share / Make private touch only their own row of the FTS index: no full rebuild."""
+    service = await seeded(repos, FakeClock())
+    statements: list[str] = []
+    await repos.db.connection.set_trace_callback(statements.append)
+    try:
+        for _ in range(2):
+            await service.index_work(
+                guild_id=G,
+                kind="lyrics",
+                ref="9",
+                title="Quarry",
+                text="granite echoes",
+                author_id=ALICE,
+            )
+            found, _ = await service.discover(G, BOB, about="granite")
+            assert [r.work.ref for r in found] == ["9"]
+            assert await service.remove_work(G, "lyrics", "9")
+            found, _ = await service.discover(G, BOB, about="granite")
+            assert found == []
+    finally:
+        await repos.db.connection.set_trace_callback(None)
+    assert statements and not [s for s in statements if "rebuild" in s.lower()]
+    # The index still agrees with its content table, row for row.
+    await repos.db.execute(
+        "INSERT INTO style_works_fts (style_works_fts, rank) VALUES ('integrity-check', 1)"
+    )
+
+
+async def test_erasure_leaves_no_trace_of_the_text_on_disk(repos: Repositories) -> None:
+    service = await seeded(repos, FakeClock())
+    secret = "zzqxkvblorp"  # no suffix: porter stemming keeps it whole
+    await service.index_work(
+        guild_id=G, kind="story", ref="long", title="Long", text="harbour tide " * 400
+    )
+    await service.index_work(
+        guild_id=G,
+        kind="lyrics",
+        ref="7",
+        title="Hidden",
+        text=f"{secret} " * 50,
+        author_id=ALICE,
+    )
+    assert await service.forget(G, ALICE) > 0
+    path = Path(repos.db.path)
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    assert secret.encode() not in await asyncio.to_thread(path.read_bytes)
+    found, _ = await service.discover(G, BOB, about="harbour")
+    assert [r.work.ref for r in found] == ["long"]  # what stays is still found
 
 
 # -- /analyze input checks --------------------------------------------------------------------

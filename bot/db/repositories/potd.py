@@ -658,7 +658,8 @@ class PotdRepository:
 
     async def erase_member(self, guild_id: int, user_id: int) -> int:
         """Submissions and suggestions go (streaks are computed from submissions, so they go
-        too); approved prompts stay in the server's queue without their author."""
+        too); approved prompts stay in the server's queue without their author, and prompts,
+        reviews and settings a moderator made stay without the moderator."""
         async with self._db.transaction():
             changed = await self._db.execute(
                 "DELETE FROM potd_submissions WHERE guild_id = ? AND user_id = ?",
@@ -672,4 +673,14 @@ class PotdRepository:
                 "UPDATE potd_queue SET author_id = NULL WHERE guild_id = ? AND author_id = ?",
                 (guild_id, user_id),
             )
+            # What they did as a moderator stays, without their name on it.
+            for table, column in (
+                ("potd_queue", "added_by"),
+                ("potd_suggestions", "reviewer_id"),
+                ("potd_config", "updated_by"),
+            ):
+                changed += await self._db.execute(
+                    f"UPDATE {table} SET {column} = NULL WHERE guild_id = ? AND {column} = ?",
+                    (guild_id, user_id),
+                )
         return changed

@@ -547,4 +547,11 @@ class StoryRepository:
                 "UPDATE stories SET starter_id = NULL WHERE starter_id = ? AND guild_id = ?",
                 (user_id, guild_id),
             )
+            # The story service has moved any running turn on first (release_member); what
+            # remains is the last writer of an ended story, or a turn that changed hands since.
+            changed += await self._db.execute(
+                "UPDATE stories SET current_user_id = NULL "
+                "WHERE current_user_id = ? AND guild_id = ?",
+                (user_id, guild_id),
+            )
         return changed

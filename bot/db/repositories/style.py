@@ -295,13 +295,12 @@ class StyleRepository:
         return int(row[0])
 
     async def remove_work(self, guild_id: int, kind: str, ref: str) -> bool:
-        async with self._db.transaction():
-            changed = await self._db.execute(
-                "DELETE FROM style_works WHERE guild_id = ? AND kind = ? AND ref = ?",
-                (guild_id, kind, ref),
-            )
-            if changed:
-                await self._compact_index()
+        """Take one work out of the index. The delete trigger updates the FTS index for this
+        row alone, so making a work private costs the same whatever the size of the index."""
+        changed = await self._db.execute(
+            "DELETE FROM style_works WHERE guild_id = ? AND kind = ? AND ref = ?",
+            (guild_id, kind, ref),
+        )
         return changed > 0
 
     async def work(self, guild_id: int, kind: str, ref: str) -> WorkRecord | None:
@@ -327,10 +326,16 @@ class StyleRepository:
         )
         return [WorkHit(_work(r), float(r["score"])) for r in rows]
 
-    async def _compact_index(self) -> None:
-        # FTS5 keeps deleted terms in old index segments until they merge; rebuilding from
-        # the content table leaves no trace of a removed work's words in the shadow tables.
+    async def scrub_after_erasure(self) -> None:
+        """After an erasure has committed: leave no trace of the erased text on disk.
+
+        FTS5 keeps a deleted row's terms in old index segments until they merge, so the index is
+        rebuilt from the content table (erasure alone pays for that, in its own statement, not
+        inside the erasure's transaction). Then the WAL is checkpointed and truncated, so the
+        old page images go too; ``secure_delete`` has zeroed the freed space.
+        """
         await self._db.execute("INSERT INTO style_works_fts (style_works_fts) VALUES ('rebuild')")
+        await self._db.checkpoint()
 
     # -- the member-data hook ------------------------------------------------------------------
 
@@ -373,15 +378,12 @@ class StyleRepository:
         async with self._db.transaction():
             for table in ("style_preferences", "style_traits", "style_samples", "style_pending"):
                 changed += await self._db.execute(f"DELETE FROM {table} WHERE {_MEMBER}", params)
-            removed = await self._db.execute(
+            changed += await self._db.execute(
                 "DELETE FROM style_works WHERE guild_id = ? AND author_id = ? AND kind != 'story'",
                 params,
             )
-            changed += removed
             changed += await self._db.execute(
                 "UPDATE style_works SET author_id = NULL WHERE guild_id = ? AND author_id = ?",
                 params,
             )
-            if removed:
-                await self._compact_index()
         return changed

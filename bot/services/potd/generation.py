@@ -223,7 +223,7 @@ class PromptGenerator:
                 raise
             except Exception as exc:  # the model failing is expected; fall through to the list
                 errors += 1
-                log.info("prompt of the day: model try %d failed: %s", attempt, exc)
+                log.info("prompt of the day: model try %d failed: %s", attempt, type(exc).__name__)
                 continue
             if not _looks_like_a_prompt(draft):
                 errors += 1
@@ -233,7 +233,8 @@ class PromptGenerator:
             if repeated is not None:
                 rejected.append(draft.title)
                 avoid.insert(0, draft.title)
-                log.info("prompt of the day: %r repeats %r; trying again", draft.title, repeated)
+                # No titles in the log: past prompts include members' suggestions.
+                log.info("prompt of the day: model try %d repeats a past prompt", attempt)
                 continue
             content = PromptContent(
                 title=draft.title.strip(),

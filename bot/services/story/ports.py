@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -15,11 +15,17 @@ __all__ = [
     "BookFile",
     "DeadlineKind",
     "DeadlinePlan",
+    "ModeratorCheck",
     "Notice",
     "NoticeKind",
     "StoryPublisher",
     "TurnTimer",
 ]
+
+
+ModeratorCheck = Callable[[int], bool]
+"""Whether the member acting may moderate in a channel, given its id: the adapter answers with the
+member's permissions in that channel (Manage Messages), not where the command was typed."""
 
 
 class DeadlineKind(StrEnum):

@@ -27,6 +27,7 @@ from typing import Any, Literal
 from bot.clock import Clock
 from bot.db.repositories.stories import (
     AI_PARTNER_ID,
+    FORMER_MEMBER,
     NewStory,
     ParticipantRecord,
     SegmentRecord,
@@ -53,6 +54,7 @@ from .ports import (
     BookFile,
     DeadlineKind,
     DeadlinePlan,
+    ModeratorCheck,
     Notice,
     NoticeKind,
     StoryPublisher,
@@ -492,8 +494,26 @@ class StoryService:
         record = await self.resolve(guild_id, story, channel_id, "running")
         return await self._remove(record, user_id, reason="left")
 
+    async def release_member(self, guild_id: int, user_id: int) -> int:
+        """Before a member's data is erased: take them out of every running story's rotation,
+        through the same path as leaving, so a turn they held moves on and each thread is told
+        (naming a former member, not them). Returns how many rotations they left."""
+        released = 0
+        for record in await self._repo.running():
+            if record.guild_id != guild_id:
+                continue
+            seat = _seat(await self._repo.participants(record.id), user_id)
+            if seat is None or not seat.active:
+                continue
+            try:
+                await self._remove(record, user_id, reason="erased")
+            except MuseError:  # the story ended or they left in the meantime
+                continue
+            released += 1
+        return released
+
     async def _remove(
-        self, record: StoryRecord, user_id: int, *, reason: Literal["left", "kicked"]
+        self, record: StoryRecord, user_id: int, *, reason: Literal["left", "kicked", "erased"]
     ) -> StoryStatus:
         now = self._clock.now()
         async with self._repo.transaction():
@@ -503,9 +523,12 @@ class StoryService:
             if mine is None or not mine.active:
                 who = "You're" if reason == "left" else "That member is"
                 raise UserInputError(f"{who} not in the rotation of **{fresh.title}**.")
-            await self._repo.deactivate(fresh.id, user_id, reason, now)
-            kind = NoticeKind.LEFT if reason == "left" else NoticeKind.KICKED
-            notices = [Notice(kind, mine.display_name)]
+            # The row goes with the erasure that follows; until then it reads as leaving.
+            stored_reason = "left" if reason == "erased" else reason
+            await self._repo.deactivate(fresh.id, user_id, stored_reason, now)
+            kind = NoticeKind.KICKED if reason == "kicked" else NoticeKind.LEFT
+            shown = FORMER_MEMBER if reason == "erased" else mine.display_name
+            notices = [Notice(kind, shown)]
             advance: _Advance | None = None
             if fresh.current_user_id == user_id and fresh.status == "open":
                 advance = await self._advance(fresh, now)
@@ -590,8 +613,12 @@ class StoryService:
 
     # -- moderation --------------------------------------------------------------------------
 
-    def _require_moderator(self, story: StoryRecord, user_id: int, can_moderate: bool) -> None:
-        if not can_moderate and story.starter_id != user_id:
+    def _require_moderator(
+        self, story: StoryRecord, user_id: int, can_moderate: ModeratorCheck
+    ) -> None:
+        """The starter, or a member with Manage Messages in the story's own channel (the
+        thread's parent), wherever the command or button was used."""
+        if story.starter_id != user_id and not can_moderate(story.channel_id):
             raise NotAllowed(
                 f"Only the story's starter or a member with Manage Messages can do that to "
                 f"**{story.title}**."
@@ -604,7 +631,7 @@ class StoryService:
         story: str | None,
         channel_id: int | None,
         user_id: int,
-        can_moderate: bool,
+        can_moderate: ModeratorCheck,
     ) -> StoryStatus:
         record = await self.resolve(guild_id, story, channel_id, "open")
         self._require_moderator(record, user_id, can_moderate)
@@ -627,7 +654,7 @@ class StoryService:
         story: str | None,
         channel_id: int | None,
         user_id: int,
-        can_moderate: bool,
+        can_moderate: ModeratorCheck,
         member_id: int,
     ) -> StoryStatus:
         record = await self.resolve(guild_id, story, channel_id, "running")
@@ -641,7 +668,7 @@ class StoryService:
         story: str | None,
         channel_id: int | None,
         user_id: int,
-        can_moderate: bool,
+        can_moderate: ModeratorCheck,
     ) -> StoryStatus:
         record = await self.resolve(guild_id, story, channel_id, "running")
         self._require_moderator(record, user_id, can_moderate)
@@ -665,7 +692,7 @@ class StoryService:
         story: str | None,
         channel_id: int | None,
         user_id: int,
-        can_moderate: bool,
+        can_moderate: ModeratorCheck,
     ) -> StoryStatus:
         record = await self.resolve(guild_id, story, channel_id, "running")
         self._require_moderator(record, user_id, can_moderate)
@@ -693,7 +720,7 @@ class StoryService:
         story: str | None,
         channel_id: int | None,
         user_id: int,
-        can_moderate: bool,
+        can_moderate: ModeratorCheck,
     ) -> StoryStatus:
         record = await self.resolve(guild_id, story, channel_id, "running")
         self._require_moderator(record, user_id, can_moderate)

@@ -28,7 +28,7 @@ from bot.errors import (
     StructuredOutputError,
     UserInputError,
 )
-from bot.services.hooks import ContributionKind, MemberData
+from bot.services.hooks import ContributionKind, ErasureHook, MemberData
 from bot.services.text import clean_text
 from models import GenerationOptions, LLMEngine, Priority
 
@@ -140,6 +140,7 @@ class StyleService:
         self.config = config or StyleConfig()
         # The container's list: features built after this service append their repositories.
         self._member_data = member_data
+        self._erasure_hooks: list[ErasureHook] = []
         self._worker: asyncio.Task[None] | None = None
         self._more = False
         self._stopped = False
@@ -357,7 +358,9 @@ class StyleService:
                     log.info("style learning paused: the model is not available")
                     return  # the contribution stays queued for the next start
                 except ModelError as exc:
-                    log.info("style learning skipped contribution %d: %s", item.id, exc)
+                    log.info(
+                        "style learning skipped contribution %d: %s", item.id, type(exc).__name__
+                    )
                 except Exception:
                     log.exception("style learning failed on contribution %d", item.id)
                 await self._store.delete_pending(item.id)
@@ -555,9 +558,19 @@ class StyleService:
         data = json.dumps(document, indent=2, ensure_ascii=False, default=str).encode("utf-8")
         return DataExport(f"muse-data-{guild_id}-{user_id}.json", data, counts)
 
+    def add_erasure_hook(self, hook: ErasureHook) -> None:
+        """``hook.release_member`` runs before each erasure (features built after this one)."""
+        self._erasure_hooks.append(hook)
+
     async def forget(self, guild_id: int, user_id: int) -> int:
         """Erase everything about the member in this server, in one transaction; returns the
-        number of rows removed or anonymised."""
+        number of rows removed or anonymised.
+
+        First each feature winds down what it holds for the member (a story turn moves on);
+        after the commit, the works index is rebuilt and the WAL checkpointed so the erased
+        text is gone from the files on disk too."""
+        for hook in self._erasure_hooks:
+            await hook.release_member(guild_id, user_id)
         sources = self._sources()
         # One transaction: all of it goes, or (on any error) none of it does.
         sources.sort(key=lambda s: s is self._members)
@@ -565,6 +578,7 @@ class StyleService:
         async with self._store.atomic():
             for source in sources:
                 changed += await source.erase_member(guild_id, user_id)
+        await self._store.scrub_after_erasure()
         log.info("erased member %s in guild %s: %d row(s)", user_id, guild_id, changed)
         return changed
 
