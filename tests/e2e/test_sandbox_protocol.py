@@ -403,15 +403,15 @@ async def test_heartbeat_latency_is_a_round_trip_not_an_interval() -> None:
         try:
             await sandbox.wait_until_ready()
             latencies: list[float] = []
+
+            def acks_sent() -> int:
+                return sum(
+                    1 for r in sandbox.gateway_records if r.direction == "send" and r.op == 11
+                )
+
             for count in range(1, 4):
                 await sandbox.wait_until(lambda c=count: sandbox.gateway.heartbeat_count >= c, 10)
-                acks = lambda c=count: (
-                    sum(  # noqa: E731
-                        1 for r in sandbox.gateway_records if r.direction == "send" and r.op == 11
-                    )
-                    >= c
-                )
-                await sandbox.wait_until(acks, 5)
+                await sandbox.wait_until(lambda c=count: acks_sent() >= c, 5)
                 await asyncio.sleep(0.05)  # let the client handle the ACK
                 latencies.append(client.latency)
         finally:
