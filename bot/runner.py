@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -184,7 +185,8 @@ async def run_sandbox(settings: Settings, *, terminal: bool) -> int:
             files = sandbox_files_path(settings)
             print(f"Log: {sandbox_log_path(settings)}   Files Muse sends: {files}")
             session = SandboxTerminal(sandbox, busy=interaction_handlers_running, files_dir=files)
-            await session.run(stop)
+            with _stderr_to(sandbox_log_path(settings)):
+                await session.run(stop)
             print("\nStopping Muse…", flush=True)
         else:
             await stop.wait()
@@ -221,6 +223,26 @@ def _log_to_file(path: Path, level: str) -> None:
     handler.setFormatter(logging.Formatter(TEXT_FORMAT))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     logging.getLogger("discord").setLevel(max(logging.getLevelName(level), logging.INFO))
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path) -> Iterator[None]:
+    """llama.cpp writes its own diagnostics straight to file descriptor 2; while the terminal
+    runs, they go to the log file instead of between the replies."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        with open(path, "ab") as log_file:
+            os.dup2(log_file.fileno(), 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 @contextlib.contextmanager

@@ -105,7 +105,11 @@ class SandboxTerminal:
         self._write(HELP)
         while not stop.is_set():
             self._show_news()
-            line = await self._reader.read(self._prompt(), stop)
+            news = asyncio.create_task(self._news_while_waiting(), name="terminal-news")
+            try:
+                line = await self._reader.read(self._prompt(), stop)
+            finally:
+                news.cancel()
             if line is None:  # end of input, or Ctrl-C
                 break
             try:
@@ -270,6 +274,20 @@ class SandboxTerminal:
         if news:
             self._offer_buttons(news)
 
+    async def _news_while_waiting(self) -> None:
+        """While the prompt waits, print what Muse posts (a story's next turn, a daily prompt)
+        above it, then draw the prompt and what was typed so far again."""
+        while True:
+            await asyncio.sleep(0.5)
+            if not any(
+                i not in self._seen and m.author.id == self.sandbox.bot_user.id
+                for i, m in list(self.sandbox.state.messages.items())
+            ):
+                continue
+            self._out("\r\x1b[K" if sys.stdout.isatty() else "\n")
+            self._show_news()
+            self._out(self._prompt() + typed_so_far())
+
     def _offer_buttons(self, messages: Sequence[StoredMessage]) -> None:
         self._buttons = [
             (message, str(c["custom_id"]), str(c.get("label") or c["custom_id"]))
@@ -365,6 +383,15 @@ class SandboxTerminal:
             for o in leaf.options
             if o["name"] not in given and o["name"].startswith(word)
         ]
+
+
+def typed_so_far() -> str:
+    """What the person has typed at the prompt (readline's buffer), to draw it again."""
+    try:
+        import readline
+    except ImportError:
+        return ""
+    return readline.get_line_buffer() if sys.stdin.isatty() else ""
 
 
 def _option_values(option: JSON, directory: Directory) -> list[str]:

@@ -286,3 +286,7 @@ async def test_twice_not_words_says_plainly_that_the_model_could_not(repos: Repo
     assert embed.description is not None
     assert "could not analyse" in embed.description and "MUSE_MODEL_PATH" in embed.description
     assert "thesmes" not in str(embed.to_dict())
+
+
+def test_sentences_with_numbers_are_words() -> None:
+    assert is_words("Set it in 2150.") and is_words("Retell it in the 1920s.")

@@ -172,6 +172,7 @@ def analysis_messages(text: str) -> list[ChatMessage]:
 
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
+_NUMBER = re.compile(r"\d{1,6}(?:[.,]\d{1,3})?(?:s|st|nd|rd|th)?")
 
 
 def is_words(text: str) -> bool:
@@ -183,9 +184,10 @@ def is_words(text: str) -> bool:
     pieces = text.split()
     if not pieces:
         return False
-    tokens = [_TOKEN.fullmatch(p.strip(".,;:!?()\"'“”‘’")) for p in pieces]
-    words = [t.group(0) for t in tokens if t is not None]
-    if len(words) < 0.8 * len(pieces):
+    stripped = [p.strip(".,;:!?()\"'“”‘’") for p in pieces]
+    words = [t for t in stripped if _TOKEN.fullmatch(t)]
+    numbers = [t for t in stripped if _NUMBER.fullmatch(t)]  # "Set it in 2150." is fine
+    if not words or len(words) + len(numbers) < 0.8 * len(pieces):
         return False
     known = sum(1 for w in words if in_dictionary(w.casefold().replace("’", "'")))
     return known >= 0.6 * len(words)
