@@ -44,8 +44,13 @@ TEXT_LIMIT = 6000  # typed text: the longest string option Discord allows
 MIN_WORDS = 3
 
 
-_WORDS_PATTERN = "^[A-Za-z][A-Za-z ,'-]*$"
-_SHORT_WORDS: JsonDict = {"type": "string", "maxLength": 30, "pattern": _WORDS_PATTERN}
+# llama.cpp's grammar ignores maxLength once a pattern is given: the pattern bounds itself.
+_SHORT_WORDS: JsonDict = {
+    "type": "string",
+    "maxLength": 30,
+    "pattern": "^[A-Za-z][A-Za-z ,'-]{0,29}$",
+}
+_WORDS_PATTERN = "^[A-Za-z][A-Za-z ,'-]{0,39}$"
 
 
 class AnalysisReport(BaseModel):
