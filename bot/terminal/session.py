@@ -13,19 +13,19 @@ import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from bot.sandbox import InteractionHandle, Sandbox, SandboxError, StoredMember, StoredMessage
 from bot.sandbox.state import JSON, StoredChannel, iter_components
 
+from .completion import candidates
 from .console import LineReader, install_completion
 from .options import (
+    CommandSpec,
     Directory,
     TerminalInputError,
     convert_options,
     describe_command,
     find_command,
-    leaf_commands,
     list_commands,
 )
 from .render import AttachmentSaver, render_message
@@ -46,7 +46,6 @@ Channels, members and roles go by name: channel:general or channel:#general, mem
 Tab completes commands, options and choices."""
 
 _OPTION = re.compile(r"(?:^|\s)([a-z_][a-z0-9_-]*):")
-_WORDS = ("help", "commands", "press", "as", "in", "quit")
 
 
 def parse_command(line: str) -> tuple[str, dict[str, str]]:
@@ -152,7 +151,7 @@ class SandboxTerminal:
             self._write("Unknown input. Type 'help'.")
         return True
 
-    def _find(self, name: str) -> Any:
+    def _find(self, name: str) -> CommandSpec:
         return find_command(self.sandbox.commands(), name)
 
     def _directory(self) -> Directory:
@@ -341,48 +340,7 @@ class SandboxTerminal:
 
     def completions(self, line: str, word: str) -> list[str]:
         """What Tab may complete ``word`` (the end of ``line``) to."""
-        before = line[: len(line) - len(word)].split()
-        specs = leaf_commands(self.sandbox.commands())
-        directory = self._directory()
-        if not before:
-            options = [*_WORDS, *sorted({"/" + s.name.split()[0] for s in specs})]
-            return [o + " " for o in options if o.startswith(word)]
-        head = before[0].lower()
-        if head == "as":
-            return [n for n in directory.members if n.startswith(word.lstrip("@"))]
-        if head == "in":
-            return [
-                "#" + n for n in directory.channels if ("#" + n).startswith("#" + word.lstrip("#"))
-            ]
-        words = before[1:] if head == "help" else before
-        if not words or not words[0].startswith("/"):
-            return []
-        path = [w for w in words if ":" not in w]
-        path[0] = path[0].lstrip("/")
-        name = " ".join(path)
-        leaf = next((s for s in specs if s.name == name), None)
-        if leaf is None:
-            depth = len(path)
-            return sorted(
-                {
-                    s.name.split()[depth] + " "
-                    for s in specs
-                    if s.name.startswith(name + " ") and s.name.split()[depth].startswith(word)
-                }
-            )
-        if head == "help":
-            return []
-        if ":" in word:
-            option_name, typed = word.split(":", 1)
-            option = next((o for o in leaf.options if o["name"] == option_name), None)
-            values = _option_values(option, directory) if option else []
-            return [f"{option_name}:{v}" for v in values if v.startswith(typed)]
-        given = {w.split(":", 1)[0] for w in words if ":" in w}
-        return [
-            f"{o['name']}:"
-            for o in leaf.options
-            if o["name"] not in given and o["name"].startswith(word)
-        ]
+        return candidates(line, word, self.sandbox.commands(), self._directory())
 
 
 def typed_so_far() -> str:
@@ -392,21 +350,6 @@ def typed_so_far() -> str:
     except ImportError:
         return ""
     return readline.get_line_buffer() if sys.stdin.isatty() else ""
-
-
-def _option_values(option: JSON, directory: Directory) -> list[str]:
-    if option.get("choices"):
-        return [str(c["value"]) for c in option["choices"]]
-    kind = int(option.get("type", 3))
-    if kind == 7:
-        return list(directory.channels)
-    if kind in (6, 9):
-        return list(directory.members) + (list(directory.roles) if kind == 9 else [])
-    if kind == 8:
-        return list(directory.roles)
-    if kind == 5:
-        return ["true", "false"]
-    return []
 
 
 def _text_inputs(modal: JSON) -> list[tuple[str, str, JSON]]:
