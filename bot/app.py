@@ -86,6 +86,8 @@ class MuseBot(commands.Bot):
         self.extensions_to_load = tuple(extensions) if extensions is not None else None
         self.shutting_down = False
         self.commands_synced = asyncio.Event()
+        # Sync even when the stored hash matches (a sandbox forgets its commands on restart).
+        self.always_sync_commands = False
         self._repos: Repositories | None = None
         self._services: Services | None = None
         self._active: set[int] = set()
@@ -116,7 +118,7 @@ class MuseBot(commands.Bot):
         self._services = build_services(self.settings, self._repos, self.engine, self.clock)
         for extension in self.extensions_to_load or discover_extensions():
             await self.load_extension(extension)
-        await self.sync_commands()
+        await self.sync_commands(force=self.always_sync_commands)
 
     # -- command sync ----------------------------------------------------------------------------
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,7 +23,15 @@ from bot.endpoints import apply_discord_endpoints
 from bot.settings import Settings
 from models import LLMEngine, build_engine
 
-__all__ = ["build_bot", "configure_logging", "run", "sandbox_database_path"]
+__all__ = [
+    "build_bot",
+    "configure_logging",
+    "interaction_handlers_running",
+    "run",
+    "sandbox_database_path",
+    "sandbox_files_path",
+    "sandbox_log_path",
+]
 
 log = logging.getLogger("muse")
 
@@ -77,12 +87,44 @@ def sandbox_database_path(settings: Settings) -> Path:
     return path.with_name(f"{path.stem}.sandbox{path.suffix or '.db'}")
 
 
+def sandbox_log_path(settings: Settings) -> Path:
+    """The sandbox terminal's log file: log lines never land in the middle of a reply."""
+    return sandbox_database_path(settings).with_suffix(".log")
+
+
+def sandbox_files_path(settings: Settings) -> Path:
+    """Where the sandbox terminal saves the files Muse sends (books, MIDI, exports)."""
+    path = settings.database
+    return path.with_name(f"{path.stem}.sandbox-files")
+
+
+# discord.py names the tasks that run interaction handlers: slash commands, views, modals and
+# dynamic (persistent) items.
+_HANDLER_TASK_PREFIXES = (
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch-",
+    "discord-ui-modal-dispatch-",
+    "discord-ui-dynamic-item-",
+)
+
+
+def interaction_handlers_running() -> bool:
+    """Whether the bot is still handling an interaction (the terminal waits for the last word)."""
+    return any(
+        not task.done() and task.get_name().startswith(_HANDLER_TASK_PREFIXES)
+        for task in asyncio.all_tasks()
+    )
+
+
 def _install_signal_handlers(bot: MuseBot, stop: asyncio.Event | None = None) -> None:
     loop = asyncio.get_running_loop()
     pending: set[asyncio.Task[None]] = set()
 
     def shutdown() -> None:
         log.info("signal received: shutting down cleanly")
+        # A second Ctrl-C while closing interrupts at once.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGINT)
         if stop is not None:
             stop.set()
         task = loop.create_task(bot.close())
@@ -126,6 +168,8 @@ async def run_sandbox(settings: Settings, *, terminal: bool) -> int:
     async with Sandbox() as sandbox:
         apply_discord_endpoints(sandbox.api_base, sandbox.gateway_url)
         bot = build_bot(settings, database=sandbox_database_path(settings))
+        # The sandbox starts empty every time, whatever sync the database remembers.
+        bot.always_sync_commands = True
         stop = asyncio.Event()
         _install_signal_handlers(bot, stop)
         runner = asyncio.create_task(bot.start(sandbox.token))
@@ -138,7 +182,12 @@ async def run_sandbox(settings: Settings, *, terminal: bool) -> int:
         await bot.wait_until_ready()
         print(f"Muse is ready in the sandbox at {sandbox.base_url}")
         if terminal:
-            await SandboxTerminal(sandbox).run(stop)
+            files = sandbox_files_path(settings)
+            print(f"Log: {sandbox_log_path(settings)}   Files Muse sends: {files}")
+            session = SandboxTerminal(sandbox, busy=interaction_handlers_running, files_dir=files)
+            with _stderr_to(sandbox_log_path(settings)):
+                await session.run(stop)
+            print("\nStopping Muse…", flush=True)
         else:
             await stop.wait()
         await bot.close()
@@ -158,5 +207,60 @@ def run(settings: Settings, *, terminal: bool = True) -> int:
         "(a Discord-compatible server on 127.0.0.1).",
         flush=True,
     )
-    configure_logging("WARNING" if terminal else settings.log_level, settings.log_format)
-    return asyncio.run(run_sandbox(settings, terminal=terminal))
+    if terminal:
+        _log_to_file(sandbox_log_path(settings), settings.log_level)
+    else:
+        configure_logging(settings.log_level, settings.log_format)
+    with _terminal_restored():
+        return asyncio.run(run_sandbox(settings, terminal=terminal))
+
+
+def _log_to_file(path: Path, level: str) -> None:
+    """Log lines go to a file, so they never land in the terminal's reply area."""
+    from bot.ops.logs import TEXT_FORMAT
+
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    logging.getLogger("discord").setLevel(max(logging.getLevelName(level), logging.INFO))
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path) -> Iterator[None]:
+    """llama.cpp writes its own diagnostics straight to file descriptor 2; while the terminal
+    runs, they go to the log file instead of between the replies."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        with open(path, "ab") as log_file:
+            os.dup2(log_file.fileno(), 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+@contextlib.contextmanager
+def _terminal_restored() -> Iterator[None]:
+    """Ctrl-C may stop Muse while a line is being read: give the shell its terminal back."""
+    saved: list[Any] | None = None
+    try:
+        import termios
+
+        if sys.stdin.isatty():
+            saved = termios.tcgetattr(sys.stdin.fileno())
+    except (ImportError, OSError):
+        saved = None
+    try:
+        yield
+    finally:
+        if saved is not None:
+            import termios
+
+            with contextlib.suppress(OSError):
+                termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, saved)

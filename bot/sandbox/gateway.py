@@ -46,6 +46,7 @@ OP_REQUEST_MEMBERS = 8
 OP_INVALID_SESSION = 9
 OP_HELLO = 10
 OP_HEARTBEAT_ACK = 11
+HEARTBEAT_ACK_DELAY = 0.25  # seconds: a round trip to Discord, see GatewayServer._ack_later
 
 CLOSE_AUTHENTICATION_FAILED = 4004
 
@@ -159,6 +160,7 @@ class GatewayServer:
         self.identify_payloads: list[JSON] = []
         self._hello_allowed = asyncio.Event()
         self._hello_allowed.set()
+        self._ack_tasks: set[asyncio.Task[None]] = set()
 
     # -- public ---------------------------------------------------------------------------
 
@@ -290,7 +292,7 @@ class GatewayServer:
         self.records.append(GatewayRecord("recv", int(op or 0), None, data, None))
         if op == OP_HEARTBEAT:
             self.heartbeat_count += 1
-            await self._send(conn, {"op": OP_HEARTBEAT_ACK, "d": None})
+            self._ack_later(conn)
         elif op == OP_IDENTIFY:
             await self._identify(conn, data)
         elif op == OP_RESUME:
@@ -298,6 +300,24 @@ class GatewayServer:
         elif op == OP_REQUEST_MEMBERS:
             await self._members_chunk(conn, data)
         self._signal.notify()
+
+    def _ack_later(self, conn: GatewayConnection) -> None:
+        """Acknowledge a heartbeat after a short, network-like delay.
+
+        discord.py's keep-alive thread records when it sent a heartbeat only after the loop
+        confirms the send; an ACK answered instantly on 127.0.0.1 can be handled before that, so
+        discord.py measures the latency from the previous heartbeat (one whole interval) and warns
+        "Can't keep up ... 41.3s behind". Real Discord's ACK always takes a network round trip.
+        """
+
+        async def ack() -> None:
+            await asyncio.sleep(HEARTBEAT_ACK_DELAY)
+            await self._send(conn, {"op": OP_HEARTBEAT_ACK, "d": None})
+            self._signal.notify()
+
+        task = asyncio.create_task(ack(), name="sandbox-heartbeat-ack")
+        self._ack_tasks.add(task)
+        task.add_done_callback(self._ack_tasks.discard)
 
     async def _identify(self, conn: GatewayConnection, data: JSON) -> None:
         if data.get("token") != self._state.token:

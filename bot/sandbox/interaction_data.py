@@ -230,7 +230,10 @@ class CommandDataBuilder:
             raise SandboxError(f"option type {opt_type} is not supported")
         choices = definition.get("choices")
         if choices and value not in [c["value"] for c in choices]:
-            raise SandboxError(f"{value!r} is not a choice of option {name!r}")
+            listed = ", ".join(str(c["value"]) for c in choices)
+            raise SandboxError(
+                f"{value!r} is not a choice of option {name!r}; pick one of: {listed}"
+            )
         return value
 
     def _resolve_user(self, raw: Any, resolved: JSON, guild: StoredGuild | None) -> int:

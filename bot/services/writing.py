@@ -12,6 +12,7 @@ from typing import Literal
 
 from bot.db.repositories import GenerationRecord, GenerationRepository
 from bot.errors import NotAllowed, NotFound, UserInputError
+from bot.services.continuation import NoRepeatFilter, tail_lines
 from bot.services.hooks import Contributions, NoContributions, NoStyleBriefs, StyleBriefs
 from bot.services.text import clean_text
 from models import ChatMessage, GenerationOptions, LLMEngine, StreamEvent, TextDelta
@@ -42,7 +43,11 @@ LENGTHS: dict[str, tuple[int, str]] = {
 }
 TOPIC_LIMIT = 300
 TONE_LIMIT = 60
-CONTINUE_CONTEXT_CHARS = 2400
+CONTINUE_TAIL_CHARS = 400  # the model sees only the piece's last lines: less to copy
+NOTHING_NEW = (
+    "*(The model only repeated the piece, so there is nothing new to add. Try Regenerate, or "
+    "set MUSE_MODEL_PATH to a larger model, which continues far better.)*"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,16 +152,8 @@ class WritingService:
             length=parent.length,
             parent_id=parent.id,
         )
-        messages = await self._messages(record)
-        messages.append(ChatMessage("assistant", parent.text[-CONTINUE_CONTEXT_CHARS:]))
-        messages.append(
-            ChatMessage(
-                "user",
-                "Continue the piece from exactly where it stopped. Do not repeat what is "
-                "already written and do not start over.",
-            )
-        )
-        return self._stream(record, messages)
+        messages = await self._continue_messages(record, parent.text)
+        return self._stream(record, messages, original=parent.text)
 
     # -- internals -------------------------------------------------------------------------------
 
@@ -183,14 +180,35 @@ class WritingService:
         )
         return build_messages(task, slots, system_extra=system_extra)
 
-    def _stream(self, record: GenerationRecord, messages: list[ChatMessage]) -> WritingStream:
+    async def _continue_messages(self, record: GenerationRecord, text: str) -> list[ChatMessage]:
+        """Only the piece's last lines, and a request for the lines that come after them."""
+        _, length_rule = LENGTHS[record.length]
+        task = (
+            f"Below are the last lines of {FORMS[record.form]} about the topic. Write the lines "
+            "that come next, carrying the piece forward. Never repeat or rewrite the lines "
+            f"given: answer with the new lines only, no title. {length_rule}"
+        )
+        slots = {"Topic": record.topic, "Last lines": tail_lines(text, CONTINUE_TAIL_CHARS)}
+        brief = await self._style.brief_for(record.guild_id, record.user_id)
+        system_extra = (
+            f"The member's own style, to echo gently: {user_slot(brief)}" if brief else ""
+        )
+        return build_messages(task, slots, system_extra=system_extra)
+
+    def _stream(
+        self, record: GenerationRecord, messages: list[ChatMessage], *, original: str | None = None
+    ) -> WritingStream:
         max_tokens, _ = LENGTHS[record.length]
         options = GenerationOptions(max_tokens=max_tokens, temperature=self._temperature)
         label = FORM_LABELS[record.form]
         title = f"{label} · {record.topic[:80]}"
         if record.kind == "continue":
             title += " (continued)"
-        return WritingStream(record, title, self._run(record, messages, options))
+        if original is not None:
+            events = self._run_new_only(record, messages, options, original)
+        else:
+            events = self._run(record, messages, options)
+        return WritingStream(record, title, events)
 
     async def _run(
         self, record: GenerationRecord, messages: list[ChatMessage], options: GenerationOptions
@@ -202,6 +220,43 @@ class WritingService:
                 if isinstance(event, TextDelta):
                     parts.append(event.text)
                 yield event
+            ok = True
+        finally:
+            await self._generations.finish(record.id, "".join(parts).strip(), ok=ok)
+
+    async def _run_new_only(
+        self,
+        record: GenerationRecord,
+        messages: list[ChatMessage],
+        options: GenerationOptions,
+        original: str,
+    ) -> AsyncIterator[StreamEvent]:
+        """A continuation: only lines that are not the piece again; one warmer retry when the
+        model wrote nothing new, then a plain note."""
+        guard = NoRepeatFilter(original)
+        parts: list[str] = []
+        ok = False
+        try:
+            for attempt in range(2):
+                if attempt:
+                    options = options.with_(
+                        temperature=min(1.0, (options.temperature or 0.7) + 0.2)
+                    )
+                async for event in self._engine.stream(messages, options, user_id=record.user_id):
+                    text = guard.feed(event.text) if isinstance(event, TextDelta) else None
+                    if text is None:
+                        yield event
+                    elif text:
+                        parts.append(text)
+                        yield TextDelta(text)
+                if rest := guard.finish():
+                    parts.append(rest)
+                    yield TextDelta(rest)
+                if guard.emitted.strip():
+                    break
+            else:
+                parts.append(NOTHING_NEW)
+                yield TextDelta(NOTHING_NEW)
             ok = True
         finally:
             await self._generations.finish(record.id, "".join(parts).strip(), ok=ok)

@@ -96,6 +96,12 @@ def _join(items: list[str]) -> str:
 def analysis_embed(result: Analysis) -> discord.Embed:
     source = "your text" if result.source == "text" else result.source
     embed = discord.Embed(title=f"Analysis of {_esc(source)}"[:256], colour=COLOUR)
+    if result.model_failed:
+        embed.description = (
+            "**The model could not analyse this text**: its answers were not words, even after "
+            "a retry. Below is only what code can tell. The bundled model is tiny; for a real "
+            "analysis, the server's admin can set `MUSE_MODEL_PATH` to a larger instruct model."
+        )
     embed.add_field(name="Themes", value=_join(result.themes), inline=False)
     embed.add_field(name="Motifs", value=_join(result.motifs))
     embed.add_field(name="Imagery", value=_join(result.imagery))

@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.endpoints import apply_discord_endpoints, current_discord_endpoints
-from bot.sandbox import Sandbox, SandboxError
+from bot.sandbox import Sandbox, SandboxConfig, SandboxError
 
 pytestmark = pytest.mark.e2e
 
@@ -381,3 +381,46 @@ async def test_unknown_route_is_recorded(sandbox: Sandbox, bot: ProtocolBot) -> 
         await bot.fetch_invite("no-such-invite")
     assert [c.path for c in sandbox.unknown_routes] == ["/invites/no-such-invite"]
     assert sandbox.unknown_routes[0].status == 404
+
+
+async def test_heartbeat_latency_is_a_round_trip_not_an_interval() -> None:
+    """discord.py measures latency from the heartbeat it sent; an ACK that overtakes that
+    bookkeeping made it measure a whole interval and warn "Can't keep up ... 41.3s behind"."""
+    previous = current_discord_endpoints()
+    async with Sandbox(SandboxConfig(heartbeat_interval_ms=2000)) as sandbox:
+        apply_discord_endpoints(sandbox.api_base, sandbox.gateway_url)
+        client = discord.Client(intents=discord.Intents.none())
+        task = asyncio.create_task(client.start(sandbox.token))
+        spinning = True
+
+        async def busy_loop() -> None:
+            # A loop that never idles (a bot at work) holds the GIL between switch intervals,
+            # so discord.py's keep-alive thread wakes late, as it did in the terminal.
+            while spinning:  # noqa: ASYNC110
+                await asyncio.sleep(0)
+
+        spinner = asyncio.create_task(busy_loop())
+        try:
+            await sandbox.wait_until_ready()
+            latencies: list[float] = []
+
+            def acks_sent() -> int:
+                return sum(
+                    1 for r in sandbox.gateway_records if r.direction == "send" and r.op == 11
+                )
+
+            for count in range(1, 4):
+                await sandbox.wait_until(lambda c=count: sandbox.gateway.heartbeat_count >= c, 10)
+                await sandbox.wait_until(lambda c=count: acks_sent() >= c, 5)
+                await asyncio.sleep(0.05)  # let the client handle the ACK
+                latencies.append(client.latency)
+        finally:
+            spinning = False
+            await spinner
+            await client.close()
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+    apply_discord_endpoints(*previous)
+    # Every beat measured far less than the 2 s interval (the bug measured >= 2 s each time).
+    assert all(latency < 1.0 for latency in latencies), latencies

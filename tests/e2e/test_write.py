@@ -10,6 +10,7 @@ import discord
 import pytest
 
 from bot.sandbox import InteractionHandle, Sandbox, StoredMessage
+from bot.services.continuation import MAX_COPIED_SHARE, copied_share
 from models import FakeEngine
 
 from .conftest import MuseHarness, assert_no_unwanted_pings, start_muse
@@ -268,7 +269,7 @@ async def test_buttons_regenerate_and_continue_for_the_owner_only(muse: MuseHarn
     continued = await finished(sandbox, cont)
     assert "(continued)" in continued[0].content
     assert isinstance(muse.engine, FakeEngine)
-    assert muse.engine.prompts[-1].messages[-2].role == "assistant"  # the piece so far
+    assert "Last lines:" in muse.engine.prompts[-1].text  # the piece's end, not all of it
     # After a restart the stored buttons still work.
     await muse.restart()
     after = await sandbox.click(first, "muse:write:cont:1", owner)
@@ -331,6 +332,24 @@ async def test_write_on_the_real_model_streams_a_complete_piece(muse_real: MuseH
     embed = (await status.final_message()).embeds[0]
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert "weight repacking" in fields["CPU"] and "AMX" in fields["CPU"]
+
+
+@pytest.mark.model
+async def test_continue_on_the_real_model_adds_new_text(muse_real: MuseHarness) -> None:
+    """Continue used to write the piece out again; its n-grams may now barely overlap."""
+    sandbox = muse_real.sandbox
+    owner = sandbox.members[0]
+    ix = await sandbox.slash(
+        "write", {"form": "poem", "topic": "rain", "length": "short"}, user=owner
+    )
+    first = await finished(sandbox, ix, timeout=90)
+    original = "\n".join(m.content for m in first)
+    generation_id = first[-1].custom_ids()[-1].rsplit(":", 1)[-1]
+    cont = await sandbox.click(first[-1], f"muse:write:cont:{generation_id}", owner)
+    continued = await finished(sandbox, cont, timeout=120)
+    body = "\n".join(m.content for m in continued).split("(continued)**", 1)[-1].strip()
+    assert body
+    assert copied_share(body, original) <= MAX_COPIED_SHARE
 
 
 async def test_rate_limited_edits_are_retried_and_the_reply_completes(

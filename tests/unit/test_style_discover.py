@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -13,10 +14,11 @@ from bot.clock import FakeClock
 from bot.db import Repositories
 from bot.errors import UserInputError
 from bot.services.style import StyleConfig, StyleService
-from bot.services.style.analyze import AnalysisReport, decode_upload, finish_analysis
+from bot.services.style.analyze import AnalysisReport, decode_upload, finish_analysis, is_words
 from bot.services.style.discover import fts_query
 from bot.services.style.inspire import choose_palette
 from bot.services.style.palette import render_palette
+from cogs.style.render import analysis_embed
 from models import FakeEngine
 
 G, ALICE, BOB, CAROL = 10, 1001, 1002, 1003
@@ -254,6 +256,7 @@ async def test_an_unusable_model_answer_still_gives_an_analysis(repos: Repositor
     result = await service.analyze(ALICE, text="The sea keeps time\nwith nobody\nat all")
     assert len(engine.prompts) == 2  # tried, retried, then fell back to what code can tell
     assert len(result.remixes) == 3 and result.form.startswith("verse")
+    assert result.model_failed
 
 
 # -- palettes -----------------------------------------------------------------------------------
@@ -277,3 +280,67 @@ def test_palette_renders_as_png() -> None:
     image = Image.open(BytesIO(png))
     assert image.format == "PNG" and image.size[0] == 5 * 160
     assert image.getpixel((80, 80)) == (0x11, 0x22, 0x33)
+
+
+# -- /analyze checks the model's answer for content, not only for shape -------------------------
+
+GARBAGE = {
+    "themes": [".1865394720_thesmes"],
+    "motifs": ["x_9"],
+    "imagery": [],
+    "tone": "0.5",
+    "form": "qqq",
+    "strengths": [],
+    "remixes": ["a", "b", "c"],
+}
+GOOD = {
+    "themes": ["memory", "the sea"],
+    "motifs": ["salt"],
+    "imagery": ["a window sill"],
+    "tone": "quiet",
+    "form": "free verse",
+    "strengths": ["Short, exact images."],
+    "remixes": ["Tell it as a letter.", "Make it a lullaby.", "Write it from the tide's side."],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (".1865394720_thesmes", False),
+        ("thesmes", False),
+        ("x_9 y_10", False),
+        ("", False),
+        ("the sea at night", True),
+        ("melancholy", True),
+        ("Free verse, three stanzas", True),
+    ],
+)
+def test_is_words(text: str, words: bool) -> None:
+    assert is_words(text) is words
+
+
+async def test_an_answer_that_is_not_words_is_retried_once(repos: Repositories) -> None:
+    engine = FakeEngine(replies=[json.dumps(GARBAGE), json.dumps(GOOD)])
+    await engine.start()
+    service = StyleService(repos.style, repos.members, repos.guilds, engine, FakeClock())
+    result = await service.analyze(ALICE, text="The sea keeps time\nwith nobody\nat all")
+    assert len(engine.prompts) == 2
+    assert not result.model_failed and result.themes == ["memory", "the sea"]
+
+
+async def test_twice_not_words_says_plainly_that_the_model_could_not(repos: Repositories) -> None:
+    engine = FakeEngine(replies=[json.dumps(GARBAGE), json.dumps(GARBAGE)])
+    await engine.start()
+    service = StyleService(repos.style, repos.members, repos.guilds, engine, FakeClock())
+    result = await service.analyze(ALICE, text="The sea keeps time\nwith nobody\nat all")
+    assert len(engine.prompts) == 2 and result.model_failed
+    assert result.themes == [] and result.tone == "—"  # no garbage reaches the member
+    embed = analysis_embed(result)
+    assert embed.description is not None
+    assert "could not analyse" in embed.description and "MUSE_MODEL_PATH" in embed.description
+    assert "thesmes" not in str(embed.to_dict())
+
+
+def test_sentences_with_numbers_are_words() -> None:
+    assert is_words("Set it in 2150.") and is_words("Retell it in the 1920s.")

@@ -46,3 +46,22 @@ def test_parse_command_with_spaces_and_subcommands() -> None:
         {"topic": "quoted words", "form": "story"},
     )
     assert parse_command("/muse status") == ("muse status", {})
+
+
+def test_discord_timestamps_are_drawn_as_the_client_would() -> None:
+    from datetime import datetime
+
+    from bot.terminal import render_timestamp
+
+    epoch = 1796599135
+    local = datetime.fromtimestamp(epoch).astimezone()
+    assert str(local.year) in render_timestamp(epoch, "f")
+    assert local.strftime("%B") in render_timestamp(epoch, "D")
+    assert local.strftime("%A") in render_timestamp(epoch, "F")
+    assert render_timestamp(epoch, "d") == local.strftime("%m/%d/%Y")
+    assert render_timestamp(epoch, "R", now=datetime.fromtimestamp(epoch - 7200).astimezone()) == (
+        "in 2 hours"
+    )
+    assert render_timestamp(epoch, "R", now=datetime.fromtimestamp(epoch + 60).astimezone()) == (
+        "1 minute ago"
+    )

@@ -8,16 +8,19 @@ Nothing about the work is stored.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
+from pydantic.json_schema import JsonDict
 
-from bot.errors import UserInputError
+from bot.errors import StructuredOutputError, UserInputError
+from bot.services.prosody._cmu import in_dictionary
 from bot.services.text import clean_text
-from models import ChatMessage
+from models import ChatMessage, GenerationOptions, LLMEngine
 from models.prompts import build_messages
 
 __all__ = [
@@ -30,6 +33,9 @@ __all__ = [
     "check_upload",
     "decode_upload",
     "finish_analysis",
+    "is_words",
+    "report_is_words",
+    "request_report",
     "text_stats",
 ]
 
@@ -38,20 +44,25 @@ TEXT_LIMIT = 6000  # typed text: the longest string option Discord allows
 MIN_WORDS = 3
 
 
+# llama.cpp's grammar ignores maxLength once a pattern is given: the pattern bounds itself.
+_SHORT_WORDS: JsonDict = {
+    "type": "string",
+    "maxLength": 30,
+    "pattern": "^[A-Za-z][A-Za-z ,'-]{0,29}$",
+}
+_WORDS_PATTERN = "^[A-Za-z][A-Za-z ,'-]{0,39}$"
+
+
 class AnalysisReport(BaseModel):
     # Every field is required, so the grammar makes the model fill each one in; tight bounds
     # keep a small model's answer short enough to finish inside its token budget.
-    themes: list[str] = Field(
-        max_length=3, json_schema_extra={"items": {"type": "string", "maxLength": 30}}
-    )
-    motifs: list[str] = Field(
-        max_length=3, json_schema_extra={"items": {"type": "string", "maxLength": 30}}
-    )
-    imagery: list[str] = Field(
-        max_length=3, json_schema_extra={"items": {"type": "string", "maxLength": 30}}
-    )
-    tone: str = Field(max_length=40)
-    form: str = Field(max_length=40)
+    # Short answers are letters only (the grammar enforces the pattern): no digits, no
+    # underscores, nothing like ".1865394720_thesmes".
+    themes: list[str] = Field(max_length=3, json_schema_extra={"items": _SHORT_WORDS})
+    motifs: list[str] = Field(max_length=3, json_schema_extra={"items": _SHORT_WORDS})
+    imagery: list[str] = Field(max_length=3, json_schema_extra={"items": _SHORT_WORDS})
+    tone: str = Field(max_length=40, json_schema_extra={"pattern": _WORDS_PATTERN})
+    form: str = Field(max_length=40, json_schema_extra={"pattern": _WORDS_PATTERN})
     strengths: list[str] = Field(
         max_length=2, json_schema_extra={"items": {"type": "string", "maxLength": 100}}
     )
@@ -94,6 +105,7 @@ class Analysis:
     stats: TextStats
     truncated: bool
     source: str  # "text" or the file name
+    model_failed: bool = False  # the model's answers were not words, even after a retry
 
 
 def check_upload(filename: str, size: int, *, max_bytes: int) -> None:
@@ -164,6 +176,54 @@ def analysis_messages(text: str) -> list[ChatMessage]:
     return build_messages(task, {"Work": text})
 
 
+_TOKEN = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
+_NUMBER = re.compile(r"\d{1,6}(?:[.,]\d{1,3})?(?:s|st|nd|rd|th)?")
+
+
+def is_words(text: str) -> bool:
+    """Whether ``text`` reads as words: mostly letter tokens, mostly in the dictionary.
+
+    The bundled model can fill a schema-valid string with ``.1865394720_thesmes``; that has
+    the right shape and no meaning, and must not be shown as an analysis.
+    """
+    pieces = text.split()
+    if not pieces:
+        return False
+    stripped = [p.strip(".,;:!?()\"'“”‘’") for p in pieces]
+    words = [t for t in stripped if _TOKEN.fullmatch(t)]
+    numbers = [t for t in stripped if _NUMBER.fullmatch(t)]  # "Set it in 2150." is fine
+    if not words or len(words) + len(numbers) < 0.8 * len(pieces):
+        return False
+    known = sum(1 for w in words if in_dictionary(w.casefold().replace("’", "'")))
+    return known >= 0.6 * len(words)
+
+
+def report_is_words(report: AnalysisReport) -> bool:
+    """Every field the model filled is words, and it named at least a theme and a tone."""
+    items = [*report.themes, *report.motifs, *report.imagery, report.tone, report.form]
+    items += [*report.strengths, *report.remixes]
+    filled = [item for item in items if item.strip()]
+    return bool(report.themes) and bool(report.tone.strip()) and all(map(is_words, filled))
+
+
+async def request_report(engine: LLMEngine, work: str, user_id: int) -> AnalysisReport | None:
+    """The model's analysis, checked for content, not only for shape: a second try when it is
+    not words, then None (the caller says plainly that the model could not analyse it)."""
+    for temperature in (0.3, 0.6):
+        try:
+            report = await engine.structured(
+                analysis_messages(work),
+                AnalysisReport,
+                GenerationOptions(max_tokens=420, temperature=temperature),
+                user_id=user_id,
+            )
+        except StructuredOutputError:
+            return None  # the engine has already retried a shapeless answer
+        if await asyncio.to_thread(report_is_words, report):
+            return report
+    return None
+
+
 def _clean_items(items: Iterable[str], limit: int, max_len: int = 80) -> list[str]:
     found: list[str] = []
     for item in items:
@@ -187,7 +247,13 @@ def _fallback_remixes(text: str, themes: list[str], stats: TextStats) -> list[st
     ]
 
 
-def finish_analysis(report: AnalysisReport, text: str, *, truncated: bool, source: str) -> Analysis:
+def finish_analysis(
+    report: AnalysisReport | None, text: str, *, truncated: bool, source: str
+) -> Analysis:
+    """The analysis shown: the model's proposals cleaned, with code-made parts guaranteed.
+    ``report`` None means the model could not analyse the text."""
+    model_failed = report is None
+    report = report or AnalysisReport.empty()
     stats = text_stats(text)
     themes = _clean_items(report.themes, 4)
     remixes = _clean_items(report.remixes, 3, 240)
@@ -209,6 +275,7 @@ def finish_analysis(report: AnalysisReport, text: str, *, truncated: bool, sourc
         stats=stats,
         truncated=truncated,
         source=source,
+        model_failed=model_failed,
     )
 
 

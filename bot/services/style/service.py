@@ -34,12 +34,11 @@ from models import GenerationOptions, LLMEngine, Priority
 
 from .analyze import (
     Analysis,
-    AnalysisReport,
-    analysis_messages,
     check_upload,
     decode_upload,
     finish_analysis,
     prepare_text,
+    request_report,
 )
 from .brief import build_brief
 from .consent import OPTIN_TEXT, OPTOUT_TEXT
@@ -457,16 +456,9 @@ class StyleService:
         else:
             raw, source = text or "", "text"
         work, truncated = prepare_text(raw, limit=self.config.analyze_chars)
-        try:
-            report = await self._engine.structured(
-                analysis_messages(work),
-                AnalysisReport,
-                GenerationOptions(max_tokens=420, temperature=0.3),
-                user_id=user_id,
-            )
-        except StructuredOutputError:
-            log.info("analyze: the model's answer did not validate; showing what code can tell")
-            report = AnalysisReport.empty()
+        report = await request_report(self._engine, work, user_id)
+        if report is None:
+            log.info("analyze: the model's answer was not words, even after a retry")
         return finish_analysis(report, work, truncated=truncated, source=source)
 
     # -- /discover and the works index ---------------------------------------------------------
