@@ -78,6 +78,15 @@ _ALIASES = {
 
 T = TypeVar("T")
 
+_PRE_CHORUS = re.compile(r"\bpre[\s_]+chorus\b")
+_NAME_SEPARATORS = re.compile(r"[\s,;/|>→+]+")
+# "verse2: 8-10" -> ("verse2", "8-10"). Linear on any input: a name may only start where no
+# name character precedes it (so a run of n letters is tried once, not n times), and the
+# possessive quantifiers never give back what they took.
+_SECTION_VALUE = re.compile(
+    r"(?<![a-z0-9\-])([a-z][a-z\-]*+\d*+)\s*+[:=]\s*+([^\s,;:=]++(?:\s*+(?:-|–|to)\s*+\d++)?)"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class PartSpec:
@@ -113,7 +122,7 @@ class SongSpec:
 
 
 def _canonical(word: str) -> str:
-    name = re.sub(r"\d+$", "", word.strip().lower()).strip(" -")
+    name = word.strip().lower().rstrip("0123456789").strip(" -")
     name = _ALIASES.get(name, name)
     if name not in SECTION_KINDS:
         known = ", ".join(SECTION_KINDS)
@@ -123,8 +132,8 @@ def _canonical(word: str) -> str:
 
 
 def _split_names(text: str) -> list[str]:
-    flat = re.sub(r"\bpre[\s_]+chorus\b", "pre-chorus", text.strip().lower())
-    return [t for t in re.split(r"[\s,;/|>→+]+", flat) if t]
+    flat = _PRE_CHORUS.sub("pre-chorus", text.strip().lower())
+    return [t for t in _NAME_SEPARATORS.split(flat) if t]
 
 
 def parse_structure(text: str | None) -> tuple[str, ...]:
@@ -158,9 +167,16 @@ def parse_per_section(
     raw = text.strip()
     if not re.search(r"[:=]", raw):
         return parse(raw), {}
-    flat = re.sub(r"\bpre[\s_]+chorus\b", "pre-chorus", raw.lower())
-    pairs = re.findall(r"([a-z][a-z\-]*\d*)\s*[:=]\s*([^\s,;:=]+(?:\s*(?:-|–|to)\s*\d+)?)", flat)
-    leftover = re.sub(r"([a-z][a-z\-]*\d*)\s*[:=]\s*([^\s,;:=]+(?:\s*(?:-|–|to)\s*\d+)?)", "", flat)
+    flat = _PRE_CHORUS.sub("pre-chorus", raw.lower())
+    pairs: list[tuple[str, str]] = []
+    gaps: list[str] = []
+    position = 0
+    for match in _SECTION_VALUE.finditer(flat):
+        pairs.append((match.group(1), match.group(2)))
+        gaps.append(flat[position : match.start()])
+        position = match.end()
+    gaps.append(flat[position:])
+    leftover = "".join(gaps)
     if not pairs or re.sub(r"[\s,;]+", "", leftover):
         raise ProsodyInputError(
             f"Give the {what} for all sections (like {_example(what)}) or per section "

@@ -69,6 +69,9 @@ SYLLABLES_LIMIT = 1000
 HINT_LIMIT = 200
 RHYME_WORD_LIMIT = 40
 RHYME_RESULTS = 40
+# Split on the separator alone and strip after: "\s*[/|\n]\s*" retries every space of a long
+# run of spaces with no separator, which is quadratic.
+_LINE_BREAKS = re.compile(r"[/|\n]")
 _RHYME_QUERY = re.compile(r"^[A-Za-z][A-Za-z'\-]*( [A-Za-z][A-Za-z'\-]*){0,2}$")
 
 
@@ -431,7 +434,7 @@ class LyricsService:
 
     async def syllables(self, text: str) -> list[LineReport]:
         clean = clean_text(text, field="text", max_length=SYLLABLES_LIMIT, multiline=True)
-        lines = [line.strip() for line in re.split(r"\s*[/|\n]\s*", clean) if line.strip()]
+        lines = [line.strip() for line in _LINE_BREAKS.split(clean) if line.strip()]
         if not lines:
             raise UserInputError("Give some words to count, with / between lines.")
 
