@@ -10,7 +10,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_io import NO_PINGS, defer_thinking
-from bot.services.story import GENRE_LIMIT, OPENING_LIMIT, TITLE_LIMIT, Scope, StoryStatus
+from bot.services.story import (
+    GENRE_LIMIT,
+    OPENING_LIMIT,
+    SEGMENT_LIMIT,
+    STORY_REF_LIMIT,
+    TITLE_LIMIT,
+    Scope,
+    StoryStatus,
+)
 
 from . import render
 from .views import StoryWriteModal, page_view, write_confirmation
@@ -21,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["StoryCog"]
 
 STORY_OPTION = "The story (default: the story of this thread)"
+#: A story id (from autocomplete) or its title.
+StoryRef = app_commands.Range[str, 1, STORY_REF_LIMIT]
 
 
 async def _suggest(
@@ -152,7 +162,7 @@ class StoryCog(commands.Cog):
     @story.command(name="join")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def join(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def join(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """Join a story's rotation."""
         status = await self.bot.services.story.join(
             guild_id=interaction.guild_id,
@@ -170,7 +180,7 @@ class StoryCog(commands.Cog):
     @story.command(name="leave")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def leave(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def leave(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """Leave a story's rotation (your segments stay in the story)."""
         status = await self.bot.services.story.leave(
             guild_id=interaction.guild_id,
@@ -188,8 +198,8 @@ class StoryCog(commands.Cog):
     async def write(
         self,
         interaction: discord.Interaction,
-        story: str | None = None,
-        text: app_commands.Range[str, 1, 4000] | None = None,
+        story: StoryRef | None = None,
+        text: app_commands.Range[str, 1, SEGMENT_LIMIT] | None = None,
     ) -> None:
         """Write your turn of a story."""
         service = self.bot.services.story
@@ -217,7 +227,7 @@ class StoryCog(commands.Cog):
     async def show(
         self,
         interaction: discord.Interaction,
-        story: str | None = None,
+        story: StoryRef | None = None,
         page: app_commands.Range[int, 1, 10000] = 1,
     ) -> None:
         """Read a story, a page at a time."""
@@ -229,7 +239,7 @@ class StoryCog(commands.Cog):
     @story.command(name="status")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_any)
-    async def status(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def status(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """Whose turn it is, the deadline and the rotation."""
         found = await self.bot.services.story.status(
             interaction.guild_id, story, interaction.channel_id
@@ -245,7 +255,7 @@ class StoryCog(commands.Cog):
     @story.command(name="skip")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def skip(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def skip(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """Skip the current writer's turn (starter or Manage Messages)."""
         status = await self.bot.services.story.skip(
             guild_id=interaction.guild_id,
@@ -260,7 +270,10 @@ class StoryCog(commands.Cog):
     @app_commands.describe(member="Who to remove from the rotation", story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
     async def kick(
-        self, interaction: discord.Interaction, member: discord.Member, story: str | None = None
+        self,
+        interaction: discord.Interaction,
+        member: discord.Member,
+        story: StoryRef | None = None,
     ) -> None:
         """Remove a member from a story's rotation (starter or Manage Messages)."""
         status = await self.bot.services.story.kick(
@@ -280,7 +293,7 @@ class StoryCog(commands.Cog):
     @story.command(name="pause")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def pause(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def pause(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """Pause a story: no turns, no deadlines (starter or Manage Messages)."""
         status = await self.bot.services.story.pause(
             guild_id=interaction.guild_id,
@@ -294,7 +307,7 @@ class StoryCog(commands.Cog):
     @story.command(name="resume")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def resume(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def resume(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """Resume a paused story (starter or Manage Messages)."""
         status = await self.bot.services.story.resume(
             guild_id=interaction.guild_id,
@@ -311,7 +324,7 @@ class StoryCog(commands.Cog):
     @story.command(name="end")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def end(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def end(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """End a story and post it as a book (starter or Manage Messages)."""
         # A refusal (permissions are checked before anything changes) stays private.
         await defer_thinking(interaction, ephemeral=True)
@@ -331,7 +344,7 @@ class StoryCog(commands.Cog):
     @story.command(name="export")
     @app_commands.describe(story="A finished story")
     @app_commands.autocomplete(story=complete_ended)
-    async def export(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def export(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """Get a finished story as Markdown and EPUB files."""
         await defer_thinking(interaction, ephemeral=True)
         files = await self.bot.services.story.export(

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.services.bounds import check_length
 from bot.services.prosody import (
     ProsodyInputError,
     SyllableTarget,
@@ -23,12 +24,18 @@ from bot.services.text import clean_text
 __all__ = [
     "DEFAULT_STRUCTURE",
     "DEFAULT_SYLLABLES",
+    "GENRE_LIMIT",
     "MAX_LINES_PER_SECTION",
     "MAX_SECTIONS",
     "MAX_TOTAL_LINES",
     "MIN_LINES_PER_SECTION",
+    "MOOD_LIMIT",
     "REPEATING_KINDS",
+    "RHYME_SCHEME_LIMIT",
     "SECTION_KINDS",
+    "STRUCTURE_LIMIT",
+    "SYLLABLES_OPTION_LIMIT",
+    "TOPIC_LIMIT",
     "PartSpec",
     "SongSpec",
     "default_scheme",
@@ -64,6 +71,10 @@ MAX_TOTAL_LINES = 32
 TOPIC_LIMIT = 200
 GENRE_LIMIT = 40
 MOOD_LIMIT = 40
+#: Option lengths for the parsed options: room for every section named, with its value.
+STRUCTURE_LIMIT = 200
+RHYME_SCHEME_LIMIT = 200
+SYLLABLES_OPTION_LIMIT = 200
 
 _ALIASES = {
     "prechorus": "pre-chorus",
@@ -254,6 +265,10 @@ def song_spec(
     clean_topic = clean_text(topic, field="topic", max_length=TOPIC_LIMIT)
     clean_genre = clean_text(genre, field="genre", max_length=GENRE_LIMIT, required=False)
     clean_mood = clean_text(mood, field="mood", max_length=MOOD_LIMIT, required=False)
+    check_length(structure, field="structure", max_length=STRUCTURE_LIMIT)
+    check_length(rhyme_scheme, field="rhyme scheme", max_length=RHYME_SCHEME_LIMIT)
+    if isinstance(syllables, str):
+        check_length(syllables, field="syllables", max_length=SYLLABLES_OPTION_LIMIT)
     kinds = parse_structure(structure)
     if lines is not None and not MIN_LINES_PER_SECTION <= lines <= MAX_LINES_PER_SECTION:
         raise ProsodyInputError(

@@ -21,6 +21,7 @@ from bot.clock import Clock
 from bot.db.repositories.lyrics import LyricsDraftRecord, LyricsRepository
 from bot.errors import NotAllowed, NotFound, UserInputError
 from bot.services import chords as theory
+from bot.services.bounds import check_length
 from bot.services.hooks import (
     Contributions,
     NoContributions,
@@ -69,6 +70,8 @@ SYLLABLES_LIMIT = 1000
 HINT_LIMIT = 200
 RHYME_WORD_LIMIT = 40
 RHYME_RESULTS = 40
+CHORD_KEY_LIMIT = 8
+CHORD_SECTIONS_LIMIT = 200
 # Split on the separator alone and strip after: "\s*[/|\n]\s*" retries every space of a long
 # run of spaces with no separator, which is quadratic.
 _LINE_BREAKS = re.compile(r"[/|\n]")
@@ -487,6 +490,8 @@ class LyricsService:
     ) -> ChordSheet:
         """A progression built by music theory (the model takes no part: ``variation`` is a
         seed that picks among the mood's progressions), with a MIDI file of it."""
+        check_length(key, field="key", max_length=CHORD_KEY_LIMIT)
+        check_length(sections, field="sections", max_length=CHORD_SECTIONS_LIMIT)
         raw = (sections or "").strip()
         separated = re.search(r"[,;/|>→\n]", raw)
         names = [s.strip() for s in re.split(r"[,;/|>→\n]+" if separated else r"\s+", raw)]

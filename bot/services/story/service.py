@@ -35,6 +35,7 @@ from bot.db.repositories.stories import (
     TurnState,
 )
 from bot.errors import GenerationCancelled, MuseError, NotAllowed, NotFound, UserInputError
+from bot.services.bounds import check_length
 from bot.services.hooks import (
     Contributions,
     NoContributions,
@@ -79,6 +80,8 @@ TITLE_LIMIT = 80
 GENRE_LIMIT = 40
 OPENING_LIMIT = 1000
 SEGMENT_LIMIT = 4000
+#: The `story` option: an id from autocomplete or a title, so no longer than a title.
+STORY_REF_LIMIT = TITLE_LIMIT
 PAGE_CHARS = 3500
 RECENT_SEGMENTS = 6
 SUMMARY_BATCH = 8
@@ -245,6 +248,7 @@ class StoryService:
         if guild_id is None:
             raise UserInputError("Story chains live in servers: use this command in a server.")
         found: StoryRecord | None = None
+        check_length(story, field="story", max_length=STORY_REF_LIMIT)
         if story and story.strip():
             value = story.strip()
             if value.isdigit():
