@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.discord_io import NO_PINGS, defer_thinking
 from bot.errors import NotAllowed, UserInputError
+from bot.services.bounds import check_length
 
 from .views import erase_view
 
@@ -58,7 +59,8 @@ class DataCog(commands.Cog):
         """Admins: erase everything Muse stores about a member, e.g. one who left (asks first)."""
         if not interaction.permissions.manage_guild:
             raise NotAllowed("You need the Manage Server permission to erase a member's data.")
-        match = _SNOWFLAKE.match(user_id) if len(user_id) <= USER_ID_LIMIT else None
+        check_length(user_id, field="user ID", max_length=USER_ID_LIMIT)
+        match = _SNOWFLAKE.match(user_id)
         if match is None:
             raise UserInputError(
                 "That isn't a user ID. Copy it from the member's profile (Developer Mode), "
