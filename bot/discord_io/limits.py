@@ -124,6 +124,7 @@ def _fit_embed(embed: dict[str, Any], changes: _Changes, where: str) -> None:
             value = field.get(key)
             if not isinstance(value, str) or not value.strip():
                 field[key] = _BLANK
+                changes.notes.append(f"{where}.fields.{number}.{key} empty")
             changes.text(field, key, limit, f"{where}.fields.{number}.{key}")
 
 
