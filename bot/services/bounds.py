@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.errors import UserInputError
 
-__all__ = ["check_length"]
+__all__ = ["check_length", "record_id"]
 
 
 def check_length(value: str | None, *, field: str, max_length: int) -> str | None:
@@ -20,3 +20,19 @@ def check_length(value: str | None, *, field: str, max_length: int) -> str | Non
             f"The {field} is {len(value):,} characters long; the limit is {max_length:,}."
         )
     return value
+
+
+_LARGEST_ID = 2**63 - 1  # SQLite's largest integer; a bigger one raises OverflowError
+
+
+def record_id(text: str) -> int | None:
+    """A record id a member typed or picked, or None: ASCII digits within SQLite's range.
+
+    ``str.isdigit`` alone accepts "²" and "٣" (``int`` then raises) and any number of digits
+    (SQLite then overflows), so both are refused here.
+    """
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 19:
+        return None
+    number = int(value)
+    return number if number <= _LARGEST_ID else None

@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.db.repositories.lyrics import LyricsDraftRecord, LyricsRepository
 from bot.errors import NotAllowed, NotFound, UserInputError
 from bot.services import chords as theory
-from bot.services.bounds import check_length
+from bot.services.bounds import record_id
 from bot.services.hooks import (
     Contributions,
     NoContributions,
@@ -320,12 +320,11 @@ class LyricsService:
         self, draft: Draft, line_number: int | str, hint: str | None
     ) -> tuple[int, str | None]:
         """Validate a rewrite request from the modal: a line number this draft has."""
-        text = str(line_number).strip()
-        if not text.isdigit():
+        number = record_id(str(line_number))
+        if number is None:
             raise UserInputError(
                 f"Give the number of the line to rewrite, from 1 to {draft.total_lines}."
             )
-        number = int(text)
         if not 1 <= number <= draft.total_lines:
             raise UserInputError(
                 f"This draft has lines 1 to {draft.total_lines}; there is no line {number}."
@@ -490,9 +489,10 @@ class LyricsService:
     ) -> ChordSheet:
         """A progression built by music theory (the model takes no part: ``variation`` is a
         seed that picks among the mood's progressions), with a MIDI file of it."""
-        check_length(key, field="key", max_length=CHORD_KEY_LIMIT)
-        check_length(sections, field="sections", max_length=CHORD_SECTIONS_LIMIT)
-        raw = (sections or "").strip()
+        key = clean_text(key, field="key", max_length=CHORD_KEY_LIMIT)
+        raw = clean_text(
+            sections, field="sections", max_length=CHORD_SECTIONS_LIMIT, required=False
+        )
         separated = re.search(r"[,;/|>→\n]", raw)
         names = [s.strip() for s in re.split(r"[,;/|>→\n]+" if separated else r"\s+", raw)]
         names = [s for s in names if s]

@@ -35,7 +35,7 @@ from bot.db.repositories.stories import (
     TurnState,
 )
 from bot.errors import GenerationCancelled, MuseError, NotAllowed, NotFound, UserInputError
-from bot.services.bounds import check_length
+from bot.services.bounds import check_length, record_id
 from bot.services.hooks import (
     Contributions,
     NoContributions,
@@ -251,8 +251,9 @@ class StoryService:
         check_length(story, field="story", max_length=STORY_REF_LIMIT)
         if story and story.strip():
             value = story.strip()
-            if value.isdigit():
-                found = await self._repo.get(int(value))
+            wanted = record_id(value)
+            if wanted is not None:
+                found = await self._repo.get(wanted)
                 if found is not None and found.guild_id != guild_id:
                     found = None
             if found is None:

@@ -28,7 +28,7 @@ from bot.errors import (
     StructuredOutputError,
     UserInputError,
 )
-from bot.services.bounds import check_length
+from bot.services.bounds import check_length, record_id
 from bot.services.hooks import ContributionKind, MemberData
 from bot.services.text import clean_text
 from models import GenerationOptions, LLMEngine, Priority
@@ -281,11 +281,11 @@ class StyleService:
         if kind == "pref" and ident in PREFERENCE_FIELDS:
             removed = await self._store.delete_preference(guild_id, user_id, ident)
             label = PREFERENCE_FIELDS[ident]
-        elif kind in ("trait", "sample") and ident.isdigit():
+        elif kind in ("trait", "sample") and (number := record_id(ident)) is not None:
             if kind == "trait":
-                removed = await self._store.delete_trait(guild_id, user_id, int(ident))
+                removed = await self._store.delete_trait(guild_id, user_id, number)
             else:
-                removed = await self._store.delete_sample(guild_id, user_id, int(ident))
+                removed = await self._store.delete_sample(guild_id, user_id, number)
             label = f"That {kind}"
         if not removed:
             raise NotFound("I can't find that item in your style profile. Pick one from the list.")
