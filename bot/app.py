@@ -16,7 +16,7 @@ from discord.ext import commands
 
 from bot.clock import Clock, SystemClock
 from bot.db import Database, Repositories
-from bot.discord_io import NO_PINGS, MuseCommandTree
+from bot.discord_io import NO_PINGS, MuseCommandTree, install_outgoing_guard
 from bot.services.container import Services, build_services
 from bot.settings import Settings
 from models import LLMEngine
@@ -78,6 +78,8 @@ class MuseBot(commands.Bot):
             help_command=None,
             **client_options,
         )
+        # Every message, edit, follow-up and modal is fitted within Discord's limits here.
+        install_outgoing_guard(self.http)
         self.settings = settings
         self.db = db
         self.engine = engine

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_io import InteractionTarget, RecordButton, StreamingReply, defer_thinking
-from bot.services.writing import WritingService, WritingStream
+from bot.services.writing import TONE_LIMIT, TOPIC_LIMIT, WritingService, WritingStream
 
 if TYPE_CHECKING:
     from bot.app import MuseBot
@@ -74,16 +74,16 @@ class WriteCog(commands.Cog):
     @app_commands.command(name="write")
     @app_commands.describe(
         form="What to write",
-        topic="What it's about (up to 300 characters)",
-        tone="Optional mood or voice, e.g. wistful, playful, noir (up to 60 characters)",
+        topic=f"What it's about (up to {TOPIC_LIMIT} characters)",
+        tone=f"Optional mood or voice, e.g. wistful, playful, noir (up to {TONE_LIMIT} characters)",
         length="How long (default medium)",
     )
     async def write(
         self,
         interaction: discord.Interaction,
         form: Literal["poem", "story", "lyrics", "scene"],
-        topic: str,
-        tone: str | None = None,
+        topic: app_commands.Range[str, 1, TOPIC_LIMIT],
+        tone: app_commands.Range[str, 1, TONE_LIMIT] | None = None,
         length: Literal["short", "medium", "long"] = "medium",
     ) -> None:
         """Write a poem, short story, song lyric or screenplay scene from a topic."""

@@ -1,7 +1,10 @@
-"""What every cog shares: streamed replies, message splitting, mentions, the error tree."""
+"""What every cog shares: streamed replies, message splitting, mentions, the error tree, and
+the one choke point that fits everything Muse sends within Discord's limits."""
 
 from .buttons import RecordButton
+from .limits import fit_message, fit_modal, fit_request, shorten
 from .mentions import NO_PINGS, ping_only
+from .outgoing import install_outgoing_guard
 from .responses import defer_thinking
 from .split import CONTENT_LIMIT, EMBED_DESCRIPTION_LIMIT, split_text
 from .streaming import InteractionTarget, ReplyTarget, StreamingReply, StreamResult, queue_notice
@@ -18,9 +21,14 @@ __all__ = [
     "StreamResult",
     "StreamingReply",
     "defer_thinking",
+    "fit_message",
+    "fit_modal",
+    "fit_request",
     "handle_interaction_error",
+    "install_outgoing_guard",
     "ping_only",
     "queue_notice",
     "reply_ephemeral",
+    "shorten",
     "split_text",
 ]

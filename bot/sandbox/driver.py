@@ -481,14 +481,21 @@ class Sandbox:
         user: UserLike | None = None,
         guild: StoredGuild | None = None,
         channel: ChannelLike | None = None,
+        check_lengths: bool = True,
     ) -> InteractionHandle:
         """Run ``/name`` (``"potd setup"`` for sub-commands) as the bot synced it.
 
         Options are validated against the synced definition (required, choices, ranges). Users,
         members, channels and roles may be given as sandbox objects; attachments as
-        ``(filename, bytes)`` or ``(filename, bytes, content_type)``.
+        ``(filename, bytes)`` or ``(filename, bytes, content_type)``. ``check_lengths=False``
+        plays a modified client that sends text outside the option's declared lengths (up to
+        Discord's own 6,000), to check the bot's own re-check.
         """
-        data = self._commands.build(name, options or {}, guild, channel, focused=None)
+        self._commands.client_checks_lengths = check_lengths
+        try:
+            data = self._commands.build(name, options or {}, guild, channel, focused=None)
+        finally:
+            self._commands.client_checks_lengths = True
         return await self._interact(2, data, user=user, guild=guild, channel=channel)
 
     async def autocomplete(

@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from .gateway import GatewayServer
+from .limits import message_violation, modal_violation
 from .records import ChangeSignal, RecordedCall, UploadedFile
 from .state import (
     JSON,
@@ -39,8 +40,6 @@ __all__ = ["ApiError", "RateLimitRule", "RestServer", "json_response"]
 _log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v10"
-MAX_CONTENT = 2000
-MAX_EMBEDS = 10
 WEBHOOK_TOKEN_LIFETIME = 15 * 60.0
 
 # Interaction callback types each interaction type may answer with.
@@ -309,12 +308,11 @@ class RestServer:
         return result
 
     def _validate(self, message: StoredMessage) -> None:
-        if len(message.content) > MAX_CONTENT:
-            raise _form_error(
-                "content", f"Must be {MAX_CONTENT} or fewer in length.", "BASE_TYPE_MAX_LENGTH"
-            )
-        if len(message.embeds) > MAX_EMBEDS:
-            raise _form_error("embeds", f"Must be {MAX_EMBEDS} or fewer in length.")
+        violation = message_violation(
+            message.content, message.embeds, message.components, len(message.attachments)
+        )
+        if violation is not None:
+            raise _form_error(*violation, "BASE_TYPE_MAX_LENGTH")
         has_body = message.content or message.embeds or message.attachments or message.components
         if not has_body and not message.loading:
             raise ApiError(400, 50006, "Cannot send an empty message")
@@ -831,6 +829,8 @@ class RestServer:
         elif cb_type == 9:
             if not data.get("custom_id") or not data.get("title"):
                 raise _form_error("data", "A modal needs a custom_id and a title")
+            if (violation := modal_violation(data)) is not None:
+                raise _form_error(*violation, "BASE_TYPE_MAX_LENGTH")
             ix.modal = data
         ix.acknowledged_at = req.at
         ix.response_type = cb_type

@@ -21,6 +21,8 @@ from models.prompts import build_messages, user_slot
 __all__ = [
     "FORMS",
     "LENGTHS",
+    "TONE_LIMIT",
+    "TOPIC_LIMIT",
     "Form",
     "Length",
     "WritingService",

@@ -14,6 +14,18 @@ from discord.ext import commands
 
 from bot.discord_io import NO_PINGS, defer_thinking
 from bot.services.chords import MODES, MOODS
+from bot.services.lyrics import (
+    CHORD_KEY_LIMIT,
+    CHORD_SECTIONS_LIMIT,
+    GENRE_LIMIT,
+    MOOD_LIMIT,
+    RHYME_SCHEME_LIMIT,
+    RHYME_WORD_LIMIT,
+    STRUCTURE_LIMIT,
+    SYLLABLES_LIMIT,
+    SYLLABLES_OPTION_LIMIT,
+    TOPIC_LIMIT,
+)
 
 from .render import chords_embed, draft_embeds, drafts_list_embed, rhymes_embed, syllables_pages
 from .views import AnalyzeModal, draft_view, drafts_list_view
@@ -64,9 +76,9 @@ class LyricsCog(commands.Cog):
 
     @lyrics.command(name="draft")
     @app_commands.describe(
-        topic="What the song is about (up to 200 characters)",
-        genre="Optional genre, e.g. folk, synth-pop, country",
-        mood="Optional mood, e.g. wistful, defiant",
+        topic=f"What the song is about (up to {TOPIC_LIMIT} characters)",
+        genre=f"Optional genre, e.g. folk, synth-pop, country (up to {GENRE_LIMIT} characters)",
+        mood=f"Optional mood, e.g. wistful, defiant (up to {MOOD_LIMIT} characters)",
         structure="Sections in order (default: verse, chorus, verse, chorus, bridge, chorus)",
         rhyme_scheme="e.g. AABB for every section, or per section: verse:ABAB chorus:AABB",
         syllables="Syllables per line: a number or range like 8 or 6-8 (default 6-10)",
@@ -75,12 +87,12 @@ class LyricsCog(commands.Cog):
     async def draft(
         self,
         interaction: discord.Interaction,
-        topic: str,
-        genre: str | None = None,
-        mood: str | None = None,
-        structure: str | None = None,
-        rhyme_scheme: str | None = None,
-        syllables: str | None = None,
+        topic: app_commands.Range[str, 1, TOPIC_LIMIT],
+        genre: app_commands.Range[str, 1, GENRE_LIMIT] | None = None,
+        mood: app_commands.Range[str, 1, MOOD_LIMIT] | None = None,
+        structure: app_commands.Range[str, 1, STRUCTURE_LIMIT] | None = None,
+        rhyme_scheme: app_commands.Range[str, 1, RHYME_SCHEME_LIMIT] | None = None,
+        syllables: app_commands.Range[str, 1, SYLLABLES_OPTION_LIMIT] | None = None,
         lines: app_commands.Range[int, 2, 12] | None = None,
     ) -> None:
         """Draft song lyrics whose lines are checked for syllables and rhyme, then repaired."""
@@ -133,14 +145,14 @@ class LyricsCog(commands.Cog):
 
     @lyrics.command(name="rhyme")
     @app_commands.describe(
-        word="The word to rhyme with (up to three words for multisyllabic rhymes)",
+        word=f"The word to rhyme with (up to three words, {RHYME_WORD_LIMIT} characters)",
         type="perfect: same sound from the stressed vowel on; slant: near rhymes; "
         "multisyllabic: several syllables match",
     )
     async def rhyme(
         self,
         interaction: discord.Interaction,
-        word: str,
+        word: app_commands.Range[str, 1, RHYME_WORD_LIMIT],
         type: Literal["perfect", "slant", "multisyllabic"] = "perfect",
     ) -> None:
         """Find rhymes for a word, best first, grouped by syllable count."""
@@ -150,8 +162,12 @@ class LyricsCog(commands.Cog):
         )
 
     @lyrics.command(name="syllables")
-    @app_commands.describe(text="Lyrics to count; separate lines with / (up to 1000 characters)")
-    async def syllables(self, interaction: discord.Interaction, text: str) -> None:
+    @app_commands.describe(
+        text=f"Lyrics to count; separate lines with / (up to {SYLLABLES_LIMIT} characters)"
+    )
+    async def syllables(
+        self, interaction: discord.Interaction, text: app_commands.Range[str, 1, SYLLABLES_LIMIT]
+    ) -> None:
         """Count syllables and show the stress pattern of each line."""
         reports = await self.service.syllables(text)
         pages = syllables_pages(reports)
@@ -182,10 +198,10 @@ class LyricsCog(commands.Cog):
     async def chords(
         self,
         interaction: discord.Interaction,
-        key: str,
+        key: app_commands.Range[str, 1, CHORD_KEY_LIMIT],
         mode: str,
         mood: str,
-        sections: str | None = None,
+        sections: app_commands.Range[str, 1, CHORD_SECTIONS_LIMIT] | None = None,
         variation: app_commands.Range[int, 0, 9999] | None = None,
         tempo: app_commands.Range[int, 40, 240] = 90,
         sevenths: bool = False,

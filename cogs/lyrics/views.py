@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.discord_io import NO_PINGS, RecordButton, handle_interaction_error
+from bot.services.bounds import record_id
 from bot.services.lyrics import ANALYZE_LIMIT, Draft, DraftSummary
 
 from .render import analysis_pages, draft_embeds
@@ -292,7 +293,7 @@ class OpenDraftSelect(
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             value = self.item.values[0] if self.item.values else "0"
-            draft_id = int(value) if value.isdigit() else 0
+            draft_id = record_id(value) or 0
             # The service refuses anything that isn't the presser's own saved draft.
             draft = await _service(interaction).open(draft_id, interaction.user.id)
             await interaction.response.send_message(

@@ -20,6 +20,17 @@ from bot.services.potd import (
     PotdService,
     SubmissionResult,
 )
+from bot.services.potd.service import (
+    CALENDAR_TEXT_LIMIT,
+    POST_TIME_LIMIT,
+    PROMPT_LIMIT,
+    SUBMISSION_TEXT_LIMIT,
+    TAGS_TEXT_LIMIT,
+    THEMES_LIMIT,
+    TIMEZONE_LIMIT,
+    TITLE_LIMIT,
+    TWISTS_TEXT_LIMIT,
+)
 from bot.services.potd.timing import timezone_choices
 
 from .publisher import DiscordPotdPublisher
@@ -143,17 +154,17 @@ class PotdCog(commands.Cog):
         time="Local posting time, 24-hour HH:MM (e.g. 09:00)",
         timezone="IANA timezone, e.g. Europe/Berlin or America/New_York",
         medium="What your community makes",
-        themes="Optional themes to steer the prompts (up to 200 characters)",
+        themes=f"Optional themes to steer the prompts (up to {THEMES_LIMIT} characters)",
     )
     @app_commands.choices(medium=MEDIUM_CHOICES)
     async def setup_(
         self,
         interaction: discord.Interaction,
         channel: discord.TextChannel,
-        time: app_commands.Range[str, 1, 20],
-        timezone: app_commands.Range[str, 1, 64],
+        time: app_commands.Range[str, 1, POST_TIME_LIMIT],
+        timezone: app_commands.Range[str, 1, TIMEZONE_LIMIT],
         medium: app_commands.Choice[str],
-        themes: app_commands.Range[str, 1, 200] | None = None,
+        themes: app_commands.Range[str, 1, THEMES_LIMIT] | None = None,
     ) -> None:
         """Set up (or change) the prompt of the day: channel, time, timezone, medium, themes."""
         overview = await self.service.configure(
@@ -214,7 +225,7 @@ class PotdCog(commands.Cog):
     async def calendar_set(
         self,
         interaction: discord.Interaction,
-        words: app_commands.Range[str, 1, 1100],
+        words: app_commands.Range[str, 1, CALENDAR_TEXT_LIMIT],
         month: app_commands.Choice[int] | None = None,
     ) -> None:
         """Set the monthly theme calendar: one word per day of the month."""
@@ -258,18 +269,18 @@ class PotdCog(commands.Cog):
 
     @queue.command(name="add")
     @app_commands.describe(
-        title="A short title (up to 60 characters)",
-        prompt="The prompt itself (up to 320 characters)",
+        title=f"A short title (up to {TITLE_LIMIT} characters)",
+        prompt=f"The prompt itself (up to {PROMPT_LIMIT} characters)",
         twists="Optional twists or constraints, separated by semicolons (up to three)",
         tags="Optional tags, separated by commas (up to four)",
     )
     async def queue_add(
         self,
         interaction: discord.Interaction,
-        title: app_commands.Range[str, 1, 60],
-        prompt: app_commands.Range[str, 1, 320],
-        twists: app_commands.Range[str, 1, 310] | None = None,
-        tags: app_commands.Range[str, 1, 100] | None = None,
+        title: app_commands.Range[str, 1, TITLE_LIMIT],
+        prompt: app_commands.Range[str, 1, PROMPT_LIMIT],
+        twists: app_commands.Range[str, 1, TWISTS_TEXT_LIMIT] | None = None,
+        tags: app_commands.Range[str, 1, TAGS_TEXT_LIMIT] | None = None,
     ) -> None:
         """Queue a prompt you wrote; queued prompts are used before generated ones."""
         item, resembles = await self.service.queue_add(
@@ -324,14 +335,14 @@ class PotdCog(commands.Cog):
 
     @potd.command(name="suggest")
     @app_commands.describe(
-        title="A short title (up to 60 characters)",
-        prompt="Your prompt idea (up to 320 characters)",
+        title=f"A short title (up to {TITLE_LIMIT} characters)",
+        prompt=f"Your prompt idea (up to {PROMPT_LIMIT} characters)",
     )
     async def suggest(
         self,
         interaction: discord.Interaction,
-        title: app_commands.Range[str, 1, 60],
-        prompt: app_commands.Range[str, 1, 320],
+        title: app_commands.Range[str, 1, TITLE_LIMIT],
+        prompt: app_commands.Range[str, 1, PROMPT_LIMIT],
     ) -> None:
         """Suggest a prompt of the day; the server's admins review suggestions."""
         await self.service.suggest(
@@ -360,13 +371,13 @@ class PotdCog(commands.Cog):
 
     @potd.command(name="submit")
     @app_commands.describe(
-        text="Your answer, or a note about it (up to 1500 characters)",
+        text=f"Your answer, or a note about it (up to {SUBMISSION_TEXT_LIMIT:,} characters)",
         file="An image, audio file or document with your work",
     )
     async def submit(
         self,
         interaction: discord.Interaction,
-        text: app_commands.Range[str, 1, 1500] | None = None,
+        text: app_commands.Range[str, 1, SUBMISSION_TEXT_LIMIT] | None = None,
         file: discord.Attachment | None = None,
     ) -> None:
         """Answer today's prompt: your submission is posted in the day's thread."""

@@ -14,6 +14,8 @@ from bot.services.story import (
     EPUB_MISSING,
     GENRE_LIMIT,
     OPENING_LIMIT,
+    SEGMENT_LIMIT,
+    STORY_REF_LIMIT,
     TITLE_LIMIT,
     ModeratorCheck,
     Scope,
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["StoryCog", "moderator_check"]
 
 STORY_OPTION = "The story (default: the story of this thread)"
+#: A story id (from autocomplete) or its title.
+StoryRef = app_commands.Range[str, 1, STORY_REF_LIMIT]
 
 
 async def _suggest(
@@ -173,7 +177,7 @@ class StoryCog(commands.Cog):
     @story.command(name="join")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def join(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def join(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """Join a story's rotation."""
         status = await self.bot.services.story.join(
             guild_id=interaction.guild_id,
@@ -191,7 +195,7 @@ class StoryCog(commands.Cog):
     @story.command(name="leave")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def leave(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def leave(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """Leave a story's rotation (your segments stay in the story)."""
         status = await self.bot.services.story.leave(
             guild_id=interaction.guild_id,
@@ -209,8 +213,8 @@ class StoryCog(commands.Cog):
     async def write(
         self,
         interaction: discord.Interaction,
-        story: str | None = None,
-        text: app_commands.Range[str, 1, 4000] | None = None,
+        story: StoryRef | None = None,
+        text: app_commands.Range[str, 1, SEGMENT_LIMIT] | None = None,
     ) -> None:
         """Write your turn of a story."""
         service = self.bot.services.story
@@ -238,7 +242,7 @@ class StoryCog(commands.Cog):
     async def show(
         self,
         interaction: discord.Interaction,
-        story: str | None = None,
+        story: StoryRef | None = None,
         page: app_commands.Range[int, 1, 10000] = 1,
     ) -> None:
         """Read a story, a page at a time."""
@@ -250,7 +254,7 @@ class StoryCog(commands.Cog):
     @story.command(name="status")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_any)
-    async def status(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def status(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """Whose turn it is, the deadline and the rotation."""
         found = await self.bot.services.story.status(
             interaction.guild_id, story, interaction.channel_id
@@ -266,7 +270,7 @@ class StoryCog(commands.Cog):
     @story.command(name="skip")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def skip(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def skip(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """Skip the current writer's turn (starter or Manage Messages)."""
         status = await self.bot.services.story.skip(
             guild_id=interaction.guild_id,
@@ -281,7 +285,10 @@ class StoryCog(commands.Cog):
     @app_commands.describe(member="Who to remove from the rotation", story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
     async def kick(
-        self, interaction: discord.Interaction, member: discord.Member, story: str | None = None
+        self,
+        interaction: discord.Interaction,
+        member: discord.Member,
+        story: StoryRef | None = None,
     ) -> None:
         """Remove a member from a story's rotation (starter or Manage Messages)."""
         status = await self.bot.services.story.kick(
@@ -301,7 +308,7 @@ class StoryCog(commands.Cog):
     @story.command(name="pause")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def pause(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def pause(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """Pause a story: no turns, no deadlines (starter or Manage Messages)."""
         status = await self.bot.services.story.pause(
             guild_id=interaction.guild_id,
@@ -315,7 +322,7 @@ class StoryCog(commands.Cog):
     @story.command(name="resume")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def resume(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def resume(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """Resume a paused story (starter or Manage Messages)."""
         status = await self.bot.services.story.resume(
             guild_id=interaction.guild_id,
@@ -332,7 +339,7 @@ class StoryCog(commands.Cog):
     @story.command(name="end")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def end(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def end(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """End a story and post it as a book (starter or Manage Messages)."""
         # A refusal (permissions are checked before anything changes) stays private.
         await defer_thinking(interaction, ephemeral=True)
@@ -352,7 +359,7 @@ class StoryCog(commands.Cog):
     @story.command(name="export")
     @app_commands.describe(story="A finished story")
     @app_commands.autocomplete(story=complete_ended)
-    async def export(self, interaction: discord.Interaction, story: str | None = None) -> None:
+    async def export(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
         """Get a finished story as Markdown and EPUB files."""
         await defer_thinking(interaction, ephemeral=True)
         files = await self.bot.services.story.export(

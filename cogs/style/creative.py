@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.discord_io import NO_PINGS, defer_thinking
 from bot.errors import UserInputError
 from bot.services.style.analyze import TEXT_LIMIT
+from bot.services.style.service import DISCOVER_QUERY_LIMIT
 
 from .render import analysis_embed, discover_embed, inspiration_embed
 
@@ -75,7 +76,7 @@ class CreativeCog(commands.Cog):
     async def discover(
         self,
         interaction: discord.Interaction,
-        about: app_commands.Range[str, 1, 200] | None = None,
+        about: app_commands.Range[str, 1, DISCOVER_QUERY_LIMIT] | None = None,
     ) -> None:
         """Community works that fit your style: stories, prompt submissions, public lyrics."""
         results, keywords = await self.bot.services.style.discover(

@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.discord_io import NO_PINGS, defer_thinking
 from bot.errors import NotAllowed, UserInputError
+from bot.services.bounds import check_length
 
 from .views import erase_view
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DataCog"]
 
+#: A user id (up to 21 digits), possibly written as a mention, with some room for spaces.
+USER_ID_LIMIT = 32
 _SNOWFLAKE = re.compile(r"^\s*<?@?!?(\d{15,21})>?\s*$")
 
 
@@ -50,10 +53,13 @@ class DataCog(commands.Cog):
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.describe(user_id="The user ID of the member (they may have left the server)")
-    async def erase_member(self, interaction: discord.Interaction, user_id: str) -> None:
+    async def erase_member(
+        self, interaction: discord.Interaction, user_id: app_commands.Range[str, 1, USER_ID_LIMIT]
+    ) -> None:
         """Admins: erase everything Muse stores about a member, e.g. one who left (asks first)."""
         if not interaction.permissions.manage_guild:
             raise NotAllowed("You need the Manage Server permission to erase a member's data.")
+        check_length(user_id, field="user ID", max_length=USER_ID_LIMIT)
         match = _SNOWFLAKE.match(user_id)
         if match is None:
             raise UserInputError(

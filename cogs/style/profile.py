@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.discord_io import NO_PINGS
 from bot.services.style.consent import FORGET_TEXT
-from bot.services.style.profile import PREFERENCE_LIMIT
+from bot.services.style.profile import ITEM_KEY_LIMIT, PREFERENCE_LIMIT
 
 from .render import profile_embeds
 from .views import ProfileModal, SampleModal, erase_view
@@ -108,7 +108,9 @@ class StyleCog(commands.Cog):
 
     @style.command(name="remove")
     @app_commands.describe(item="The preference, learned trait or sample to remove")
-    async def remove(self, interaction: discord.Interaction, item: str) -> None:
+    async def remove(
+        self, interaction: discord.Interaction, item: app_commands.Range[str, 1, ITEM_KEY_LIMIT]
+    ) -> None:
         """Remove one preference, learned trait or writing sample."""
         text = await self.bot.services.style.remove_item(*self._ids(interaction), item)
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)

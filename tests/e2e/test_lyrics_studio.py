@@ -338,3 +338,27 @@ async def test_shutdown_during_a_draft_tells_the_member_it_was_cut_off(
     await sandbox.wait_until(lambda: engine.prompts, 10)
     await asyncio.wait_for(muse.stop(), 20)
     assert ix.original is not None and "cut off" in ix.original.content
+
+
+async def test_bad_values_in_the_rewrite_form_are_refused_privately(studio: MuseHarness) -> None:
+    """The form behind a button: digits Python reads but SQLite or int() cannot, controls,
+    blanks. Each gets a private answer naming the valid range, never an incident."""
+    sandbox = studio.sandbox
+    alice = sandbox.members[0]
+    ix = await sandbox.slash(
+        "lyrics draft",
+        {"topic": "harbour rain", "structure": "verse", "rhyme_scheme": "AABB"},
+        user=alice,
+    )
+    message = await drafted(sandbox, ix)
+    before = rows_of(message)
+    for line in ("²", "٣", "0", "-1", " ", "\u202e1", "\u200b", "999"):
+        press = await sandbox.click(message, "muse:lyrics:line:1", user=alice)
+        await press.wait_modal()
+        hint = "@everyone " + "*" * 190
+        reply = await (
+            await sandbox.submit_modal(press, {"line": line, "hint": hint})
+        ).final_message()
+        assert reply.ephemeral, line
+        assert "line" in reply.content and "incident" not in reply.content, (line, reply.content)
+    assert rows_of(sandbox.message(message.id)) == before

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.services.bounds import check_length
 from bot.services.prosody import (
     ProsodyInputError,
     SyllableTarget,
@@ -23,12 +24,18 @@ from bot.services.text import clean_text
 __all__ = [
     "DEFAULT_STRUCTURE",
     "DEFAULT_SYLLABLES",
+    "GENRE_LIMIT",
     "MAX_LINES_PER_SECTION",
     "MAX_SECTIONS",
     "MAX_TOTAL_LINES",
     "MIN_LINES_PER_SECTION",
+    "MOOD_LIMIT",
     "REPEATING_KINDS",
+    "RHYME_SCHEME_LIMIT",
     "SECTION_KINDS",
+    "STRUCTURE_LIMIT",
+    "SYLLABLES_OPTION_LIMIT",
+    "TOPIC_LIMIT",
     "PartSpec",
     "SongSpec",
     "default_scheme",
@@ -64,6 +71,10 @@ MAX_TOTAL_LINES = 32
 TOPIC_LIMIT = 200
 GENRE_LIMIT = 40
 MOOD_LIMIT = 40
+#: Option lengths for the parsed options: room for every section named, with its value.
+STRUCTURE_LIMIT = 200
+RHYME_SCHEME_LIMIT = 200
+SYLLABLES_OPTION_LIMIT = 200
 
 _ALIASES = {
     "prechorus": "pre-chorus",
@@ -77,6 +88,15 @@ _ALIASES = {
 }
 
 T = TypeVar("T")
+
+_PRE_CHORUS = re.compile(r"\bpre[\s_]+chorus\b")
+_NAME_SEPARATORS = re.compile(r"[\s,;/|>→+]+")
+# "verse2: 8-10" -> ("verse2", "8-10"). Linear on any input: a name may only start where no
+# name character precedes it (so a run of n letters is tried once, not n times), and the
+# possessive quantifiers never give back what they took.
+_SECTION_VALUE = re.compile(
+    r"(?<![a-z0-9\-])([a-z][a-z\-]*+\d*+)\s*+[:=]\s*+([^\s,;:=]++(?:\s*+(?:-|–|to)\s*+\d++)?)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +133,7 @@ class SongSpec:
 
 
 def _canonical(word: str) -> str:
-    name = re.sub(r"\d+$", "", word.strip().lower()).strip(" -")
+    name = word.strip().lower().rstrip("0123456789").strip(" -")
     name = _ALIASES.get(name, name)
     if name not in SECTION_KINDS:
         known = ", ".join(SECTION_KINDS)
@@ -123,8 +143,8 @@ def _canonical(word: str) -> str:
 
 
 def _split_names(text: str) -> list[str]:
-    flat = re.sub(r"\bpre[\s_]+chorus\b", "pre-chorus", text.strip().lower())
-    return [t for t in re.split(r"[\s,;/|>→+]+", flat) if t]
+    flat = _PRE_CHORUS.sub("pre-chorus", text.strip().lower())
+    return [t for t in _NAME_SEPARATORS.split(flat) if t]
 
 
 def parse_structure(text: str | None) -> tuple[str, ...]:
@@ -158,9 +178,16 @@ def parse_per_section(
     raw = text.strip()
     if not re.search(r"[:=]", raw):
         return parse(raw), {}
-    flat = re.sub(r"\bpre[\s_]+chorus\b", "pre-chorus", raw.lower())
-    pairs = re.findall(r"([a-z][a-z\-]*\d*)\s*[:=]\s*([^\s,;:=]+(?:\s*(?:-|–|to)\s*\d+)?)", flat)
-    leftover = re.sub(r"([a-z][a-z\-]*\d*)\s*[:=]\s*([^\s,;:=]+(?:\s*(?:-|–|to)\s*\d+)?)", "", flat)
+    flat = _PRE_CHORUS.sub("pre-chorus", raw.lower())
+    pairs: list[tuple[str, str]] = []
+    gaps: list[str] = []
+    position = 0
+    for match in _SECTION_VALUE.finditer(flat):
+        pairs.append((match.group(1), match.group(2)))
+        gaps.append(flat[position : match.start()])
+        position = match.end()
+    gaps.append(flat[position:])
+    leftover = "".join(gaps)
     if not pairs or re.sub(r"[\s,;]+", "", leftover):
         raise ProsodyInputError(
             f"Give the {what} for all sections (like {_example(what)}) or per section "
@@ -238,6 +265,10 @@ def song_spec(
     clean_topic = clean_text(topic, field="topic", max_length=TOPIC_LIMIT)
     clean_genre = clean_text(genre, field="genre", max_length=GENRE_LIMIT, required=False)
     clean_mood = clean_text(mood, field="mood", max_length=MOOD_LIMIT, required=False)
+    check_length(structure, field="structure", max_length=STRUCTURE_LIMIT)
+    check_length(rhyme_scheme, field="rhyme scheme", max_length=RHYME_SCHEME_LIMIT)
+    if isinstance(syllables, str):
+        check_length(syllables, field="syllables", max_length=SYLLABLES_OPTION_LIMIT)
     kinds = parse_structure(structure)
     if lines is not None and not MIN_LINES_PER_SECTION <= lines <= MAX_LINES_PER_SECTION:
         raise ProsodyInputError(

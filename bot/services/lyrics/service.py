@@ -21,6 +21,7 @@ from bot.clock import Clock
 from bot.db.repositories.lyrics import LyricsDraftRecord, LyricsRepository
 from bot.errors import NotAllowed, NotFound, UserInputError
 from bot.services import chords as theory
+from bot.services.bounds import record_id
 from bot.services.hooks import (
     Contributions,
     NoContributions,
@@ -69,6 +70,11 @@ SYLLABLES_LIMIT = 1000
 HINT_LIMIT = 200
 RHYME_WORD_LIMIT = 40
 RHYME_RESULTS = 40
+CHORD_KEY_LIMIT = 8
+CHORD_SECTIONS_LIMIT = 200
+# Split on the separator alone and strip after: "\s*[/|\n]\s*" retries every space of a long
+# run of spaces with no separator, which is quadratic.
+_LINE_BREAKS = re.compile(r"[/|\n]")
 _RHYME_QUERY = re.compile(r"^[A-Za-z][A-Za-z'\-]*( [A-Za-z][A-Za-z'\-]*){0,2}$")
 
 
@@ -314,12 +320,11 @@ class LyricsService:
         self, draft: Draft, line_number: int | str, hint: str | None
     ) -> tuple[int, str | None]:
         """Validate a rewrite request from the modal: a line number this draft has."""
-        text = str(line_number).strip()
-        if not text.isdigit():
+        number = record_id(str(line_number))
+        if number is None:
             raise UserInputError(
                 f"Give the number of the line to rewrite, from 1 to {draft.total_lines}."
             )
-        number = int(text)
         if not 1 <= number <= draft.total_lines:
             raise UserInputError(
                 f"This draft has lines 1 to {draft.total_lines}; there is no line {number}."
@@ -431,7 +436,7 @@ class LyricsService:
 
     async def syllables(self, text: str) -> list[LineReport]:
         clean = clean_text(text, field="text", max_length=SYLLABLES_LIMIT, multiline=True)
-        lines = [line.strip() for line in re.split(r"\s*[/|\n]\s*", clean) if line.strip()]
+        lines = [line.strip() for line in _LINE_BREAKS.split(clean) if line.strip()]
         if not lines:
             raise UserInputError("Give some words to count, with / between lines.")
 
@@ -484,7 +489,10 @@ class LyricsService:
     ) -> ChordSheet:
         """A progression built by music theory (the model takes no part: ``variation`` is a
         seed that picks among the mood's progressions), with a MIDI file of it."""
-        raw = (sections or "").strip()
+        key = clean_text(key, field="key", max_length=CHORD_KEY_LIMIT)
+        raw = clean_text(
+            sections, field="sections", max_length=CHORD_SECTIONS_LIMIT, required=False
+        )
         separated = re.search(r"[,;/|>→\n]", raw)
         names = [s.strip() for s in re.split(r"[,;/|>→\n]+" if separated else r"\s+", raw)]
         names = [s for s in names if s]

@@ -50,6 +50,7 @@ from bot.db.repositories.potd import (
     PotdSuggestionRecord,
 )
 from bot.errors import MuseError, NotAllowed, NotFound, UserInputError
+from bot.services.bounds import check_length
 from bot.services.hooks import Contributions, NoContributions, NoWorksIndex, WorksIndex
 from bot.services.locks import KeyedLocks
 from bot.services.text import clean_text
@@ -84,7 +85,16 @@ from .types import (
 )
 
 __all__ = [
+    "CALENDAR_TEXT_LIMIT",
+    "POST_TIME_LIMIT",
+    "PROMPT_LIMIT",
     "RESEND_AFTER",
+    "SUBMISSION_TEXT_LIMIT",
+    "TAGS_TEXT_LIMIT",
+    "THEMES_LIMIT",
+    "TIMEZONE_LIMIT",
+    "TITLE_LIMIT",
+    "TWISTS_TEXT_LIMIT",
     "AttachmentInfo",
     "LookupUnavailable",
     "PotdPublisher",
@@ -103,6 +113,12 @@ PROMPT_LIMIT = 320
 TWIST_LIMIT = 100
 SUBMISSION_TEXT_LIMIT = 1500
 CALENDAR_WORD_LIMIT = 32
+# Whole-option lengths (the command schema declares these same constants).
+POST_TIME_LIMIT = 20
+TIMEZONE_LIMIT = 64
+TWISTS_TEXT_LIMIT = 3 * TWIST_LIMIT + 10
+TAGS_TEXT_LIMIT = 100
+CALENDAR_TEXT_LIMIT = 31 * (CALENDAR_WORD_LIMIT + 2)
 MAX_PENDING_SUGGESTIONS_PER_MEMBER = 3
 HISTORY_PAGE_SIZE = 10
 KEEP_DRAFTS = 20
@@ -250,6 +266,8 @@ class PotdService:
         themes: str | None = None,
     ) -> PotdOverview:
         self.require_manager(actor)
+        check_length(post_time, field="time", max_length=POST_TIME_LIMIT)
+        check_length(timezone, field="timezone", max_length=TIMEZONE_LIMIT)
         parsed_time = parse_post_time(post_time)
         tz = resolve_timezone(timezone)
         if medium not in MEDIA:
@@ -321,7 +339,7 @@ class PotdService:
 
     @staticmethod
     def parse_calendar_words(text: str) -> list[str]:
-        cleaned = clean_text(text, field="word list", max_length=31 * (CALENDAR_WORD_LIMIT + 2))
+        cleaned = clean_text(text, field="word list", max_length=CALENDAR_TEXT_LIMIT)
         parts = cleaned.split(",") if "," in cleaned else cleaned.split()
         words = [" ".join(p.split()) for p in parts if p.strip()]
         if not words:
@@ -366,7 +384,7 @@ class PotdService:
         clean_prompt = clean_text(prompt, field="prompt", max_length=PROMPT_LIMIT)
         twist_list: list[str] = []
         if twists:
-            raw = clean_text(twists, field="twists", max_length=3 * TWIST_LIMIT + 10)
+            raw = clean_text(twists, field="twists", max_length=TWISTS_TEXT_LIMIT)
             twist_list = [t.strip() for t in raw.split(";") if t.strip()]
             if len(twist_list) > 3:
                 raise UserInputError("Up to three twists, separated by semicolons (;).")
@@ -374,7 +392,7 @@ class PotdService:
                 raise UserInputError(f"Each twist can be at most {TWIST_LIMIT} characters.")
         tag_list: list[str] = []
         if tags:
-            raw = clean_text(tags, field="tags", max_length=100)
+            raw = clean_text(tags, field="tags", max_length=TAGS_TEXT_LIMIT)
             tag_list = [t.strip().lower() for t in raw.replace(";", ",").split(",") if t.strip()]
             if len(tag_list) > 4 or any(len(t) > 20 for t in tag_list):
                 raise UserInputError("Up to four tags, separated by commas, 20 characters each.")

@@ -36,6 +36,7 @@ from bot.db.repositories.stories import (
     TurnState,
 )
 from bot.errors import GenerationCancelled, MuseError, NotAllowed, NotFound, UserInputError
+from bot.services.bounds import check_length, record_id
 from bot.services.hooks import (
     Contributions,
     NoContributions,
@@ -81,6 +82,8 @@ TITLE_LIMIT = 80
 GENRE_LIMIT = 40
 OPENING_LIMIT = 1000
 SEGMENT_LIMIT = 4000
+#: The `story` option: an id from autocomplete or a title, so no longer than a title.
+STORY_REF_LIMIT = TITLE_LIMIT
 PAGE_CHARS = 3500
 RECENT_SEGMENTS = 6
 SUMMARY_BATCH = 8
@@ -247,10 +250,12 @@ class StoryService:
         if guild_id is None:
             raise UserInputError("Story chains live in servers: use this command in a server.")
         found: StoryRecord | None = None
+        check_length(story, field="story", max_length=STORY_REF_LIMIT)
         if story and story.strip():
             value = story.strip()
-            if value.isdigit():
-                found = await self._repo.get(int(value))
+            wanted = record_id(value)
+            if wanted is not None:
+                found = await self._repo.get(wanted)
                 if found is not None and found.guild_id != guild_id:
                     found = None
             if found is None:

@@ -31,6 +31,8 @@ PREFERENCE_FIELDS: dict[str, str] = {
     "avoid": "Themes or tropes to avoid",
 }
 PREFERENCE_LIMIT = 200
+#: An item key from ``/style remove`` autocomplete: "pref:media", "trait:12", "sample:3".
+ITEM_KEY_LIMIT = 40
 SAMPLE_LIMIT = 4000
 SAMPLE_MIN_CHARS = 20
 SAMPLE_TITLE_LIMIT = 80

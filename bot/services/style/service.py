@@ -28,6 +28,7 @@ from bot.errors import (
     StructuredOutputError,
     UserInputError,
 )
+from bot.services.bounds import check_length, record_id
 from bot.services.hooks import ContributionKind, ErasureHook, MemberData
 from bot.services.text import clean_text
 from models import GenerationOptions, LLMEngine, Priority
@@ -54,6 +55,7 @@ from .learning import (
 )
 from .palette import render_palette
 from .profile import (
+    ITEM_KEY_LIMIT,
     PREFERENCE_FIELDS,
     PREFERENCE_LIMIT,
     SAMPLE_LIMIT,
@@ -72,6 +74,7 @@ CONSENT_FIRST = (
     "stored and why."
 )
 WORK_TITLE_LIMIT = 200
+DISCOVER_QUERY_LIMIT = 200
 WORK_BODY_LIMIT = 20_000
 
 
@@ -272,16 +275,17 @@ class StyleService:
         return [(key, label[:100]) for key, label in found]
 
     async def remove_item(self, guild_id: int, user_id: int, key: str) -> str:
+        check_length(key, field="item", max_length=ITEM_KEY_LIMIT)
         kind, _, ident = key.partition(":")
         removed = False
         if kind == "pref" and ident in PREFERENCE_FIELDS:
             removed = await self._store.delete_preference(guild_id, user_id, ident)
             label = PREFERENCE_FIELDS[ident]
-        elif kind in ("trait", "sample") and ident.isdigit():
+        elif kind in ("trait", "sample") and (number := record_id(ident)) is not None:
             if kind == "trait":
-                removed = await self._store.delete_trait(guild_id, user_id, int(ident))
+                removed = await self._store.delete_trait(guild_id, user_id, number)
             else:
-                removed = await self._store.delete_sample(guild_id, user_id, int(ident))
+                removed = await self._store.delete_sample(guild_id, user_id, number)
             label = f"That {kind}"
         if not removed:
             raise NotFound("I can't find that item in your style profile. Pick one from the list.")
@@ -505,7 +509,9 @@ class StyleService:
     ) -> tuple[list[Recommendation], list[str]]:
         """Works that fit the member (or ``about``), best first, and the words searched for."""
         if about is not None:
-            keywords = keywords_of([clean_text(about, field="search", max_length=200)])
+            keywords = keywords_of(
+                [clean_text(about, field="search", max_length=DISCOVER_QUERY_LIMIT)]
+            )
         else:
             profile = await self._personal_profile(guild_id, user_id)
             if profile is None or profile.is_empty:
