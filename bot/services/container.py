@@ -83,7 +83,7 @@ def build_services(
         max_running=settings.story_max_running,
         temperature=settings.temperature,
     )
-    member_data.append(repos.stories)
+    member_data += [repos.stories, repos.outbox]
     lyrics = LyricsService(
         engine,
         repos.lyrics,

@@ -249,3 +249,24 @@ async def test_the_migration_hands_an_older_versions_unfinished_posts_to_the_out
     row = await db.fetchone("SELECT posted FROM story_segments")
     assert row is not None and row[0] == 1
     await db.close()
+
+
+async def test_erasing_a_member_forgets_their_pings_and_rerenders_pending_posts(
+    repo: OutboxRepository,
+) -> None:
+    outbox = Outbox(repo, FakeClock(NOW))
+    ping = await outbox.add(
+        guild_id=1, channel_id=10, kind="story.turn", payload={"story_id": 1, "user_id": 42}
+    )
+    other = await outbox.add(
+        guild_id=1, channel_id=10, kind="story.turn", payload={"story_id": 1, "user_id": 43}
+    )
+    post = await add(outbox, 10, "by ann")
+    assert ping is not None and other is not None
+    await repo.set_parts(post, [OutboxMessage("by ann #0").to_json()])
+    exported = await repo.export_member(1, 42)
+    assert [m["kind"] for m in exported["messages_to_you"]] == ["story.turn"]
+    assert await repo.erase_member(1, 42) == 1
+    remaining = {i.id: i for i in await repo.items()}
+    assert set(remaining) == {other, post}
+    assert remaining[post].parts is None  # rendered again, from the erased data

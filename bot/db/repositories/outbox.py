@@ -155,6 +155,32 @@ class OutboxRepository:
             "UPDATE outbox SET last_error = ? WHERE id = ?", (error[:500], item_id)
         )
 
+    # -- member data (export and erasure) ---------------------------------------------------
+
+    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        """Messages addressed to the member (turn pings, reminders) that Muse recorded."""
+        rows = await self._db.fetchall(
+            "SELECT kind, status, created_at, done_at FROM outbox WHERE guild_id = ? "
+            "AND json_extract(payload, '$.user_id') = ? ORDER BY id",
+            (guild_id, user_id),
+        )
+        return {"messages_to_you": [dict(r) for r in rows]}
+
+    async def erase_member(self, guild_id: int, user_id: int) -> int:
+        """Forget the messages addressed to the member (a pending ping is not sent), and let
+        pending posts not yet begun render again from the erased data."""
+        async with self._db.transaction():
+            changed = await self._db.execute(
+                "DELETE FROM outbox WHERE guild_id = ? AND json_extract(payload, '$.user_id') = ?",
+                (guild_id, user_id),
+            )
+            await self._db.execute(
+                "UPDATE outbox SET parts = NULL WHERE guild_id = ? AND status = 'pending' "
+                "AND parts_sent = 0",
+                (guild_id,),
+            )
+        return changed
+
     async def count_pending(self) -> int:
         row = await self._db.fetchone("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
         return int(row[0]) if row else 0
