@@ -253,7 +253,7 @@ class OutboxWorker:
         failures = 0
         unexpected = 0
         while True:
-            item = next((i for i in await self._repo.pending() if i.channel_id == channel_id), None)
+            item = await self._repo.next_pending(channel_id)
             if item is None:
                 return
             try:

@@ -108,6 +108,14 @@ class OutboxRepository:
         )
         return [OutboxItem.from_row(r) for r in rows]
 
+    async def next_pending(self, channel_id: int) -> OutboxItem | None:
+        """The oldest pending item of one channel: the next to go out there."""
+        row = await self._db.fetchone(
+            "SELECT * FROM outbox WHERE status = 'pending' AND channel_id = ? ORDER BY id LIMIT 1",
+            (channel_id,),
+        )
+        return OutboxItem.from_row(row) if row else None
+
     async def items(self, *, status: str | None = None) -> list[OutboxItem]:
         if status is None:
             rows = await self._db.fetchall("SELECT * FROM outbox ORDER BY id")
