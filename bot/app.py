@@ -17,7 +17,9 @@ from discord.ext import commands
 from bot.clock import Clock, SystemClock
 from bot.db import Database, Repositories
 from bot.discord_io import NO_PINGS, MuseCommandTree, install_outgoing_guard
+from bot.discord_io.outbox import DiscordOutboxTransport
 from bot.services.container import Services, build_services
+from bot.services.outbox import OutboxWorker
 from bot.settings import Settings
 from models import LLMEngine
 
@@ -92,6 +94,8 @@ class MuseBot(commands.Bot):
         self.always_sync_commands = False
         self._repos: Repositories | None = None
         self._services: Services | None = None
+        self.outbox_transport = DiscordOutboxTransport(self)
+        self.outbox_worker: OutboxWorker | None = None
         self._active: set[int] = set()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -120,6 +124,17 @@ class MuseBot(commands.Bot):
         self._services = build_services(self.settings, self._repos, self.engine, self.clock)
         for extension in self.extensions_to_load or discover_extensions():
             await self.load_extension(extension)
+        # After the extensions: each registers the renderer of its outbox items on load.
+        self.outbox_worker = OutboxWorker(
+            self._repos.outbox,
+            self.outbox_transport,
+            self.clock,
+            owns_guild=self.owns_guild,
+            base_delay=self.settings.outbox_retry_base_seconds,
+            max_delay=self.settings.outbox_retry_max_seconds,
+        )
+        self._services.outbox.listen(self.outbox_worker.wake, self.outbox_worker.wait_idle)
+        self.outbox_worker.start()  # resumes what an earlier run left pending
         await self.sync_commands(force=self.always_sync_commands)
 
     # -- command sync ----------------------------------------------------------------------------
@@ -195,5 +210,8 @@ class MuseBot(commands.Bot):
             await asyncio.wait_for(self._idle.wait(), SHUTDOWN_GRACE_SECONDS)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self.outbox_worker is not None:
+            # Whatever is still pending stays in the database for the next start.
+            await self.outbox_worker.close()
         await super().close()
         await self.db.close()

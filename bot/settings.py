@@ -242,6 +242,20 @@ class Settings(BaseSettings):
         default=10, ge=1, le=100, description="Most stories running at once in one server."
     )
 
+    # Outbox (durable delivery of what Muse posts)
+    outbox_retry_base_seconds: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=60.0,
+        description="First retry delay after Discord fails a post; doubles per failure, jittered.",
+    )
+    outbox_retry_max_seconds: float = Field(
+        default=300.0,
+        gt=0.0,
+        le=3600.0,
+        description="Longest wait between two tries of the same post.",
+    )
+
     # Lyric studio (/lyrics)
     lyrics_repair_rounds: int = Field(
         default=2,

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 from .driver import Sandbox, SandboxConfig
 from .errors import SandboxError
+from .faults import Fault
 from .handles import InteractionHandle
 from .records import GatewayRecord, RecordedCall, UploadedFile
 from .state import (
@@ -59,6 +60,7 @@ from .state import (
 )
 
 __all__ = [
+    "Fault",
     "GatewayRecord",
     "InteractionHandle",
     "RecordedCall",

@@ -12,6 +12,7 @@ from typing import Any, Self
 from aiohttp import web
 
 from .errors import SandboxError
+from .faults import Fault
 from .gateway import GatewayServer
 from .handles import InteractionHandle
 from .interaction_data import (
@@ -331,6 +332,36 @@ class Sandbox:
 
     def clear_rate_limits(self) -> None:
         self.rest.edit_rate_limit = None
+
+    def inject_fault(
+        self,
+        pattern: str = r"^\w+ /channels/",
+        *,
+        status: int = 503,
+        retry_after: float | None = None,
+        drop: bool = False,
+        after_effect: bool = False,
+        seconds: float | None = None,
+        count: int | None = None,
+    ) -> Fault:
+        """Fail matching REST requests (``"METHOD /path"`` searched with ``pattern``; the default
+        is every channel route) from now on: answer ``status`` (429 with ``retry_after``), or
+        drop the connection, before or ``after_effect`` of the request. It ends after
+        ``seconds``, after ``count`` requests, or at :meth:`clear_faults`."""
+        fault = Fault(
+            pattern,
+            status=status,
+            retry_after=retry_after,
+            drop=drop,
+            after_effect=after_effect,
+            until=time.monotonic() + seconds if seconds is not None else None,
+            remaining=count,
+        )
+        self.rest.faults.append(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        self.rest.faults.clear()
 
     # -- waiting ----------------------------------------------------------------------------
 

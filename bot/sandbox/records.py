@@ -42,6 +42,8 @@ class RecordedCall:
     response: Any = None
     unknown_route: bool = False
     rate_limited: bool = False
+    faulted: bool = False  # a fault switch answered or dropped it
+    dropped: bool = False  # the connection was closed without an answer
 
     def __repr__(self) -> str:
         return f"<RecordedCall {self.method} {self.path} -> {self.status}>"

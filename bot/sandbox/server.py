@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from .faults import Fault, NonceLedger
 from .gateway import GatewayServer
 from .limits import message_violation, modal_violation
 from .records import ChangeSignal, RecordedCall, UploadedFile
@@ -149,6 +150,8 @@ class RestServer:
         self.interaction_timeout = interaction_timeout
         self.calls: list[RecordedCall] = []
         self.edit_rate_limit: RateLimitRule | None = None
+        self.faults: list[Fault] = []
+        self.nonces = NonceLedger()
         self._routes: list[_Route] = []
         self._register_routes()
 
@@ -181,6 +184,19 @@ class RestServer:
         )
         matched = self._match(request.method, path)
         headers: dict[str, str] = {}
+        fault = next((f for f in self.faults if f.matches(request.method, path)), None)
+        if fault is not None:
+            fault.hit()
+            call.faulted = True
+            call.route = matched[0].template if matched is not None else None
+            if not fault.drop:
+                status, data, headers = fault.answer()
+                call.status, call.response = status, data
+                self.calls.append(call)
+                self.signal.notify()
+                return json_response(status, data, headers)
+            if not fault.after_effect or matched is None:
+                return self._drop(request, call)
         try:
             if matched is None:
                 call.unknown_route = True
@@ -205,9 +221,20 @@ class RestServer:
             status, data = 500, {"code": 0, "message": f"sandbox error: {exc!r}"}
         call.status = status
         call.response = data
+        if fault is not None:  # a drop after the request took effect: the answer is lost
+            return self._drop(request, call)
         self.calls.append(call)
         self.signal.notify()
         return json_response(status, data, headers)
+
+    def _drop(self, request: web.Request, call: RecordedCall) -> web.StreamResponse:
+        """Close the connection without an answer (the client sees a disconnect)."""
+        call.dropped = True
+        self.calls.append(call)
+        self.signal.notify()
+        if request.transport is not None:
+            request.transport.abort()
+        return web.Response(status=204)
 
     async def handle_attachment(self, request: web.Request) -> web.StreamResponse:
         attachment = self.state.attachments.get(int(request.match_info["attachment_id"]))
@@ -597,9 +624,22 @@ class RestServer:
         body = req.body if isinstance(req.body, dict) else {}
         if body.get("flags") and int(body["flags"]) & MESSAGE_FLAG_EPHEMERAL:
             raise _form_error("flags", "Ephemeral messages need an interaction")
+        nonce = str(body["nonce"]) if body.get("nonce") is not None else None
+        author_id = self.state.bot_user.id
+        if nonce is not None and body.get("enforce_nonce"):
+            earlier = self.nonces.find(author_id, nonce)
+            if earlier is not None and earlier in self.state.messages:
+                # Discord answers a repeated nonce with the message it already made.
+                return 200, {**self._message_payload(self.state.messages[earlier]), "nonce": nonce}
         message = self._new_message(channel, body, req.files, author=self.state.bot_user)
+        if nonce is not None:
+            message.nonce = nonce
+            self.nonces.remember(author_id, nonce, message.id)
         await self._dispatch_message("MESSAGE_CREATE", message)
-        return 200, self._message_payload(message)
+        payload = self._message_payload(message)
+        if nonce is not None:
+            payload["nonce"] = nonce  # in the create's answer only, as on Discord
+        return 200, payload
 
     async def _get_message(self, req: _Request) -> tuple[int, Any]:
         channel = self._channel(req.params["channel_id"])

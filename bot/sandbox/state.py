@@ -458,6 +458,7 @@ class StoredMessage:
     thread_id: int | None = None
     mentions: list[StoredUser] = field(default_factory=list)
     created_at: float = field(default_factory=time.monotonic)
+    nonce: str | None = None
 
     @property
     def ephemeral(self) -> bool:

@@ -16,6 +16,7 @@ from models import LLMEngine
 
 from .hooks import Contributions, MemberData, StyleBriefs, WorksIndex
 from .lyrics import LyricsService
+from .outbox import Outbox
 from .potd import PotdService, build_potd_service
 from .status import StatusService
 from .story import StoryService
@@ -33,6 +34,7 @@ class Services:
     potd: PotdService
     story: StoryService
     lyrics: LyricsService
+    outbox: Outbox
     member_data: list[MemberData] = field(default_factory=list)
 
 
@@ -66,10 +68,12 @@ def build_services(
         settings, repos.potd, engine, clock, contributions=contributions, works=works
     )
     member_data.append(repos.potd)
+    outbox = Outbox(repos.outbox, clock)
     story = StoryService(
         repos.stories,
         engine,
         clock,
+        outbox=outbox,
         briefs=briefs,
         contributions=contributions,
         works=works,
@@ -79,7 +83,7 @@ def build_services(
         max_running=settings.story_max_running,
         temperature=settings.temperature,
     )
-    member_data.append(repos.stories)
+    member_data += [repos.stories, repos.outbox]
     style.add_erasure_hook(story)  # a turn the member holds moves on before the erasure
     lyrics = LyricsService(
         engine,
@@ -101,5 +105,6 @@ def build_services(
         potd=potd,
         story=story,
         lyrics=lyrics,
+        outbox=outbox,
         member_data=member_data,
     )

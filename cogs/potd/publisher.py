@@ -4,7 +4,7 @@ that went out before a crash."""
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -33,7 +33,8 @@ MEDIUM_COLOURS = {
     "music": discord.Colour.from_rgb(155, 89, 182),
     "mixed": discord.Colour.from_rgb(26, 188, 156),
 }
-HISTORY_SCAN = 50
+# Clocks differ between this host and Discord: look a little before the send began.
+LOOKUP_SKEW = timedelta(minutes=15)
 THREAD_EXISTS = 160004
 
 
@@ -82,6 +83,22 @@ def post_embed(post: PotdPostRecord) -> discord.Embed:
     return embed
 
 
+def post_nonce(post: PotdPostRecord) -> str:
+    """The Discord nonce of a post (at most 25 characters)."""
+    return f"potd-{post.id}"
+
+
+def _lookup_after(post: PotdPostRecord) -> discord.Object:
+    """The bot's post can't be older than its first send: read the channel from there on
+    (``after=`` its snowflake time), however many messages came since."""
+    now = datetime.now(UTC)
+    started = datetime.fromisoformat(post.send_started_at) if post.send_started_at else now
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    since = min(started, now) - LOOKUP_SKEW
+    return discord.Object(discord.utils.time_snowflake(since))
+
+
 class DiscordPotdPublisher:
     """Implements :class:`bot.services.potd.PotdPublisher` with the bot's REST client."""
 
@@ -96,7 +113,11 @@ class DiscordPotdPublisher:
     async def publish(self, post: PotdPostRecord) -> PublishedPost:
         channel = self._channel(post)
         try:
-            message = await channel.send(embed=post_embed(post), allowed_mentions=NO_PINGS)
+            # One nonce per post (discord.py sends it with enforce_nonce): Discord answers a
+            # repeated send of the same post within minutes with the message it already made.
+            message = await channel.send(
+                embed=post_embed(post), allowed_mentions=NO_PINGS, nonce=post_nonce(post)
+            )
         except (discord.Forbidden, discord.NotFound) as exc:
             raise PublishRejected(
                 f"I couldn't post in <#{post.channel_id}> ({exc.text or exc.status}). Check "
@@ -109,7 +130,7 @@ class DiscordPotdPublisher:
         marker = footer_marker(post.local_date)
         me = self.bot.user
         try:
-            async for message in channel.history(limit=HISTORY_SCAN):
+            async for message in channel.history(limit=None, after=_lookup_after(post)):
                 if me is None or message.author.id != me.id:
                     continue
                 if any((e.footer.text or "").startswith(marker) for e in message.embeds):

@@ -32,12 +32,15 @@ class _StoryExtension(StoryCog):
 
     async def cog_load(self) -> None:
         service = self.bot.services.story
-        service.attach(DiscordStoryPublisher(self.bot), SchedulerTurnTimer(self.bot))
+        publisher = DiscordStoryPublisher(self.bot)
+        service.attach(publisher, SchedulerTurnTimer(self.bot))
+        self.bot.outbox_transport.register("story.", publisher.render)
         armed = await service.recover(self.bot.owns_guild)
         if armed:
             log.info("re-armed the deadlines of %d running story turn(s)", armed)
 
     async def cog_unload(self) -> None:
+        self.bot.outbox_transport.unregister("story.")
         await self.bot.services.story.close()
 
 

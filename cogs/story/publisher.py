@@ -1,4 +1,5 @@
-"""The service's :class:`~bot.services.story.StoryPublisher`: posts in each story's thread.
+"""The service's :class:`~bot.services.story.StoryPublisher` (opens a story's thread) and the
+outbox's renderer for everything posted in that thread.
 
 Every message pings nobody, except the turn announcement and the reminders, which allow a
 mention of the one member whose turn it is.
@@ -6,16 +7,15 @@ mention of the one member whose turn it is.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 import discord
 
-from bot.db.repositories.stories import ParticipantRecord, SegmentRecord, StoryRecord
-from bot.discord_io import NO_PINGS, ping_only
+from bot.db.repositories.outbox import OutboxItem
+from bot.discord_io import NO_PINGS
 from bot.errors import UserInputError
-from bot.services.story import EPUB_MISSING, BookFile, Notice, has_epub
+from bot.services.outbox import OutboxFile, OutboxMessage
+from bot.services.story import EPUB_MISSING, has_epub
 
 from . import render
 
@@ -30,14 +30,6 @@ THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: turns can be long
 class DiscordStoryPublisher:
     def __init__(self, bot: MuseBot) -> None:
         self._bot = bot
-
-    def _thread(self, story: StoryRecord) -> discord.abc.Messageable:
-        channel = self._bot.get_channel(story.thread_id)
-        if isinstance(channel, discord.Thread):
-            return channel
-        return self._bot.get_partial_messageable(
-            story.thread_id, guild_id=story.guild_id, type=discord.ChannelType.public_thread
-        )
 
     async def open_thread(
         self, *, guild_id: int, channel_id: int, title: str, genre: str, starter_name: str
@@ -63,38 +55,32 @@ class DiscordStoryPublisher:
             ) from None
         return thread.id
 
-    async def post_intro(self, story: StoryRecord, seats: Sequence[ParticipantRecord]) -> None:
-        await self._thread(story).send(render.intro_text(story, seats), allowed_mentions=NO_PINGS)
-
-    async def post_segment(self, story: StoryRecord, segment: SegmentRecord) -> None:
-        thread = self._thread(story)
-        for chunk in render.segment_messages(story, segment):
-            await thread.send(chunk, allowed_mentions=NO_PINGS)
-
-    async def announce_turn(
-        self, story: StoryRecord, writer: ParticipantRecord, recap: str | None
-    ) -> None:
-        await self._thread(story).send(
-            render.turn_text(story, writer, recap),
-            allowed_mentions=ping_only(discord.Object(writer.user_id)),
-        )
-
-    async def remind(self, story: StoryRecord, writer: ParticipantRecord, level: int) -> None:
-        await self._thread(story).send(
-            render.reminder_text(story, writer, level),
-            allowed_mentions=ping_only(discord.Object(writer.user_id)),
-        )
-
-    async def notice(self, story: StoryRecord, notice: Notice) -> None:
-        await self._thread(story).send(render.notice_text(notice), allowed_mentions=NO_PINGS)
-
-    async def post_book(
-        self, story: StoryRecord, segment_count: int, files: Sequence[BookFile]
-    ) -> None:
-        await self._thread(story).send(
-            f"📕 **{render.esc(story.title)}** is finished: {segment_count} segments. "
-            "Here it is as a book, every part credited to its writer."
-            + ("" if has_epub(files) else f"\n{EPUB_MISSING}"),
-            files=[discord.File(io.BytesIO(f.data), filename=f.filename) for f in files],
-            allowed_mentions=NO_PINGS,
-        )
+    async def render(self, item: OutboxItem) -> list[OutboxMessage] | None:
+        """The outbox's renderer for ``story.*`` items: the messages one item posts in the
+        story's thread, or None when there is nothing left to say."""
+        found = await self._bot.services.story.publication(item.kind, item.payload)
+        if found is None:
+            return None
+        story = found.story
+        if found.kind == "intro":
+            return [OutboxMessage(render.intro_text(story, found.seats))]
+        if found.kind == "segment" and found.segment is not None:
+            return [OutboxMessage(c) for c in render.segment_messages(story, found.segment)]
+        if found.kind == "notice" and found.notice is not None:
+            return [OutboxMessage(render.notice_text(found.notice))]
+        if found.kind == "turn" and found.writer is not None:
+            text = render.turn_text(story, found.writer, found.recap)
+            return [OutboxMessage(text, ping_user_id=found.writer.user_id)]
+        if found.kind == "reminder" and found.writer is not None:
+            text = render.reminder_text(story, found.writer, found.level)
+            return [OutboxMessage(text, ping_user_id=found.writer.user_id)]
+        if found.kind == "book":
+            return [
+                OutboxMessage(
+                    f"📕 **{render.esc(story.title)}** is finished: {found.segment_count} "
+                    "segments. Here it is as a book, every part credited to its writer."
+                    + ("" if has_epub(found.files) else f"\n{EPUB_MISSING}"),
+                    files=[OutboxFile(f.filename, f.data, f.content_type) for f in found.files],
+                )
+            ]
+        return None

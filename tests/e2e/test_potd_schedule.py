@@ -293,3 +293,38 @@ async def test_scheduled_work_runs_only_where_the_guild_is_owned(
     monkeypatch.setattr(berlin.bot, "owns_guild", lambda guild_id: True)
     await cog_of(berlin).sweep()
     assert post_dates(sandbox, sandbox.channel) == ["2026-03-26"]
+
+
+async def test_a_post_buried_under_busy_chat_is_still_found_after_a_crash(
+    berlin: MuseHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The look-up reads the channel from the send's time on, not a fixed last-50 window,
+    and a repeated send carries the same nonce (Discord would return the first message)."""
+    sandbox = berlin.sandbox
+    await setup_potd(berlin)
+    repo = berlin.bot.repos.potd
+
+    async def crash(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the process died right after sending")
+
+    monkeypatch.setattr(repo, "mark_posted", crash)
+    await fire_cron(berlin, sandbox.guild.id)
+    assert len(posts_in(sandbox, sandbox.channel)) == 1
+    for n in range(120):  # a busy channel while the bot was down
+        await sandbox.user_message(sandbox.channel, sandbox.members[n % 3], f"chat {n}")
+
+    berlin.clock.advance(timedelta(minutes=1))
+    await berlin.restart()
+    outcomes = await caught_up(berlin)
+    assert [o.action for o in outcomes] == ["adopted"]
+    assert len(posts_in(sandbox, sandbox.channel)) == 1
+    sends = [
+        c
+        for c in sandbox.calls
+        if c.method == "POST"
+        and c.route == "/channels/{channel_id}/messages"
+        and c.json
+        and c.json.get("embeds")
+    ]
+    assert sends and all(c.json["nonce"] == sends[0].json["nonce"] for c in sends)
+    assert sends[0].json["enforce_nonce"] is True

@@ -10,6 +10,7 @@ from .generations import GenerationRecord, GenerationRepository
 from .guilds import GuildSettings, GuildSettingsRepository
 from .lyrics import LyricsDraftRecord, LyricsRepository
 from .members import Member, MemberRepository
+from .outbox import OutboxItem, OutboxRepository
 from .potd import PotdRepository
 from .stories import StoryRepository
 from .style import StyleRepository
@@ -24,6 +25,8 @@ __all__ = [
     "LyricsRepository",
     "Member",
     "MemberRepository",
+    "OutboxItem",
+    "OutboxRepository",
     "PotdRepository",
     "Repositories",
     "StyleRepository",
@@ -43,6 +46,7 @@ class Repositories:
     potd: PotdRepository
     style: StyleRepository
     lyrics: LyricsRepository
+    outbox: OutboxRepository
 
     @classmethod
     def build(cls, db: Database) -> Repositories:
@@ -56,4 +60,5 @@ class Repositories:
             potd=PotdRepository(db),
             style=StyleRepository(db),
             lyrics=LyricsRepository(db),
+            outbox=OutboxRepository(db),
         )

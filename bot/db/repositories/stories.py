@@ -362,6 +362,12 @@ class StoryRepository:
         )
         return changed == 1
 
+    async def segment_by_id(self, segment_id: int) -> SegmentRecord | None:
+        row = await self._db.fetchone(
+            f"SELECT {_SEGMENT_COLUMNS} FROM story_segments WHERE id = ?", (segment_id,)
+        )
+        return SegmentRecord.from_row(row) if row else None
+
     async def update_summary(self, story_id: int, summary: str, through: int) -> None:
         await self._db.execute(
             "UPDATE stories SET summary = ?, summary_through = ? WHERE id = ? "

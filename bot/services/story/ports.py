@@ -1,15 +1,14 @@
-"""What the story service needs from the outside: a publisher (Discord) and a turn timer
-(the scheduler). The cog package implements both; tests may pass fakes."""
+"""What the story service needs from the outside: a publisher (opens a story's thread on
+Discord) and a turn timer (the scheduler). The cog package implements both; tests may pass fakes.
+Everything posted in the thread goes through the outbox (``bot.services.outbox``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
-
-from bot.db.repositories.stories import ParticipantRecord, SegmentRecord, StoryRecord
 
 __all__ = [
     "BookFile",
@@ -85,23 +84,3 @@ class StoryPublisher(Protocol):
     ) -> int:
         """Announce a new story in the channel and open its thread; returns the thread id."""
         ...
-
-    async def post_intro(self, story: StoryRecord, seats: Sequence[ParticipantRecord]) -> None:
-        """The story's first post in its thread: its settings and how to take part."""
-        ...
-
-    async def post_segment(self, story: StoryRecord, segment: SegmentRecord) -> None: ...
-
-    async def announce_turn(
-        self, story: StoryRecord, writer: ParticipantRecord, recap: str | None
-    ) -> None:
-        """Tell the next writer it's their turn: this message pings that member and no one else."""
-        ...
-
-    async def remind(self, story: StoryRecord, writer: ParticipantRecord, level: int) -> None: ...
-
-    async def notice(self, story: StoryRecord, notice: Notice) -> None: ...
-
-    async def post_book(
-        self, story: StoryRecord, segment_count: int, files: Sequence[BookFile]
-    ) -> None: ...

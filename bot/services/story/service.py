@@ -1,17 +1,20 @@
 """Story chains: round-robin stories with deadlines, an AI partner, recaps and books.
 
-The rules live here; Discord lives behind :class:`StoryPublisher` and the scheduler behind
-:class:`TurnTimer` (both implemented in ``cogs/story``).
+The rules live here; Discord lives behind :class:`StoryPublisher` (the thread a story opens),
+the outbox (everything posted in it) and the scheduler behind :class:`TurnTimer` (the publisher,
+the outbox's story renderer and the timer are implemented in ``cogs/story``).
 
 * Every change of turn happens in one database transaction with the check that allows it, and
   bumps the story's ``turn_seq``: two writes at once give one segment, and a deadline job of an
   older turn finds a different ``turn_seq`` and does nothing.
-* After a change of turn the story's pipeline (one at a time per story, in order) posts the new
-  segment, posts notices, then tells the next writer with a model-written recap, and finally
-  folds the new segments into the running summary that keeps recap prompts bounded.
+* Everything a change publishes (the new segment, notices, the next writer's ping, the book)
+  is recorded in the outbox in the same transaction as the change itself; the outbox worker
+  posts it, in order per thread, retrying until Discord confirms it. The ping's model-written
+  recap is made when the worker first renders it (:meth:`StoryService.publication`). New
+  segments are then folded into the running summary that keeps recap prompts bounded.
 * When the AI partner's turn comes it writes at once, in a background task.
-* At start-up :meth:`StoryService.recover` re-arms every running story's deadline and finishes
-  whatever a shutdown interrupted (unposted segments, an unsent turn ping, the AI's turn).
+* At start-up :meth:`StoryService.recover` re-arms every running story's deadline and restarts
+  the AI's turn; the outbox worker resumes whatever was not yet posted.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from bot.services.hooks import (
     WorksIndex,
 )
 from bot.services.locks import KeyedLocks
+from bot.services.outbox import Outbox
 from bot.services.text import clean_display_name, clean_text
 from models import GenerationOptions, LLMEngine, Priority
 
@@ -69,6 +73,7 @@ __all__ = [
     "PAGE_CHARS",
     "SEGMENT_LIMIT",
     "TITLE_LIMIT",
+    "Publication",
     "Scope",
     "StoryPage",
     "StoryService",
@@ -132,6 +137,22 @@ class StoryPage:
     pages: int
 
 
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """What one outbox item of a story says, resolved from the database when it is rendered."""
+
+    kind: str  # "intro", "segment", "notice", "turn", "reminder" or "book"
+    story: StoryRecord
+    seats: list[ParticipantRecord] = field(default_factory=list)
+    segment: SegmentRecord | None = None
+    notice: Notice | None = None
+    writer: ParticipantRecord | None = None
+    recap: str | None = None
+    level: int = 0
+    segment_count: int = 0
+    files: list[BookFile] = field(default_factory=list)
+
+
 @dataclass
 class _TurnEvent:
     """What the pipeline must publish after a change."""
@@ -168,6 +189,7 @@ class StoryService:
         engine: LLMEngine,
         clock: Clock,
         *,
+        outbox: Outbox,
         briefs: StyleBriefs | None = None,
         contributions: Contributions | None = None,
         works: WorksIndex | None = None,
@@ -179,6 +201,7 @@ class StoryService:
         rng: random.Random | None = None,
     ) -> None:
         self._repo = repo
+        self._outbox = outbox
         self._engine = engine
         self._clock = clock
         self._briefs = briefs or NoStyleBriefs()
@@ -192,7 +215,6 @@ class StoryService:
         self._rng = rng or random.Random()
         self._publisher: StoryPublisher | None = None
         self._timer: TurnTimer | None = None
-        self._locks = KeyedLocks()
         self._summary_locks = KeyedLocks()
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -219,10 +241,15 @@ class StoryService:
         self._timer = None
 
     async def wait_idle(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
-        """Wait until no background work is left (tests; shutdown)."""
+        """Wait until no background work is left and the outbox has posted what it holds
+        (tests; shutdown)."""
         async with asyncio.timeout(timeout):
-            while self._tasks:
-                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            while True:
+                while self._tasks:
+                    await asyncio.gather(*list(self._tasks), return_exceptions=True)
+                await self._outbox.settle(timeout)
+                if not self._tasks:
+                    return
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(self._guarded(coro, name), name=name)
@@ -400,34 +427,36 @@ class StoryService:
         now = self._clock.now()
         seconds = max(60, round(hours * 3600))
         try:
-            record = await self._repo.create(
-                NewStory(
-                    guild_id=guild_id,
-                    channel_id=channel_id,
-                    thread_id=thread_id,
-                    title=clean_title,
-                    genre=clean_genre,
-                    starter_id=user_id,
-                    starter_name=display_name[:100],
-                    turn_seconds=seconds,
-                    word_limit=limit,
-                    max_rounds=max_rounds,
-                    max_participants=max_participants,
-                    ai_partner=ai_partner,
-                    ai_name=AI_NAME,
-                    shuffle=shuffle,
-                ),
-                now,
-                now + timedelta(seconds=seconds),
-            )
+            async with self._repo.transaction():
+                record = await self._repo.create(
+                    NewStory(
+                        guild_id=guild_id,
+                        channel_id=channel_id,
+                        thread_id=thread_id,
+                        title=clean_title,
+                        genre=clean_genre,
+                        starter_id=user_id,
+                        starter_name=display_name[:100],
+                        turn_seconds=seconds,
+                        word_limit=limit,
+                        max_rounds=max_rounds,
+                        max_participants=max_participants,
+                        ai_partner=ai_partner,
+                        ai_name=AI_NAME,
+                        shuffle=shuffle,
+                    ),
+                    now,
+                    now + timedelta(seconds=seconds),
+                )
+                await self._outbox.add(**self._item(record, "intro", {}, "intro"))
         except Exception as exc:  # a race on the title's unique index
             if "UNIQUE" in str(exc):
                 raise UserInputError(
                     f"A story called **{clean_title}** is already running here."
                 ) from None
             raise
+        self._outbox.wake()
         status = await self._status_of(record)
-        await self.publisher.post_intro(record, status.seats)
         if clean_opening:
             # The opening is the starter's first turn: it is written, and the turn moves on.
             async with self._repo.transaction():
@@ -442,11 +471,16 @@ class StoryService:
                     now=now,
                 )
                 advance = await self._advance(record, now)
+                event = _TurnEvent([segment], advance.notices, advance.ended)
+                await self._record(advance.story, event)
             await self._contributions.record(guild_id, user_id, "story_segment", clean_opening)
-            self._after_change(advance, _TurnEvent([segment], advance.notices, advance.ended))
+            self._after_change(advance, event)
             status = await self._status_of(advance.story)
         else:
-            self._after_change(_Advance(record, status.current, False, []), _TurnEvent())
+            first = _TurnEvent()
+            async with self._repo.transaction():
+                await self._record(record, first)
+            self._after_change(_Advance(record, status.current, False, []), first)
         return status
 
     async def join(
@@ -487,10 +521,14 @@ class StoryService:
             advance: _Advance | None = None
             if fresh.status == "open" and fresh.current_user_id is None:
                 advance = await self._advance(fresh, now)  # the story was waiting for writers
+                event = _TurnEvent([], notices + advance.notices, advance.ended)
+                await self._record(advance.story, event)
+            else:
+                await self._record(fresh, _TurnEvent([], notices), ping=False)
         if advance is not None:
-            self._after_change(advance, _TurnEvent([], notices + advance.notices, advance.ended))
+            self._after_change(advance, event)
             return await self._status_of(advance.story)
-        self._spawn(self._publish(record.id, _TurnEvent([], notices)), f"story-{record.id}-join")
+        self._outbox.wake()
         return await self._status_of(record)
 
     async def leave(
@@ -539,10 +577,15 @@ class StoryService:
                 advance = await self._advance(fresh, now)
             elif fresh.current_user_id == user_id:  # paused: the turn moves on at resume
                 advance = await self._advance(fresh, now, keep_paused=True)
+            if advance is not None:
+                event = _TurnEvent([], notices + advance.notices, advance.ended)
+                await self._record(advance.story, event)
+            else:
+                await self._record(fresh, _TurnEvent([], notices), ping=False)
         if advance is not None:
-            self._after_change(advance, _TurnEvent([], notices + advance.notices, advance.ended))
+            self._after_change(advance, event)
             return await self._status_of(advance.story)
-        self._spawn(self._publish(record.id, _TurnEvent([], notices)), f"story-{record.id}-left")
+        self._outbox.wake()
         return await self._status_of(record)
 
     # -- writing -----------------------------------------------------------------------------
@@ -612,8 +655,10 @@ class StoryService:
             )
             await self._repo.set_skips(fresh.id, user_id, 0)
             advance = await self._advance(fresh, now)
+            event = _TurnEvent([segment], advance.notices, advance.ended)
+            await self._record(advance.story, event)
         await self._contributions.record(guild_id, user_id, "story_segment", clean)
-        self._after_change(advance, _TurnEvent([segment], advance.notices, advance.ended))
+        self._after_change(advance, event)
         return WriteResult(advance.story, segment, advance.writer, advance.ended)
 
     # -- moderation --------------------------------------------------------------------------
@@ -648,8 +693,10 @@ class StoryService:
             seats = await self._repo.participants(fresh.id)
             skipped = _display(_seat(seats, fresh.current_user_id))
             advance = await self._advance(fresh, now)
-        notices = [Notice(NoticeKind.SKIPPED_BY_MODERATOR, skipped), *advance.notices]
-        self._after_change(advance, _TurnEvent([], notices, advance.ended))
+            notices = [Notice(NoticeKind.SKIPPED_BY_MODERATOR, skipped), *advance.notices]
+            event = _TurnEvent([], notices, advance.ended)
+            await self._record(advance.story, event)
+        self._after_change(advance, event)
         return await self._status_of(advance.story)
 
     async def kick(
@@ -682,12 +729,10 @@ class StoryService:
             if fresh.status == "paused":
                 raise UserInputError(f"**{fresh.title}** is already paused.")
             await self._repo.pause(fresh.id, self._clock.now())
+            paused = await self._fresh(fresh.id, "any")
+            await self._record(paused, _TurnEvent([], [Notice(NoticeKind.PAUSED)]))
         self._disarm(fresh.id)
-        paused = await self._fresh(fresh.id, "any")
-        self._spawn(
-            self._publish(fresh.id, _TurnEvent([], [Notice(NoticeKind.PAUSED)])),
-            f"story-{fresh.id}-pause",
-        )
+        self._outbox.wake()
         return await self._status_of(paused)
 
     async def resume(
@@ -714,8 +759,10 @@ class StoryService:
             advance = _Advance(resumed, None, False, [])
             if resumed.current_user_id is None:
                 advance = await self._advance(resumed, now)  # whoever left while paused
-        notices = [Notice(NoticeKind.RESUMED), *advance.notices]
-        self._after_change(advance, _TurnEvent([], notices, advance.ended))
+            notices = [Notice(NoticeKind.RESUMED), *advance.notices]
+            event = _TurnEvent([], notices, advance.ended)
+            await self._record(advance.story, event)
+        self._after_change(advance, event)
         return await self._status_of(advance.story)
 
     async def end(
@@ -732,10 +779,11 @@ class StoryService:
         async with self._repo.transaction():
             fresh = await self._fresh(record.id, "running")
             await self._repo.end(fresh.id, self._clock.now())
-        self._disarm(fresh.id)
-        # In this task, not the background: the closing post is there when the command answers.
-        await self._publish(fresh.id, _TurnEvent(ended=True))
-        return await self._status_of(await self._fresh(fresh.id, "any"))
+            ended = await self._fresh(fresh.id, "any")
+            event = _TurnEvent(ended=True)
+            await self._record(ended, event)
+        self._after_change(_Advance(ended, None, True, []), event)
+        return await self._status_of(ended)
 
     async def export(
         self, guild_id: int | None, story: str | None, channel_id: int | None
@@ -795,15 +843,20 @@ class StoryService:
         return _Advance(await self._fresh(story.id, "any"), following.seat, False, notices)
 
     def _after_change(self, advance: _Advance, event: _TurnEvent) -> None:
-        """After a committed change of turn: arm its deadline, publish, let the AI write."""
+        """After a committed change of turn: arm its deadline, let the outbox post what the
+        change recorded, let the AI write, and fold new segments into the summary."""
         story = advance.story
         if story.status == "ended":
             self._disarm(story.id)
         else:
             self._arm(story)
-        self._spawn(self._publish(story.id, event), f"story-{story.id}-publish")
+        self._outbox.wake()
         if story.status == "open" and story.current_user_id == AI_PARTNER_ID:
             self._spawn(self._ai_turn(story.id, story.turn_seq), f"story-{story.id}-ai")
+        if event.ended:
+            self._spawn(self._index_finished(story.id), f"story-{story.id}-index")
+        elif event.segments:
+            self._spawn(self._refresh_summary(story.id), f"story-{story.id}-summary")
 
     def _disarm(self, story_id: int) -> None:
         if self._timer is not None:
@@ -865,10 +918,15 @@ class StoryService:
         writer = _seat(seats, story.current_user_id)
         if writer is None or not writer.active:
             return False
-        if not await self._repo.claim_reminder(story.id, turn_seq, REMINDER_LEVELS[kind]):
-            return False
-        async with self._locks[story.id]:
-            await self.publisher.remind(story, writer, REMINDER_LEVELS[kind])
+        level = REMINDER_LEVELS[kind]
+        async with self._repo.transaction():
+            if not await self._repo.claim_reminder(story.id, turn_seq, level):
+                return False
+            payload = {"turn_seq": turn_seq, "user_id": writer.user_id, "level": level}
+            await self._outbox.add(
+                **self._item(story, "reminder", payload, f"reminder:{turn_seq}:{level}")
+            )
+        self._outbox.wake()
         return True
 
     async def _expire(self, story: StoryRecord) -> bool:
@@ -908,7 +966,8 @@ class StoryService:
                     await self._repo.deactivate(story.id, writer.user_id, "missed", now)
                     notices.append(Notice(NoticeKind.REMOVED, writer.display_name, skips))
             advance = await self._advance(fresh, now)
-        event = _TurnEvent(segments, notices + advance.notices, advance.ended)
+            event = _TurnEvent(segments, notices + advance.notices, advance.ended)
+            await self._record(advance.story, event)
         self._after_change(advance, event)
         return True
 
@@ -945,7 +1004,9 @@ class StoryService:
             else:
                 notices.append(Notice(NoticeKind.AI_FAILED))
             advance = await self._advance(fresh, now)
-        self._after_change(advance, _TurnEvent(segments, notices + advance.notices, advance.ended))
+            event = _TurnEvent(segments, notices + advance.notices, advance.ended)
+            await self._record(advance.story, event)
+        self._after_change(advance, event)
 
     async def _generate(
         self, story: StoryRecord, *, for_member: ParticipantRecord | None
@@ -977,33 +1038,85 @@ class StoryService:
 
     # -- publishing --------------------------------------------------------------------------
 
-    async def _publish(self, story_id: int, event: _TurnEvent) -> None:
-        """Post what changed, then tell the writer whose turn it is; one story at a time."""
-        async with self._locks[story_id]:
-            story = await self._repo.get(story_id)
-            if story is None:
-                return
-            publisher = self.publisher
-            for segment in event.segments:
-                await publisher.post_segment(story, segment)
-                await self._repo.mark_posted(segment.id)
-            for notice in event.notices:
-                await publisher.notice(story, notice)
-            if event.ended or story.status == "ended":
-                if event.ended:
-                    # One read of the finished story serves the book, its count and the index.
-                    segments = await self._repo.segments(story_id)
-                    files = await self._book(story, segments)
-                    await publisher.post_book(story, len(segments), files)
-                    await self._index_finished(story, segments)
-                return
-            await self._announce_turn(story)
-        if event.segments:
-            # Not under the story's lock: the next segment's post needn't wait for the summary.
-            self._spawn(self._refresh_summary(story_id), f"story-{story_id}-summary")
+    @staticmethod
+    def _item(
+        story: StoryRecord, kind: str, payload: dict[str, Any], key: str | None
+    ) -> dict[str, Any]:
+        return {
+            "guild_id": story.guild_id,
+            "channel_id": story.thread_id,
+            "kind": f"story.{kind}",
+            "payload": {"story_id": story.id, **payload},
+            "dedupe_key": f"story:{story.id}:{key}" if key is not None else None,
+        }
 
-    async def _index_finished(self, story: StoryRecord, segments: list[SegmentRecord]) -> None:
+    async def _record(self, story: StoryRecord, event: _TurnEvent, *, ping: bool = True) -> None:
+        """Record in the outbox what a change publishes, inside the change's transaction:
+        the new segments, the notices, then the book (the story ended) or the next writer's
+        ping. ``story`` is the story as the change left it."""
+        for segment in event.segments:
+            await self._outbox.add(
+                **self._item(story, "segment", {"segment_id": segment.id}, f"segment:{segment.id}")
+            )
+            await self._repo.mark_posted(segment.id)  # handed to the outbox
+        for notice in event.notices:
+            payload = {"notice": notice.kind.value, "name": notice.name, "count": notice.count}
+            await self._outbox.add(**self._item(story, "notice", payload, None))
+        if event.ended or story.status == "ended":
+            if event.ended:
+                await self._outbox.add(**self._item(story, "book", {}, "book"))
+            return
+        if not ping or story.status != "open":
+            return
+        if story.current_user_id in (None, AI_PARTNER_ID):
+            return
+        if await self._repo.claim_ping(story.id, story.turn_seq):
+            payload = {"turn_seq": story.turn_seq, "user_id": story.current_user_id}
+            await self._outbox.add(**self._item(story, "turn", payload, f"turn:{story.turn_seq}"))
+
+    async def publication(self, kind: str, payload: dict[str, Any]) -> Publication | None:
+        """What an outbox item of a story says now, for the Discord side to render. None when
+        there is nothing left to say: the story is gone, a reminder's turn is over."""
+        story = await self._repo.get(int(payload["story_id"]))
+        if story is None:
+            return None
+        name = kind.removeprefix("story.")
+        if name == "intro":
+            return Publication(name, story, seats=await self._repo.participants(story.id))
+        if name == "segment":
+            segment = await self._repo.segment_by_id(int(payload["segment_id"]))
+            if segment is None or segment.story_id != story.id:
+                return None
+            return Publication(name, story, segment=segment)
+        if name == "notice":
+            notice = Notice(
+                NoticeKind(payload["notice"]), str(payload["name"]), int(payload["count"])
+            )
+            return Publication(name, story, notice=notice)
+        if name in ("turn", "reminder"):
+            if story.status == "ended":
+                return None
+            if name == "reminder" and story.turn_seq != int(payload["turn_seq"]):
+                return None  # the turn it was about is over
+            writer = _seat(await self._repo.participants(story.id), int(payload["user_id"]))
+            if writer is None:
+                return None
+            if name == "reminder":
+                return Publication(name, story, writer=writer, level=int(payload["level"]))
+            return Publication(name, story, writer=writer, recap=await self.recap(story))
+        if name == "book":
+            # One read of the finished story serves the book and its count.
+            segments = await self._repo.segments(story.id)
+            files = await self._book(story, segments)
+            return Publication(name, story, segment_count=len(segments), files=files)
+        raise ValueError(f"unknown story publication {kind!r}")
+
+    async def _index_finished(self, story_id: int) -> None:
         """A finished story becomes a community work members can /discover."""
+        story = await self._repo.get(story_id)
+        if story is None:
+            return
+        segments = await self._repo.segments(story_id)
         text = "\n\n".join(s.text for s in segments)
         await self._works.index_work(
             guild_id=story.guild_id,
@@ -1014,19 +1127,6 @@ class StoryService:
             author_id=None,
             url=f"https://discord.com/channels/{story.guild_id}/{story.thread_id}",
         )
-
-    async def _announce_turn(self, story: StoryRecord) -> None:
-        if story.status != "open" or story.current_user_id in (None, AI_PARTNER_ID):
-            return
-        seats = await self._repo.participants(story.id)
-        writer = _seat(seats, story.current_user_id)
-        if writer is None or not writer.active:
-            return
-        if story.pinged_turn_seq >= story.turn_seq:
-            return
-        recap = await self.recap(story)
-        if await self._repo.claim_ping(story.id, story.turn_seq):
-            await self.publisher.announce_turn(story, writer, recap)
 
     async def recap(self, story: StoryRecord) -> str | None:
         """A short "previously…" for the next writer, from the running summary and the latest
@@ -1074,8 +1174,9 @@ class StoryService:
     # -- start-up ----------------------------------------------------------------------------
 
     async def recover(self, owns_guild: Callable[[int], bool]) -> int:
-        """Rebuild deadlines from the database and finish interrupted work, for the stories of
-        the servers this process runs. Returns how many stories were re-armed."""
+        """Rebuild deadlines from the database and restart the AI's interrupted turns, for the
+        stories of the servers this process runs (the outbox worker posts whatever was left
+        unposted). Returns how many stories were re-armed."""
         armed = 0
         for story in await self._repo.running():
             if not owns_guild(story.guild_id):
@@ -1083,11 +1184,6 @@ class StoryService:
             if story.status == "open":
                 self._arm(story)
                 armed += story.current_user_id is not None
-            unposted = await self._repo.unposted_segments(story.id)
-            if unposted or (story.status == "open" and story.pinged_turn_seq < story.turn_seq):
-                self._spawn(
-                    self._publish(story.id, _TurnEvent(unposted)), f"story-{story.id}-recover"
-                )
             if story.status == "open" and story.current_user_id == AI_PARTNER_ID:
                 self._spawn(self._ai_turn(story.id, story.turn_seq), f"story-{story.id}-ai")
         return armed
