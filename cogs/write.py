@@ -8,7 +8,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_io import InteractionTarget, RecordButton, StreamingReply, defer_thinking
+from bot.discord_io import (
+    InteractionTarget,
+    RecordButton,
+    StreamingReply,
+    defer_thinking,
+    generation_limited,
+    holds_generation,
+)
 from bot.services.writing import WritingService, WritingStream
 
 if TYPE_CHECKING:
@@ -43,6 +50,7 @@ class _PieceButton(RecordButton, prefix="muse:write:base"):
     async def start(self, service: WritingService, user_id: int) -> WritingStream:
         raise NotImplementedError
 
+    @holds_generation
     async def run(self, interaction: discord.Interaction) -> None:
         bot: MuseBot = interaction.client  # type: ignore[assignment]
         # Ownership is checked before acknowledging, so a refusal can be private.
@@ -72,6 +80,7 @@ class WriteCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="write")
+    @generation_limited()
     @app_commands.describe(
         form="What to write",
         topic="What it's about (up to 300 characters)",

@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_io import NO_PINGS, defer_thinking
+from bot.discord_io import NO_PINGS, defer_thinking, generation_limited
 from bot.services.chords import MODES, MOODS
 
 from .render import chords_embed, draft_embeds, drafts_list_embed, rhymes_embed, syllables_pages
@@ -63,6 +63,7 @@ class LyricsCog(commands.Cog):
             log.exception("could not load the pronouncing dictionary ahead of time")
 
     @lyrics.command(name="draft")
+    @generation_limited()
     @app_commands.describe(
         topic="What the song is about (up to 200 characters)",
         genre="Optional genre, e.g. folk, synth-pop, country",

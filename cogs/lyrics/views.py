@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord_io import NO_PINGS, RecordButton, handle_interaction_error
+from bot.discord_io import NO_PINGS, RecordButton, handle_interaction_error, holds_generation
 from bot.services.lyrics import ANALYZE_LIMIT, Draft, DraftSummary
 
 from .render import analysis_pages, draft_embeds
@@ -125,6 +125,7 @@ class RegenerateSelect(
     ) -> RegenerateSelect:
         return cls(int(match["id"]))
 
+    @holds_generation
     async def callback(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
         draft: Draft | None = None
@@ -173,6 +174,7 @@ class RewriteLineModal(discord.ui.Modal):
         self.add_item(self.line)
         self.add_item(self.hint)
 
+    @holds_generation
     async def on_submit(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
         draft = self.draft

@@ -8,6 +8,7 @@ from ..connection import Database
 from .bot_state import BotStateRepository
 from .generations import GenerationRecord, GenerationRepository
 from .guilds import GuildSettings, GuildSettingsRepository
+from .lifecycle import LifecycleRepository
 from .lyrics import LyricsDraftRecord, LyricsRepository
 from .members import Member, MemberRepository
 from .potd import PotdRepository
@@ -20,6 +21,7 @@ __all__ = [
     "GenerationRepository",
     "GuildSettings",
     "GuildSettingsRepository",
+    "LifecycleRepository",
     "LyricsDraftRecord",
     "LyricsRepository",
     "Member",
@@ -43,6 +45,7 @@ class Repositories:
     potd: PotdRepository
     style: StyleRepository
     lyrics: LyricsRepository
+    lifecycle: LifecycleRepository
 
     @classmethod
     def build(cls, db: Database) -> Repositories:
@@ -56,4 +59,5 @@ class Repositories:
             potd=PotdRepository(db),
             style=StyleRepository(db),
             lyrics=LyricsRepository(db),
+            lifecycle=LifecycleRepository(db),
         )
