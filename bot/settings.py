@@ -76,6 +76,48 @@ class Settings(BaseSettings):
     )
     temperature: float = Field(default=0.7, ge=0.0, le=2.0, description="Default temperature.")
 
+    # Fair share of the model (per member and per server)
+    member_generations: int = Field(
+        default=2,
+        ge=1,
+        le=100,
+        description="Generations one member may have in flight at once (across servers).",
+    )
+    guild_generations: int = Field(
+        default=0,
+        ge=0,
+        le=10000,
+        description="Generations one server may have in flight at once; 0 means half of "
+        "MUSE_QUEUE_DEPTH (at least 1).",
+    )
+    generation_burst: int = Field(
+        default=4,
+        ge=1,
+        le=1000,
+        description="Generations one member may start within MUSE_GENERATION_COOLDOWN seconds.",
+    )
+    generation_cooldown: float = Field(
+        default=60.0,
+        ge=0.0,
+        le=86400.0,
+        description="Window in seconds for MUSE_GENERATION_BURST; 0 turns the cooldown off.",
+    )
+
+    # Lifecycle and housekeeping
+    retention_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="Days after Muse leaves a server until that server's data is deleted "
+        "(kept if Muse rejoins before then).",
+    )
+    generations_keep_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="Days a /write result is kept for its Regenerate and Continue buttons.",
+    )
+
     # Discord I/O
     stream_edit_interval: float = Field(
         default=1.0, ge=0.2, le=30.0, description="Seconds between edits of a streamed reply."

@@ -49,6 +49,14 @@ class AdminCog(commands.Cog):
         speed = f"{report.tokens_per_second:.1f} tokens/s" if report.tokens_per_second else "—"
         embed.add_field(name="Average speed", value=speed)
         embed.add_field(name="Requests served", value=str(report.requests_served))
+        refused = ", ".join(
+            f"{reason.replace('_', ' ')} {n}" for reason, n in report.rejections.items()
+        )
+        embed.add_field(
+            name="Refused to keep it fair",
+            value=f"{refused or '—'} ({report.generations_in_flight} in flight)",
+            inline=False,
+        )
         embed.add_field(name="Uptime", value=_duration(report.uptime.total_seconds()))
         embed.add_field(name="Version", value=report.version)
         await interaction.response.send_message(embed=embed, allowed_mentions=NO_PINGS)

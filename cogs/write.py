@@ -8,7 +8,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_io import InteractionTarget, RecordButton, StreamingReply, defer_thinking
+from bot.discord_io import (
+    InteractionTarget,
+    RecordButton,
+    StreamingReply,
+    defer_thinking,
+    generation_limited,
+    holds_generation,
+)
 from bot.services.writing import TONE_LIMIT, TOPIC_LIMIT, WritingService, WritingStream
 
 if TYPE_CHECKING:
@@ -43,6 +50,7 @@ class _PieceButton(RecordButton, prefix="muse:write:base"):
     async def start(self, service: WritingService, user_id: int) -> WritingStream:
         raise NotImplementedError
 
+    @holds_generation
     async def run(self, interaction: discord.Interaction) -> None:
         bot: MuseBot = interaction.client  # type: ignore[assignment]
         # Ownership is checked before acknowledging, so a refusal can be private.
@@ -72,6 +80,7 @@ class WriteCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="write")
+    @generation_limited()
     @app_commands.describe(
         form="What to write",
         topic=f"What it's about (up to {TOPIC_LIMIT} characters)",
@@ -87,7 +96,10 @@ class WriteCog(commands.Cog):
         length: Literal["short", "medium", "long"] = "medium",
     ) -> None:
         """Write a poem, short story, song lyric or screenplay scene from a topic."""
-        # Validate and record before acknowledging: bad input gets a private reply, nothing public.
+        # Validate before acknowledging: bad input gets a private reply, nothing public. Record
+        # after: the acknowledgement must not wait for the database in a burst.
+        self.bot.services.writing.validate(form, topic, tone, length)
+        await defer_thinking(interaction)
         stream = await self.bot.services.writing.write(
             guild_id=interaction.guild_id,
             channel_id=interaction.channel_id or 0,
@@ -97,7 +109,6 @@ class WriteCog(commands.Cog):
             tone=tone,
             length=length,
         )
-        await defer_thinking(interaction)
         await stream_piece(self.bot, interaction, stream)
 
 

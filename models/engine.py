@@ -212,6 +212,7 @@ class QueuedEngine(ABC):
             tokens_generated=self._tokens,
             tokens_per_second=sum(rates) / len(rates) if rates else 0.0,
             loaded=self._loaded,
+            rejected=self.queue.rejected,
         )
 
     # -- the protocol --------------------------------------------------------------------------

@@ -75,6 +75,7 @@ class AdmissionQueue:
             p: OrderedDict() for p in Priority
         }
         self._running: set[Ticket] = set()
+        self.rejected = 0
 
     @property
     def waiting(self) -> int:
@@ -94,6 +95,7 @@ class AdmissionQueue:
     def submit(self, user: int, priority: Priority = Priority.INTERACTIVE) -> Ticket:
         """Take a place in the queue. Raises :class:`QueueFull` when it is full."""
         if self.waiting >= self.capacity and self.running >= self.slots:
+            self.rejected += 1
             raise QueueFull(retry_after=self.estimate_wait(self.waiting + 1))
         ticket = Ticket(self, user, priority)
         lane = self._lanes[priority]

@@ -91,3 +91,5 @@ class EngineStats:
     tokens_generated: int
     tokens_per_second: float
     loaded: bool
+    #: Requests refused because the queue was full (``QueueFull``) since start.
+    rejected: int = 0

@@ -2,6 +2,7 @@
 the one choke point that fits everything Muse sends within Discord's limits."""
 
 from .buttons import RecordButton
+from .fairness import generation_limited, holds_generation
 from .limits import fit_message, fit_modal, fit_request, shorten
 from .mentions import NO_PINGS, ping_only
 from .outgoing import install_outgoing_guard
@@ -24,7 +25,9 @@ __all__ = [
     "fit_message",
     "fit_modal",
     "fit_request",
+    "generation_limited",
     "handle_interaction_error",
+    "holds_generation",
     "install_outgoing_guard",
     "ping_only",
     "queue_notice",

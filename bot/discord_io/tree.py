@@ -9,8 +9,15 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.errors import ModelError, MuseError, NotAllowed
+from bot.errors import ModelError, MuseError, NotAllowed, UserInputError
+from bot.services.fairness import RateLimited
 
+from .fairness import (
+    GenerationRefused,
+    rate_limited_message,
+    refund_generation,
+    release_generation,
+)
 from .mentions import NO_PINGS
 
 __all__ = ["MuseCommandTree", "handle_interaction_error", "reply_ephemeral"]
@@ -60,6 +67,14 @@ class MuseCommandTree(app_commands.CommandTree[Any]):
             return False
         return True
 
+    async def _call(self, interaction: discord.Interaction) -> None:
+        # The one place every slash command passes through, however it ends (done, failed,
+        # cancelled): a generation lease taken by ``@generation_limited`` is given back here.
+        try:
+            await super()._call(interaction)
+        finally:
+            release_generation(interaction)
+
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
@@ -71,11 +86,19 @@ async def handle_interaction_error(interaction: discord.Interaction, error: Exce
     original: BaseException = error
     if isinstance(error, app_commands.CommandInvokeError):
         original = error.original
+    elif isinstance(error, GenerationRefused):
+        original = error.refusal
     incident: str | None = None
-    if isinstance(original, MuseError):
+    if isinstance(original, RateLimited):
+        log.info("generation refused for %s: %s", interaction.user.id, original.reason)
+        message = rate_limited_message(original)
+        outcome = "rate_limited"
+    elif isinstance(original, MuseError):
         if not isinstance(original, NotAllowed):
             # The class, not the message: messages quote what the member typed.
             log.info("command error for %s: %s", interaction.user.id, type(original).__name__)
+        if isinstance(original, UserInputError):
+            refund_generation(interaction)  # bad input: nothing was generated
         message = original.user_message
         outcome = "model_error" if isinstance(original, ModelError) else "refused"
     elif isinstance(error, app_commands.AppCommandError) and (

@@ -139,4 +139,6 @@ class OpsCog(commands.Cog):
 
 
 async def setup(bot: MuseBot) -> None:
-    await bot.add_cog(OpsCog(bot, metrics_of(bot)))
+    metrics = metrics_of(bot)
+    metrics.watch_rejections(lambda: bot.services.status.status().rejections)
+    await bot.add_cog(OpsCog(bot, metrics))

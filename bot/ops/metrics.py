@@ -4,6 +4,8 @@
 * a histogram of generation latency and a counter of generations by outcome, observed by
   :class:`MeteredEngine`, a transparent wrapper around whichever engine runs;
 * interactions by command and outcome (fed by :mod:`bot.ops.cog`);
+* generations refused by reason (the fair-share limits and the engine's full queue), read from
+  the status service at scrape time;
 * Discord API errors by status, counted by an aiohttp trace on discord.py's own HTTP session, so
   REST calls, interaction callbacks and webhook follow-ups are all seen.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
@@ -92,6 +94,21 @@ class _EngineCollector(Collector):
         )
 
 
+class _RejectionCollector(Collector):
+    def __init__(self, source: Callable[[], Mapping[str, int]]) -> None:
+        self._source = source
+
+    def collect(self) -> Iterable[Any]:
+        family = CounterMetricFamily(
+            "muse_generation_rejections",
+            "Generations refused, by reason (member_busy, server_busy, cooldown, queue_full)",
+            labels=["reason"],
+        )
+        for reason, count in sorted(self._source().items()):
+            family.add_metric([reason], count)
+        yield family
+
+
 class MuseMetrics:
     """Every metric Muse exports, registered in ``self.registry``."""
 
@@ -130,9 +147,14 @@ class MuseMetrics:
         )
         self._engine_stats: Callable[[], EngineStats | None] = lambda: None
         self.registry.register(_EngineCollector(lambda: self._engine_stats()))
+        self._rejections: Callable[[], Mapping[str, int]] = dict
+        self.registry.register(_RejectionCollector(lambda: self._rejections()))
 
     def watch_engine(self, engine: LLMEngine) -> None:
         self._engine_stats = engine.stats
+
+    def watch_rejections(self, source: Callable[[], Mapping[str, int]]) -> None:
+        self._rejections = source
 
     def count_interaction(self, command: str, outcome: str) -> None:
         self.interactions.labels(command=command[:100], outcome=outcome).inc()

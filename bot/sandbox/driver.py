@@ -286,6 +286,50 @@ class Sandbox:
         ] + [{"id": str(target.id), "type": kind, "allow": str(allow), "deny": str(deny)}]
         await self.gateway.dispatch("CHANNEL_UPDATE", channel.payload())
 
+    async def delete_channel(self, channel: StoredChannel) -> None:
+        """Delete a channel (CHANNEL_DELETE, and THREAD_DELETE for each of its threads) or a
+        thread (THREAD_DELETE). Later requests to it answer 404 Unknown Channel."""
+        threads = [c for c in self.state.channels.values() if c.parent_id == channel.id]
+        for thread in threads if not channel.is_thread else []:
+            await self.delete_channel(thread)
+        self.state.channels.pop(channel.id, None)
+        guild = self.state.guild_of(channel) if channel.guild_id else None
+        if guild is not None:
+            guild.channels.pop(channel.id, None)
+        if channel.is_thread:
+            await self.gateway.dispatch(
+                "THREAD_DELETE",
+                {
+                    "id": str(channel.id),
+                    "guild_id": str(channel.guild_id),
+                    "parent_id": str(channel.parent_id),
+                    "type": channel.type,
+                },
+            )
+        else:
+            await self.gateway.dispatch("CHANNEL_DELETE", channel.payload())
+
+    async def set_system_channel(self, channel: StoredChannel | None) -> None:
+        """Make ``channel`` its server's system channel (None: no system channel): GUILD_UPDATE."""
+        guild = self.guild if channel is None else self.state.guild_of(channel)
+        assert guild is not None
+        guild.system_channel_id = channel.id if channel is not None else None
+        await self.gateway.dispatch("GUILD_UPDATE", guild.payload(threads=[]))
+
+    async def remove_guild(self, guild: StoredGuild) -> None:
+        """The bot is removed from ``guild`` (kicked, or the guild deleted): GUILD_DELETE
+        without ``unavailable``. :meth:`rejoin_guild` brings it back."""
+        self.state.guilds.pop(guild.id, None)
+        await self.gateway.dispatch("GUILD_DELETE", {"id": str(guild.id)})
+
+    async def rejoin_guild(self, guild: StoredGuild) -> None:
+        """The bot is added to ``guild`` again: GUILD_CREATE without ``unavailable``, as Discord
+        sends for a join (discord.py's ``on_guild_join``)."""
+        self.state.guilds[guild.id] = guild
+        payload = guild.payload(threads=self.state.threads_of(guild))
+        payload.pop("unavailable", None)
+        await self.gateway.dispatch("GUILD_CREATE", payload)
+
     def dm_channel(self, user: UserLike) -> StoredChannel:
         return self.state.dm_channel_with(user_of(user))
 

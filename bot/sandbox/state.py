@@ -318,6 +318,7 @@ class StoredGuild:
     roles: dict[int, StoredRole] = field(default_factory=dict)
     channels: dict[int, StoredChannel] = field(default_factory=dict)
     members: dict[int, StoredMember] = field(default_factory=dict)
+    system_channel_id: int | None = None
 
     @property
     def everyone_role(self) -> StoredRole:
@@ -398,7 +399,7 @@ class StoredGuild:
             "premium_subscription_count": 0,
             "premium_progress_bar_enabled": False,
             "preferred_locale": "en-US",
-            "system_channel_id": None,
+            "system_channel_id": str(self.system_channel_id) if self.system_channel_id else None,
             "system_channel_flags": 0,
             "rules_channel_id": None,
             "public_updates_channel_id": None,

@@ -14,7 +14,9 @@ from bot.db import Repositories
 from bot.settings import Settings
 from models import LLMEngine
 
+from .fairness import FairShare, FairShareConfig
 from .hooks import Contributions, MemberData, StyleBriefs, WorksIndex
+from .lifecycle import LifecycleService
 from .lyrics import LyricsService
 from .outbox import Outbox
 from .potd import PotdService, build_potd_service
@@ -35,6 +37,8 @@ class Services:
     story: StoryService
     lyrics: LyricsService
     outbox: Outbox
+    fair_share: FairShare
+    lifecycle: LifecycleService
     member_data: list[MemberData] = field(default_factory=list)
 
 
@@ -98,13 +102,24 @@ def build_services(
         unsaved_days=settings.lyrics_unsaved_days,
     )
     member_data.append(repos.lyrics)
+    fair_share = FairShare(FairShareConfig.from_settings(settings))
     return Services(
         writing=writing,
-        status=StatusService(engine, clock, clock.now()),
+        status=StatusService(engine, clock, clock.now(), fair_share),
         style=style,
         potd=potd,
         story=story,
         lyrics=lyrics,
         outbox=outbox,
+        fair_share=fair_share,
+        lifecycle=LifecycleService(
+            repos.lifecycle,
+            story,
+            potd,
+            lyrics,
+            clock,
+            retention_days=settings.retention_days,
+            generations_keep_days=settings.generations_keep_days,
+        ),
         member_data=member_data,
     )

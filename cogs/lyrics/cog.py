@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_io import NO_PINGS, defer_thinking
+from bot.discord_io import NO_PINGS, defer_thinking, generation_limited
 from bot.services.chords import MODES, MOODS
 from bot.services.lyrics import (
     CHORD_KEY_LIMIT,
@@ -75,6 +75,7 @@ class LyricsCog(commands.Cog):
             log.exception("could not load the pronouncing dictionary ahead of time")
 
     @lyrics.command(name="draft")
+    @generation_limited()
     @app_commands.describe(
         topic=f"What the song is about (up to {TOPIC_LIMIT} characters)",
         genre=f"Optional genre, e.g. folk, synth-pop, country (up to {GENRE_LIMIT} characters)",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord_io import NO_PINGS, RecordButton, handle_interaction_error
+from bot.discord_io import NO_PINGS, RecordButton, handle_interaction_error, holds_generation
 from bot.services.bounds import record_id
 from bot.services.lyrics import ANALYZE_LIMIT, Draft, DraftSummary
 
@@ -126,6 +126,7 @@ class RegenerateSelect(
     ) -> RegenerateSelect:
         return cls(int(match["id"]))
 
+    @holds_generation
     async def callback(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
         draft: Draft | None = None
@@ -174,6 +175,7 @@ class RewriteLineModal(discord.ui.Modal):
         self.add_item(self.line)
         self.add_item(self.hint)
 
+    @holds_generation
     async def on_submit(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
         draft = self.draft

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_io import NO_PINGS, defer_thinking
+from bot.discord_io import NO_PINGS, defer_thinking, generation_limited
 from bot.errors import UserInputError
 from bot.services.style.analyze import TEXT_LIMIT
 from bot.services.style.service import DISCOVER_QUERY_LIMIT
@@ -27,6 +27,7 @@ class CreativeCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="inspire")
+    @generation_limited()
     @app_commands.guild_only()
     async def inspire(self, interaction: discord.Interaction) -> None:
         """Three prompts made for you (with a colour palette for visual artists)."""
@@ -44,6 +45,7 @@ class CreativeCog(commands.Cog):
         )
 
     @app_commands.command(name="analyze")
+    @generation_limited()
     @app_commands.guild_only()
     @app_commands.describe(
         text="The work to analyse (or attach a file instead)",

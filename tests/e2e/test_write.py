@@ -165,8 +165,14 @@ async def test_nothing_pings_anyone_even_with_everyone_in_the_topic(muse: MuseHa
 
 
 async def test_thirty_concurrent_writes_from_ten_members(sandbox: Sandbox, tmp_path: Path) -> None:
+    # Three at once per member and thirty in one server: above the default fair share (two per
+    # member, half the queue per server), which has tests of its own.
     muse = await start_muse(
-        sandbox, tmp_path, engine_factory=lambda: FakeEngine(delay=0.002, queue_depth=64)
+        sandbox,
+        tmp_path,
+        engine_factory=lambda: FakeEngine(delay=0.002, queue_depth=64),
+        member_generations=3,
+        guild_generations=30,
     )
     try:
         members = [sandbox.admin, *sandbox.members]

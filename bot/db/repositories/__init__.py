@@ -8,6 +8,7 @@ from ..connection import Database
 from .bot_state import BotStateRepository
 from .generations import GenerationRecord, GenerationRepository
 from .guilds import GuildSettings, GuildSettingsRepository
+from .lifecycle import LifecycleRepository
 from .lyrics import LyricsDraftRecord, LyricsRepository
 from .members import Member, MemberRepository
 from .outbox import OutboxItem, OutboxRepository
@@ -21,6 +22,7 @@ __all__ = [
     "GenerationRepository",
     "GuildSettings",
     "GuildSettingsRepository",
+    "LifecycleRepository",
     "LyricsDraftRecord",
     "LyricsRepository",
     "Member",
@@ -47,6 +49,7 @@ class Repositories:
     style: StyleRepository
     lyrics: LyricsRepository
     outbox: OutboxRepository
+    lifecycle: LifecycleRepository
 
     @classmethod
     def build(cls, db: Database) -> Repositories:
@@ -61,4 +64,5 @@ class Repositories:
             style=StyleRepository(db),
             lyrics=LyricsRepository(db),
             outbox=OutboxRepository(db),
+            lifecycle=LifecycleRepository(db),
         )

@@ -299,6 +299,20 @@ class PotdService:
         self._sync_job(config)
         return await self._overview(config)
 
+    async def suspend(self, guild_id: int, *, channel_id: int | None = None) -> bool:
+        """Pause the daily post because its place is gone (the prompt channel was deleted, or
+        Muse left the server); an admin resumes it with /potd setup or /potd resume. With
+        ``channel_id``, only when that is the prompt channel. True when it was running."""
+        config = await self._repo.get_config(guild_id)
+        if config is None or config.paused:
+            return False
+        if channel_id is not None and config.channel_id != channel_id:
+            return False
+        # 0: Muse itself paused it (no member did).
+        await self._repo.set_paused(guild_id, True, 0, self._stamp())
+        self._sync_job(await self._config(guild_id))
+        return True
+
     async def overview(self, guild_id: int, actor: Actor) -> PotdOverview:
         self.require_manager(actor)
         config = await self._repo.get_config(guild_id)

@@ -735,6 +735,30 @@ class StoryService:
         self._outbox.wake()
         return await self._status_of(paused)
 
+    async def suspend(self, story_id: int) -> StoryRecord | None:
+        """Pause a running story because its place is gone (its thread or channel was deleted,
+        or Muse left the server). Posts nothing: the thread may not exist. Returns the story as
+        it was, or None when it was not running."""
+        async with self._repo.transaction():
+            fresh = await self._repo.get(story_id)
+            if fresh is None or fresh.status != "open":
+                return None
+            await self._repo.pause(fresh.id, self._clock.now())
+        self._disarm(fresh.id)
+        return fresh
+
+    async def running_in(
+        self, guild_id: int, *, channel_id: int | None = None, thread_id: int | None = None
+    ) -> list[StoryRecord]:
+        """A server's stories not yet ended, optionally only those in one channel or thread."""
+        stories = await self._repo.list_for_guild(guild_id, ("open", "paused"), limit=10_000)
+        return [
+            s
+            for s in stories
+            if (channel_id is None or s.channel_id == channel_id)
+            and (thread_id is None or s.thread_id == thread_id)
+        ]
+
     async def resume(
         self,
         *,

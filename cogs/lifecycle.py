@@ -1,0 +1,133 @@
+"""Lifecycle: Muse leaves or rejoins a server, a story's thread or the prompt channel is deleted;
+and the scheduled housekeeping (departed servers' data, old results, unsaved drafts)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from apscheduler.triggers.interval import IntervalTrigger
+from discord.ext import commands
+
+from bot.discord_io import NO_PINGS
+from bot.services.lifecycle import Housekeeping, LifecycleService, PlaceLost
+
+if TYPE_CHECKING:
+    from bot.app import MuseBot
+
+__all__ = ["HOUSEKEEPING_JOB_ID", "LifecycleCog", "setup"]
+
+log = logging.getLogger(__name__)
+
+HOUSEKEEPING_JOB_ID = "muse:housekeeping"
+HOUSEKEEPING_HOURS = 6
+
+
+def _title(text: str) -> str:
+    return discord.utils.escape_markdown(text)
+
+
+class LifecycleCog(commands.Cog):
+    def __init__(self, bot: MuseBot) -> None:
+        self.bot = bot
+        self._first_run: asyncio.Task[Housekeeping | None] | None = None
+
+    @property
+    def service(self) -> LifecycleService:
+        return self.bot.services.lifecycle
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.add_job(
+            self.housekeeping,
+            IntervalTrigger(hours=HOUSEKEEPING_HOURS),
+            id=HOUSEKEEPING_JOB_ID,
+            name="erase departed servers, prune old results and drafts",
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+        )
+
+    async def cog_unload(self) -> None:
+        if self.bot.scheduler.get_job(HOUSEKEEPING_JOB_ID) is not None:
+            self.bot.scheduler.remove_job(HOUSEKEEPING_JOB_ID)
+        if self._first_run is not None:
+            self._first_run.cancel()
+
+    async def housekeeping(self) -> Housekeeping | None:
+        """Run by the scheduler (and once when the guild list is first known)."""
+        present = {g.id for g in self.bot.guilds} if self.bot.is_ready() else None
+        try:
+            return await self.service.housekeeping(present=present)
+        except Exception:
+            log.exception("housekeeping failed; it runs again in %d hours", HOUSEKEEPING_HOURS)
+            return None
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # on_ready fires again after a reconnect: one start-up run is enough.
+        if self._first_run is None:
+            self._first_run = asyncio.create_task(self.housekeeping(), name="housekeeping")
+
+    # -- servers -----------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        # Nobody in the server can be told any more: Muse can no longer post there.
+        await self.service.guild_left(guild.id)
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.service.guild_joined(guild.id)
+
+    # -- channels and threads ----------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        lost = await self.service.thread_deleted(payload.guild_id, payload.thread_id)
+        for story in lost.stories:
+            await self._say(
+                self.bot.get_channel(story.channel_id),
+                f"The thread of the story **{_title(story.title)}** was deleted, so the story "
+                "is paused. A moderator can end it with `/story end` to keep what was written.",
+            )
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        lost = await self.service.channel_deleted(channel.guild.id, channel.id)
+        notice = self._channel_notice(channel, lost)
+        if notice:
+            await self._say(channel.guild.system_channel, notice)
+
+    @staticmethod
+    def _channel_notice(channel: discord.abc.GuildChannel, lost: PlaceLost) -> str:
+        lines = []
+        name = _title(channel.name)
+        if lost.potd_paused:
+            lines.append(
+                f"The prompt-of-the-day channel **#{name}** was deleted, so daily prompts are "
+                "paused. An admin can choose a new channel with `/potd setup`."
+            )
+        if lost.stories:
+            titles = ", ".join(f"**{_title(s.title)}**" for s in lost.stories[:10])
+            more = f" and {len(lost.stories) - 10} more" if len(lost.stories) > 10 else ""
+            lines.append(
+                f"**#{name}** was deleted with the threads of {titles}{more}: those stories are "
+                "paused. A moderator can end them with `/story end` to keep what was written."
+            )
+        return "\n".join(lines)
+
+    async def _say(self, channel: object, content: str) -> None:
+        """Tell the people concerned where Muse still can; stay quiet where it can't."""
+        if not isinstance(channel, discord.TextChannel):
+            return
+        if not channel.permissions_for(channel.guild.me).send_messages:
+            return
+        with contextlib.suppress(discord.HTTPException):
+            await channel.send(content, allowed_mentions=NO_PINGS)
+
+
+async def setup(bot: MuseBot) -> None:
+    await bot.add_cog(LifecycleCog(bot))
