@@ -138,8 +138,8 @@ async def test_only_failing_lines_are_resent_and_the_fixes_are_kept() -> None:
 
     def rhymed(options: GenerationOptions, field: str) -> dict[str, str]:
         choices = _enum_for(options, field)
-        assert "shore" in choices and "more" not in choices
-        return {"end": "shore", "before_end": "I wait for you beside the"}
+        assert "door" in choices and "more" not in choices
+        return {"end": "door", "before_end": "I wait for you beside the"}
 
     model = ScriptedModel(
         [GOOD_A1, GOOD_A2, LONG_B1, BAD_B2], {"line_3": shorter, "line_4": rhymed}
@@ -158,7 +158,7 @@ async def test_only_failing_lines_are_resent_and_the_fixes_are_kept() -> None:
         GOOD_A1,
         GOOD_A2,
         "The river carries all my more",
-        "I wait for you beside the shore",
+        "I wait for you beside the door",
     )
     assert all(a.ok_rhyme and a.ok_syllables for a in analyze_stanza(lines, "AABB", (6, 9)))
 
@@ -189,7 +189,7 @@ async def test_later_rounds_send_only_what_still_fails() -> None:
         return {"before_end": text}
 
     def line_4(options: GenerationOptions, field: str) -> dict[str, str]:
-        return {"end": "shore", "before_end": "I wait for you beside the"}
+        return {"end": "door", "before_end": "I wait for you beside the"}
 
     model = ScriptedModel([GOOD_A1, GOOD_A2, LONG_B1, BAD_B2], {"line_3": line_3, "line_4": line_4})
     drafter, _ = await _drafter(model, rounds=3)
