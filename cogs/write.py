@@ -96,10 +96,7 @@ class WriteCog(commands.Cog):
         length: Literal["short", "medium", "long"] = "medium",
     ) -> None:
         """Write a poem, short story, song lyric or screenplay scene from a topic."""
-        # Validate before acknowledging: bad input gets a private reply, nothing public. Record
-        # after: the acknowledgement must not wait for the database in a burst.
-        self.bot.services.writing.validate(form, topic, tone, length)
-        await defer_thinking(interaction)
+        # Validate and record before acknowledging: bad input gets a private reply, nothing public.
         stream = await self.bot.services.writing.write(
             guild_id=interaction.guild_id,
             channel_id=interaction.channel_id or 0,
@@ -109,6 +106,7 @@ class WriteCog(commands.Cog):
             tone=tone,
             length=length,
         )
+        await defer_thinking(interaction)
         await stream_piece(self.bot, interaction, stream)
 
 
