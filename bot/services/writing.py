@@ -14,6 +14,7 @@ from bot.db.repositories import GenerationRecord, GenerationRepository
 from bot.errors import NotAllowed, NotFound, UserInputError
 from bot.services.continuation import NoRepeatFilter, tail_lines
 from bot.services.hooks import Contributions, NoContributions, NoStyleBriefs, StyleBriefs
+from bot.services.slot_echo import SlotEchoFilter
 from bot.services.text import clean_text
 from models import ChatMessage, GenerationOptions, LLMEngine, StreamEvent, TextDelta
 from models.prompts import build_messages, user_slot
@@ -216,12 +217,20 @@ class WritingService:
         self, record: GenerationRecord, messages: list[ChatMessage], options: GenerationOptions
     ) -> AsyncIterator[StreamEvent]:
         parts: list[str] = []
+        echo = SlotEchoFilter()  # the model must not write the prompt's markers back
         ok = False
         try:
             async for event in self._engine.stream(messages, options, user_id=record.user_id):
                 if isinstance(event, TextDelta):
-                    parts.append(event.text)
+                    shown = echo.feed(event.text)
+                    if not shown:
+                        continue
+                    parts.append(shown)
+                    event = TextDelta(shown)
                 yield event
+            if rest := echo.finish():
+                parts.append(rest)
+                yield TextDelta(rest)
             ok = True
         finally:
             await self._generations.finish(record.id, "".join(parts).strip(), ok=ok)
@@ -244,13 +253,19 @@ class WritingService:
                     options = options.with_(
                         temperature=min(1.0, (options.temperature or 0.7) + 0.2)
                     )
+                echo = SlotEchoFilter()
                 async for event in self._engine.stream(messages, options, user_id=record.user_id):
-                    text = guard.feed(event.text) if isinstance(event, TextDelta) else None
+                    text = None
+                    if isinstance(event, TextDelta):
+                        text = guard.feed(echo.feed(event.text))
                     if text is None:
                         yield event
                     elif text:
                         parts.append(text)
                         yield TextDelta(text)
+                if tail := guard.feed(echo.finish()):
+                    parts.append(tail)
+                    yield TextDelta(tail)
                 if rest := guard.finish():
                     parts.append(rest)
                     yield TextDelta(rest)

@@ -398,3 +398,21 @@ async def test_unexpected_errors_get_an_incident_id_that_is_in_the_log(
     logged = [r for r in caplog.records if incident in r.getMessage()]
     assert logged and logged[0].exc_info is not None
     assert "kaboom" in str(logged[0].exc_info[1])
+
+
+async def test_the_prompts_slot_markers_never_reach_the_reply(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    echoed = "<<<rain on a tin roof>>\nRain taps the tin,\nsoft <<as>> a sigh.\n"
+    muse = await start_muse(
+        sandbox, tmp_path, engine_factory=lambda: FakeEngine(replies=[echoed], delay=0.01)
+    )
+    try:
+        ix = await sandbox.slash(
+            "write", {"form": "poem", "topic": "rain on a tin roof"}, user=sandbox.admin
+        )
+        body = "\n".join(m.content for m in await finished(sandbox, ix))
+        assert "Rain taps the tin,\nsoft as a sigh." in body
+        assert "<<" not in body and ">>" not in body
+    finally:
+        await muse.stop()
