@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, datetime
 
 import aiohttp
@@ -22,11 +22,13 @@ from bot.services.outbox import DeliveryRefused, DeliveryRetry, OutboxMessage
 
 from .mentions import NO_PINGS, ping_only
 
-__all__ = ["DiscordOutboxTransport", "Renderer"]
+__all__ = ["Delivered", "DiscordOutboxTransport", "Renderer"]
 
 log = logging.getLogger(__name__)
 
 Renderer = Callable[[OutboxItem], Awaitable[list[OutboxMessage] | None]]
+# Told the ids of an item's messages once all are posted (idempotent).
+Delivered = Callable[[OutboxItem, Sequence[int]], Awaitable[None]]
 # Clocks differ between this host and Discord: look a little before the recorded time.
 CLOCK_SKEW_SECONDS = 120.0
 
@@ -45,13 +47,26 @@ class DiscordOutboxTransport:
     def __init__(self, client: discord.Client) -> None:
         self._client = client
         self._renderers: dict[str, Renderer] = {}
+        self._delivered: dict[str, Delivered] = {}
 
-    def register(self, kind_prefix: str, renderer: Renderer) -> None:
-        """Render items whose kind starts with ``kind_prefix`` (e.g. ``"story."``)."""
+    def register(
+        self, kind_prefix: str, renderer: Renderer, delivered: Delivered | None = None
+    ) -> None:
+        """Render items whose kind starts with ``kind_prefix`` (e.g. ``"story."``); tell
+        ``delivered`` where their messages went, once posted."""
         self._renderers[kind_prefix] = renderer
+        if delivered is not None:
+            self._delivered[kind_prefix] = delivered
 
     def unregister(self, kind_prefix: str) -> None:
         self._renderers.pop(kind_prefix, None)
+        self._delivered.pop(kind_prefix, None)
+
+    async def delivered(self, item: OutboxItem, message_ids: Sequence[int]) -> None:
+        for prefix, hook in self._delivered.items():
+            if item.kind.startswith(prefix):
+                await hook(item, message_ids)
+                return
 
     async def render(self, item: OutboxItem) -> list[OutboxMessage] | None:
         for prefix, renderer in self._renderers.items():
@@ -69,12 +84,14 @@ class DiscordOutboxTransport:
             else NO_PINGS
         )
         files = [discord.File(io.BytesIO(f.data), filename=f.filename) for f in message.files]
+        embeds = [discord.Embed.from_dict(e) for e in message.embeds]
         with _mapped_errors():
             sent = await self._channel(item).send(
                 message.content or None,
                 nonce=nonce,
                 allowed_mentions=mentions,
                 files=files or discord.utils.MISSING,
+                embeds=embeds or discord.utils.MISSING,
             )
         return sent.id
 

@@ -68,11 +68,17 @@ def build_services(
         contributions=contributions,
         temperature=settings.temperature,
     )
+    outbox = Outbox(repos.outbox, clock)
     potd = build_potd_service(
-        settings, repos.potd, engine, clock, contributions=contributions, works=works
+        settings,
+        repos.potd,
+        engine,
+        clock,
+        contributions=contributions,
+        works=works,
+        outbox=outbox,
     )
     member_data.append(repos.potd)
-    outbox = Outbox(repos.outbox, clock)
     story = StoryService(
         repos.stories,
         engine,

@@ -66,11 +66,13 @@ class OutboxFile:
 
 @dataclass(frozen=True, slots=True)
 class OutboxMessage:
-    """One message to post. ``ping_user_id`` is the one member it may mention (or nobody)."""
+    """One message to post. ``ping_user_id`` is the one member it may mention (or nobody);
+    ``embeds`` are Discord embed objects (plain JSON)."""
 
     content: str
     ping_user_id: int | None = None
     files: Sequence[OutboxFile] = field(default_factory=tuple)
+    embeds: Sequence[dict[str, Any]] = field(default_factory=tuple)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,6 +86,7 @@ class OutboxMessage:
                 }
                 for f in self.files
             ],
+            "embeds": list(self.embeds),
         }
 
     @classmethod
@@ -93,7 +96,13 @@ class OutboxMessage:
             for f in data.get("files") or []
         )
         ping = data.get("ping")
-        return cls(str(data.get("content") or ""), int(ping) if ping is not None else None, files)
+        embeds = tuple(dict(e) for e in data.get("embeds") or [])
+        return cls(
+            str(data.get("content") or ""),
+            int(ping) if ping is not None else None,
+            files,
+            embeds,
+        )
 
 
 class OutboxTransport(Protocol):
@@ -111,6 +120,11 @@ class OutboxTransport(Protocol):
         self, item: OutboxItem, message: OutboxMessage, nonce: str, after: float
     ) -> int | None:
         """The id of this message if the bot already posted it (since Unix time ``after``)."""
+        ...
+
+    async def delivered(self, item: OutboxItem, message_ids: Sequence[int]) -> None:
+        """Every message of an item is posted (called before the item is marked done, so
+        again after a crash in between: must be idempotent)."""
         ...
 
 
@@ -323,4 +337,6 @@ class OutboxWorker:
                 found if found is not None else await self._transport.send(fresh, message, nonce)
             )
             await self._repo.part_sent(fresh.id, index, message_id)
+        sent = await self._repo.get(fresh.id)
+        await self._transport.delivered(fresh, sent.message_ids if sent is not None else [])
         await self._repo.finish(fresh.id, "done", self._clock.now(), None)

@@ -12,18 +12,17 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_io import CONTENT_LIMIT, NO_PINGS, defer_thinking
-from bot.errors import UserInputError
 from bot.services.potd import (
     ApsJobRegistry,
     AttachmentInfo,
     PostOutcome,
     PotdService,
-    SubmissionResult,
 )
 from bot.services.potd.service import (
     CALENDAR_TEXT_LIMIT,
     POST_TIME_LIMIT,
     PROMPT_LIMIT,
+    SUBMISSION_KIND,
     SUBMISSION_TEXT_LIMIT,
     TAGS_TEXT_LIMIT,
     THEMES_LIMIT,
@@ -34,6 +33,7 @@ from bot.services.potd.service import (
 from bot.services.potd.timing import timezone_choices
 
 from .publisher import DiscordPotdPublisher
+from .submissions import SubmissionRenderer
 from .views import (
     actor_of,
     history_message,
@@ -43,7 +43,6 @@ from .views import (
     queue_embed,
     review_message,
     streak_text,
-    submission_embed,
 )
 
 if TYPE_CHECKING:
@@ -111,6 +110,8 @@ class PotdCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.service.bind(self.publisher, self.jobs)
+        renderer = SubmissionRenderer(self.bot)
+        self.bot.outbox_transport.register(SUBMISSION_KIND, renderer.render, renderer.delivered)
         count = await self.service.rebuild_jobs()
         self.jobs.start_sweep(self.sweep, self.service.options.sweep_minutes)
         log.info("prompt of the day: %d server(s) scheduled", count)
@@ -121,6 +122,7 @@ class PotdCog(commands.Cog):
             self.catch_up_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.catch_up_task
+        self.bot.outbox_transport.unregister(SUBMISSION_KIND)
         self.service.unbind()
 
     async def _catch_up(self) -> list[PostOutcome]:
@@ -382,67 +384,31 @@ class PotdCog(commands.Cog):
     ) -> None:
         """Answer today's prompt: your submission is posted in the day's thread."""
         info = (
-            AttachmentInfo(filename=file.filename, url=file.url, size=file.size) if file else None
+            AttachmentInfo(
+                filename=file.filename,
+                url=file.url,
+                size=file.size,
+                is_image=(file.content_type or "").split(";")[0] in IMAGE_TYPES,
+            )
+            if file
+            else None
         )
+        # Recorded with its post in one transaction; the outbox delivers the post (retrying
+        # through Discord outages), so the member's answer is never lost to a failed send.
         result = await self.service.submit(
-            interaction.guild_id or 0, interaction.user.id, text=text, attachment=info
+            interaction.guild_id or 0,
+            interaction.user.id,
+            text=text,
+            attachment=info,
+            ensure_thread=self.publisher.ensure_thread,
         )
-        await defer_thinking(interaction, ephemeral=True)
-        try:
-            thread_id = await self._post_submission(interaction, result, file)
-        except Exception:
-            await self.service.withdraw_submission(result.submission_id)
-            raise
-        await interaction.followup.send(
+        await interaction.response.send_message(
             f"📬 Submitted to **{discord.utils.escape_markdown(result.title)}** "
-            f"({result.local_date}) in <#{thread_id}>.\n" + streak_text(result.streak, own=True),
+            f"({result.local_date}). It's recorded and will appear in <#{result.thread_id}> "
+            "shortly.\n" + streak_text(result.streak, own=True),
             ephemeral=True,
+            allowed_mentions=NO_PINGS,
         )
-
-    async def _post_submission(
-        self,
-        interaction: discord.Interaction,
-        result: SubmissionResult,
-        file: discord.Attachment | None,
-    ) -> int:
-        thread_id = result.thread_id
-        if thread_id is None and result.message_id is not None:
-            thread_id = await self.publisher.ensure_thread(
-                result.channel_id, result.message_id, result.local_date
-            )
-            if thread_id is not None:
-                await self.service.set_post_thread(result.post_id, thread_id)
-        if thread_id is None:
-            raise UserInputError(
-                "I couldn't open today's submissions thread. Please tell an admin; your "
-                "submission was not recorded."
-            )
-        embed = submission_embed(interaction.user, result.text, result.title, result.local_date)
-        files: list[discord.File] = []
-        if file is not None:
-            upload = await file.to_file()
-            files.append(upload)
-            if (file.content_type or "").split(";")[0] in IMAGE_TYPES:
-                embed.set_image(url=f"attachment://{upload.filename}")
-        thread = self.bot.get_partial_messageable(
-            thread_id, guild_id=interaction.guild_id, type=discord.ChannelType.public_thread
-        )
-        try:
-            message = await thread.send(
-                f"{interaction.user.mention} answered today's prompt.",
-                embed=embed,
-                files=files,
-                allowed_mentions=NO_PINGS,
-            )
-        except (discord.Forbidden, discord.NotFound) as exc:
-            raise UserInputError(
-                "I couldn't post in today's submissions thread (it may be locked or deleted). "
-                "Your submission was not recorded; please tell an admin."
-            ) from exc
-        await self.service.confirm_submission(
-            interaction.guild_id or 0, result, thread_id, message.id
-        )
-        return thread_id
 
     @potd.command(name="streak")
     @app_commands.describe(member="Whose streak (default: yours)")

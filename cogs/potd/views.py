@@ -207,10 +207,10 @@ def history_message(page: HistoryPage, guild_id: int) -> tuple[discord.Embed, di
 
 
 def submission_embed(
-    member: discord.abc.User, text: str | None, title: str, local_date: str
+    author: str, icon_url: str | None, text: str | None, title: str, local_date: str
 ) -> discord.Embed:
     embed = discord.Embed(description=text or None, colour=discord.Colour.blurple())
-    embed.set_author(name=member.display_name, icon_url=member.display_avatar.url)
+    embed.set_author(name=author, icon_url=icon_url)
     embed.set_footer(text=f"{title} · {nice_date(local_date)}")
     return embed
 

@@ -67,6 +67,7 @@ async def test_prompt_submissions_are_discoverable(muse: MuseHarness) -> None:
         "potd submit", {"text": "A marmalade zeppelin over the fjord."}, user=sandbox.members[1]
     )
     assert "Submitted to" in (await ix.final_message()).content
+    await muse.bot.services.outbox.settle()  # indexed once its post is in the thread
     found = await discover(muse, "zeppelin")
     assert "marmalade zeppelin" in found.lower()
     post = await muse.bot.repos.potd.latest_posted(sandbox.guild.id)

@@ -79,7 +79,8 @@ class MuseProcess:
         self.cwd = tmp_path
         self.process: asyncio.subprocess.Process | None = None
 
-    async def start(self) -> None:
+    async def start(self, commands: str | None = "story") -> None:
+        """Start a process; wait for its GUILD_CREATE and (unless None) its ``commands``."""
         since = len(self.sandbox.gateway_records)
         with self.log.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
@@ -94,7 +95,8 @@ class MuseProcess:
                 cwd=self.cwd,
             )
         await self.sandbox.wait_for_event("GUILD_CREATE", since=since, timeout=90)
-        await self.sandbox.wait_for_commands("story", timeout=60)
+        if commands is not None:
+            await self.sandbox.wait_for_commands(commands, timeout=60)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs."""
@@ -121,6 +123,12 @@ class MuseProcess:
         with contextlib.closing(sqlite3.connect(self.database, timeout=10)) as conn:
             conn.row_factory = sqlite3.Row
             return list(conn.execute(sql, params).fetchall())
+
+    def execute(self, sql: str, params: tuple[object, ...] = ()) -> None:
+        """Change the database while no process runs (seeding a state)."""
+        with contextlib.closing(sqlite3.connect(self.database, timeout=10)) as conn:
+            conn.execute(sql, params)
+            conn.commit()
 
     async def settled(self, timeout: float = 60) -> None:
         """Wait until the running process has posted everything it recorded."""

@@ -201,6 +201,7 @@ async def test_submissions_streaks_and_leaderboard(muse: MuseHarness) -> None:
             ix = await sandbox.slash("potd submit", options, user=member)
             reply = await ix.final_message()
             assert reply.ephemeral and "Submitted to" in reply.content, reply.content
+        await muse.bot.services.outbox.settle()  # the outbox posts it in the thread
         thread_messages = sandbox.messages_in(post.thread_id)
         assert len(thread_messages) == len(submitters)
         if bob in submitters:

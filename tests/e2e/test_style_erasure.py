@@ -92,6 +92,7 @@ async def seed_everything(muse: MuseHarness, alice: Any, bob: Any) -> None:
     await services.potd.post_if_due(gid)
     ix = await sandbox.slash("potd submit", {"text": f"{MARK} answers the prompt"}, user=alice)
     await ix.final_message()
+    await muse.bot.services.outbox.settle()
     ix = await sandbox.slash(
         "potd suggest", {"title": "Idea", "prompt": f"{MARK} suggests a prompt"}, user=alice
     )

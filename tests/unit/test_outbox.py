@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,6 +35,7 @@ class ScriptedTransport:
         self.renders = 0
         self.lookups: list[float] = []
         self.already: dict[str, int] = {}  # content -> id the bot "already posted"
+        self.delivered_ids: list[tuple[int, list[int]]] = []  # (item id, message ids)
 
     async def render(self, item: OutboxItem) -> list[OutboxMessage] | None:
         self.renders += 1
@@ -54,6 +55,9 @@ class ScriptedTransport:
     ) -> int | None:
         self.lookups.append(after)
         return self.already.get(message.content)
+
+    async def delivered(self, item: OutboxItem, message_ids: Sequence[int]) -> None:
+        self.delivered_ids.append((item.id, list(message_ids)))
 
 
 @pytest.fixture
@@ -109,6 +113,19 @@ async def test_order_within_a_channel_holds_through_failures_and_others_go_on(
     nonces = [nonce for _, _, nonce in transport.sent]
     assert len(set(nonces)) == len(nonces) and all(len(n) <= 25 for n in nonces)
     assert all(i.status == "done" for i in await repo.items())
+    # Each item was reported delivered once, with the ids of all its parts, in order.
+    items = {i.id: i for i in await repo.items()}
+    assert sorted(item_id for item_id, _ in transport.delivered_ids) == sorted(items)
+    for item_id, ids in transport.delivered_ids:
+        assert ids == items[item_id].message_ids and len(ids) == items[item_id].payload["parts"]
+
+
+def test_a_message_keeps_its_embeds_through_json() -> None:
+    embed = {"description": "answer", "footer": {"text": "Title · date"}}
+    message = OutboxMessage("hi", None, (OutboxFile("a.png", b"\x89PNG", "image/png"),), (embed,))
+    again = OutboxMessage.from_json(message.to_json())
+    assert again.embeds == (embed,) and again.files == message.files
+    assert OutboxMessage.from_json({"content": "old item"}).embeds == ()
 
 
 async def test_a_part_confirmed_before_a_failure_is_not_sent_again(

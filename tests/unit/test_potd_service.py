@@ -14,6 +14,7 @@ from bot.clock import FakeClock
 from bot.db import Repositories
 from bot.db.repositories.potd import PotdPostRecord
 from bot.errors import NotAllowed, UserInputError
+from bot.services.outbox import Outbox
 from bot.services.potd import (
     Actor,
     AttachmentInfo,
@@ -80,6 +81,7 @@ async def env(repos: Repositories) -> AsyncIterator[Env]:
         PromptGenerator(engine, attempts=1, curated=CURATED),
         clock,
         options=PotdOptions(grace_hours=6),
+        outbox=Outbox(repos.outbox, clock),
     )
     publisher = FakePublisher()
     service.bind(publisher, None)
@@ -226,7 +228,7 @@ async def test_member_data_is_exported_and_erased(env: Env, repos: Repositories)
     assert repos.potd.data_name == "prompt_of_the_day"
 
 
-async def test_submissions_are_validated(env: Env) -> None:
+async def test_submissions_are_validated(env: Env, repos: Repositories) -> None:
     service, _, clock, _ = env
     with pytest.raises(UserInputError, match="no prompt"):
         await service.submit(GUILD, 3, text="early", attachment=None)
@@ -240,7 +242,45 @@ async def test_submissions_are_validated(env: Env) -> None:
         await service.submit(
             GUILD, 3, text=None, attachment=AttachmentInfo("big.wav", "u", 50 * 1024 * 1024)
         )
+    assert await repos.outbox.items() == []  # refusals record nothing
     ok = await service.submit(GUILD, 3, text="fine", attachment=None)
-    await service.withdraw_submission(ok.submission_id)  # the thread post failed
-    again = await service.submit(GUILD, 3, text="fine", attachment=None)
-    assert again.streak.total == 1
+    assert ok.streak.total == 1
+    # The submission and the post that shows it in the day's thread were recorded together.
+    items = await repos.outbox.items()
+    assert [(i.kind, i.channel_id, i.payload["submission_id"]) for i in items] == [
+        ("potd.submission", ok.thread_id, ok.submission_id)
+    ]
+    with pytest.raises(UserInputError, match="already answered"):
+        await service.submit(GUILD, 3, text="again", attachment=None)
+    assert len(await repos.outbox.items()) == 1
+
+
+async def test_a_submission_needs_the_thread_and_records_nothing_without_it(
+    env: Env, repos: Repositories
+) -> None:
+    service, _, clock, _ = env
+    clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
+    await service.post_if_due(GUILD)
+    post = await repos.potd.latest_posted(GUILD)
+    assert post is not None and post.thread_id is not None
+    await repos.db.execute("UPDATE potd_posts SET thread_id = NULL WHERE id = ?", (post.id,))
+    asked: list[tuple[int, int, str]] = []
+
+    async def no_thread(channel_id: int, message_id: int, local_date: str) -> int | None:
+        asked.append((channel_id, message_id, local_date))
+        return None
+
+    with pytest.raises(UserInputError, match="thread"):
+        await service.submit(GUILD, 3, text="fine", attachment=None, ensure_thread=no_thread)
+    assert asked == [(post.channel_id, post.message_id, post.local_date)]
+    assert await repos.potd.submissions_for(post.id) == []
+    assert await repos.outbox.items() == []
+
+    async def new_thread(channel_id: int, message_id: int, local_date: str) -> int | None:
+        return 4242
+
+    ok = await service.submit(GUILD, 3, text="fine", attachment=None, ensure_thread=new_thread)
+    assert ok.thread_id == 4242
+    assert [i.channel_id for i in await repos.outbox.items()] == [4242]
+    again = await repos.potd.latest_posted(GUILD)
+    assert again is not None and again.thread_id == 4242  # remembered for the next member

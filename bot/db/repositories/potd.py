@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -611,6 +612,18 @@ class PotdRepository:
                 f"SELECT {_SUBMISSION} FROM potd_submissions WHERE post_id = ? AND user_id = ?",
                 (post_id, user_id),
             )
+        return _submission(row) if row else None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """One transaction for several writes (other repositories' writes join it)."""
+        async with self._db.transaction():
+            yield
+
+    async def get_submission(self, submission_id: int) -> PotdSubmissionRecord | None:
+        row = await self._db.fetchone(
+            f"SELECT {_SUBMISSION} FROM potd_submissions WHERE id = ?", (submission_id,)
+        )
         return _submission(row) if row else None
 
     async def set_submission_message(self, submission_id: int, message_id: int) -> None:

@@ -14,6 +14,7 @@ from .service import (
     PotdService,
     PublishedPost,
     PublishRejected,
+    SubmissionPost,
     build_potd_service,
 )
 from .types import (
@@ -54,6 +55,7 @@ __all__ = [
     "PublishedPost",
     "RepeatFilter",
     "StreakInfo",
+    "SubmissionPost",
     "SubmissionResult",
     "build_potd_service",
     "job_id",

@@ -35,7 +35,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -47,12 +47,14 @@ from bot.db.repositories.potd import (
     PotdPostRecord,
     PotdQueueRecord,
     PotdRepository,
+    PotdSubmissionRecord,
     PotdSuggestionRecord,
 )
 from bot.errors import MuseError, NotAllowed, NotFound, UserInputError
 from bot.services.bounds import check_length
 from bot.services.hooks import Contributions, NoContributions, NoWorksIndex, WorksIndex
 from bot.services.locks import KeyedLocks
+from bot.services.outbox import Outbox
 from bot.services.text import clean_text
 from bot.settings import Settings
 from models import LLMEngine
@@ -89,6 +91,7 @@ __all__ = [
     "POST_TIME_LIMIT",
     "PROMPT_LIMIT",
     "RESEND_AFTER",
+    "SUBMISSION_KIND",
     "SUBMISSION_TEXT_LIMIT",
     "TAGS_TEXT_LIMIT",
     "THEMES_LIMIT",
@@ -101,6 +104,7 @@ __all__ = [
     "PotdService",
     "PublishRejected",
     "PublishedPost",
+    "SubmissionPost",
     "build_potd_service",
 ]
 
@@ -112,6 +116,8 @@ TITLE_LIMIT = 60
 PROMPT_LIMIT = 320
 TWIST_LIMIT = 100
 SUBMISSION_TEXT_LIMIT = 1500
+# The outbox kind of a submission's post in the day's thread.
+SUBMISSION_KIND = "potd.submission"
 CALENDAR_WORD_LIMIT = 32
 # Whole-option lengths (the command schema declares these same constants).
 POST_TIME_LIMIT = 20
@@ -159,6 +165,15 @@ class AttachmentInfo:
     filename: str
     url: str
     size: int
+    is_image: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionPost:
+    """A submission as its post in the day's thread shows it."""
+
+    record: PotdSubmissionRecord
+    title: str
 
 
 class _Unbound:
@@ -182,8 +197,10 @@ class PotdService:
         options: PotdOptions | None = None,
         contributions: Contributions | None = None,
         works: WorksIndex | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
         self._repo = repo
+        self._outbox = outbox
         self._generator = generator
         self._clock = clock
         self.options = options or PotdOptions()
@@ -706,7 +723,11 @@ class PotdService:
         *,
         text: str | None,
         attachment: AttachmentInfo | None,
+        ensure_thread: Callable[[int, int, str], Awaitable[int | None]] | None = None,
     ) -> SubmissionResult:
+        """Record a member's answer to the latest post, together with the outbox item that
+        shows it in the post's thread. ``ensure_thread(channel_id, message_id, local_date)``
+        opens the thread when the post has none yet."""
         clean = (
             clean_text(
                 text,
@@ -727,21 +748,49 @@ class PotdService:
         post = await self._repo.latest_posted(guild_id)
         if post is None or post.title is None:
             raise UserInputError("There's no prompt of the day to answer yet.")
-        record = await self._repo.add_submission(
-            guild_id=guild_id,
-            post_id=post.id,
-            local_date=post.local_date,
-            user_id=user_id,
-            text=clean,
-            attachment_name=attachment.filename[:200] if attachment else None,
-            attachment_url=attachment.url[:1000] if attachment else None,
-            created_at=self._stamp(),
-        )
+        if self._outbox is None:
+            raise RuntimeError("the prompt of the day has no outbox to post submissions with")
+        thread_id = post.thread_id
+        if thread_id is None and post.message_id is not None and ensure_thread is not None:
+            thread_id = await ensure_thread(post.channel_id, post.message_id, post.local_date)
+            if thread_id is not None:
+                await self._repo.set_thread(post.id, thread_id)
+        if thread_id is None:
+            raise UserInputError(
+                "I couldn't open today's submissions thread. Please tell an admin; your "
+                "submission was not recorded."
+            )
+        # The submission and the post that shows it commit together: the outbox worker
+        # delivers the post (with retries) however Discord is doing right now.
+        async with self._repo.transaction():
+            record = await self._repo.add_submission(
+                guild_id=guild_id,
+                post_id=post.id,
+                local_date=post.local_date,
+                user_id=user_id,
+                text=clean,
+                attachment_name=attachment.filename[:200] if attachment else None,
+                attachment_url=attachment.url[:1000] if attachment else None,
+                created_at=self._stamp(),
+            )
+            if record is not None:
+                await self._outbox.add(
+                    guild_id=guild_id,
+                    channel_id=thread_id,
+                    kind=SUBMISSION_KIND,
+                    payload={
+                        "submission_id": record.id,
+                        "user_id": user_id,
+                        "image": bool(attachment and attachment.is_image),
+                    },
+                    dedupe_key=f"{SUBMISSION_KIND}:{record.id}",
+                )
         if record is None:
             raise UserInputError(
                 f"You already answered the prompt for {post.local_date} (“{post.title}”). "
                 "The next one comes with the next post."
             )
+        self._outbox.wake()
         if clean:
             await self._contributions.record(guild_id, user_id, "potd_submission", clean)
         return SubmissionResult(
@@ -752,31 +801,41 @@ class PotdService:
             title=post.title,
             channel_id=post.channel_id,
             message_id=post.message_id,
-            thread_id=post.thread_id,
+            thread_id=thread_id,
             text=clean,
             attachment_name=record.attachment_name,
             streak=await self.streak(guild_id, user_id),
         )
 
+    async def submission_post(self, submission_id: int) -> SubmissionPost | None:
+        """What the outbox shows for a submission, or None when it is gone (erased)."""
+        record = await self._repo.get_submission(submission_id)
+        if record is None:
+            return None
+        post = await self._repo.get_post_by_id(record.post_id)
+        title = post.title if post is not None and post.title else "Prompt of the day"
+        return SubmissionPost(record, title)
+
     async def confirm_submission(
-        self, guild_id: int, result: SubmissionResult, thread_id: int, message_id: int
+        self, guild_id: int, submission_id: int, thread_id: int, message_id: int
     ) -> None:
-        """The submission is shown in the thread: remember where, and let members discover it."""
-        await self._repo.set_submission_message(result.submission_id, message_id)
-        if result.text:
+        """The submission is shown in the thread: remember where, and let members discover it.
+        Idempotent (the outbox may confirm again after a crash)."""
+        found = await self.submission_post(submission_id)
+        if found is None:
+            return
+        record = found.record
+        await self._repo.set_submission_message(record.id, message_id)
+        if record.text:
             await self._works.index_work(
                 guild_id=guild_id,
                 kind="potd_submission",
-                ref=str(result.submission_id),
-                title=f"{result.title} ({result.local_date})",
-                text=result.text,
-                author_id=result.user_id,
+                ref=str(record.id),
+                title=f"{found.title} ({record.local_date})",
+                text=record.text,
+                author_id=record.user_id,
                 url=f"https://discord.com/channels/{guild_id}/{thread_id}/{message_id}",
             )
-
-    async def withdraw_submission(self, submission_id: int) -> None:
-        """The submission could not be shown in the thread: forget it, so the member can retry."""
-        await self._repo.delete_submission(submission_id)
 
     async def streak(self, guild_id: int, user_id: int) -> StreakInfo:
         posts = [post_id for post_id, _ in await self._repo.posted_dates(guild_id)]
@@ -836,6 +895,7 @@ def build_potd_service(
     *,
     contributions: Contributions | None = None,
     works: WorksIndex | None = None,
+    outbox: Outbox | None = None,
 ) -> PotdService:
     """The service as the container builds it, from ``MUSE_POTD_*`` settings."""
     options = PotdOptions(
@@ -850,5 +910,11 @@ def build_potd_service(
         engine, attempts=options.generation_attempts, temperature=options.temperature
     )
     return PotdService(
-        repo, generator, clock, options=options, contributions=contributions, works=works
+        repo,
+        generator,
+        clock,
+        options=options,
+        contributions=contributions,
+        works=works,
+        outbox=outbox,
     )
