@@ -246,10 +246,9 @@ def decide_repack(mode: RepackMode, model_path: Path) -> RepackChoice:
         stat = model_path.stat()
     except OSError:
         stat = None
-    choice = _decide_cached(
+    return _decide_cached(
         mode, str(model_path), stat.st_size if stat else -1, stat.st_mtime_ns if stat else -1
     )
-    return choice
 
 
 @contextlib.contextmanager

@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.clock import FakeClock
-from bot.sandbox import Sandbox, StoredMember, StoredMessage
+from bot.sandbox import Sandbox
 from bot.services.story import EPUB_MISSING
 from bot.services.story import book as book_module
 from tests.e2e.conftest import MuseHarness, start_muse
+from tests.e2e.test_story_chains import run
 from tests.integration.test_book_validators import run_epubcheck
 
 pytestmark = pytest.mark.e2e
@@ -26,15 +26,6 @@ async def muse(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[MuseHarness]:
     yield harness
     await harness.stop()
     assert not sandbox.unknown_routes, f"the bot called unknown routes: {sandbox.unknown_routes}"
-
-
-async def run(
-    muse: MuseHarness, command: str, options: dict[str, Any], user: StoredMember
-) -> StoredMessage:
-    ix = await muse.sandbox.slash(f"story {command}", options, user=user)
-    message = await ix.final_message()
-    await muse.bot.services.story.wait_idle()
-    return message
 
 
 async def test_a_hostile_story_ends_with_a_valid_book_and_exports_markdown_if_epub_fails(
