@@ -18,24 +18,11 @@ from .fairness import (
     refund_generation,
     release_generation,
 )
-from .mentions import NO_PINGS
+from .interaction import reply_private
 
-__all__ = ["MuseCommandTree", "handle_interaction_error", "reply_ephemeral"]
+__all__ = ["MuseCommandTree", "handle_interaction_error"]
 
 log = logging.getLogger("muse.errors")
-
-
-async def reply_ephemeral(interaction: discord.Interaction, content: str) -> None:
-    """Answer privately whether or not the interaction was already acknowledged."""
-    if not interaction.response.is_done():
-        await interaction.response.send_message(content, ephemeral=True, allowed_mentions=NO_PINGS)
-    elif interaction.extras.get("deferred_public") and not interaction.extras.get("answered"):
-        # A public "thinking…" placeholder: replace it rather than leave it spinning.
-        await interaction.edit_original_response(
-            content=content, embed=None, view=None, allowed_mentions=NO_PINGS
-        )
-    else:
-        await interaction.followup.send(content, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
 def _friendly_check_failure(error: app_commands.AppCommandError) -> str | None:
@@ -61,7 +48,7 @@ class MuseCommandTree(app_commands.CommandTree[Any]):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if getattr(self.client, "shutting_down", False):
-            await reply_ephemeral(
+            await reply_private(
                 interaction, "Muse is restarting right now. Please try again in a minute."
             )
             return False
@@ -126,6 +113,6 @@ async def handle_interaction_error(interaction: discord.Interaction, error: Exce
     # Counted by the operations endpoint's metrics when it runs (bot/ops/cog.py).
     interaction.client.dispatch("muse_interaction_error", interaction, outcome, incident)
     try:
-        await reply_ephemeral(interaction, message)
+        await reply_private(interaction, message)
     except discord.HTTPException:
         log.warning("could not deliver an error reply to %s", interaction.user.id, exc_info=True)

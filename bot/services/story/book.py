@@ -23,6 +23,7 @@ from datetime import datetime
 from ebooklib import epub  # type: ignore[import-untyped]
 
 from bot.db.repositories.stories import SegmentRecord, StoryRecord
+from bot.services.markdown import escape_line
 from bot.services.text import printable
 
 from .ports import BookFile
@@ -89,27 +90,12 @@ def _slug(title: str) -> str:
     return slug[:60] or "story"
 
 
-# The ASCII characters CommonMark (and GitHub's tables and strikethrough) reads as structure
-# inside a line; escaping them keeps emphasis, code, links, images, autolinks, raw HTML and
-# entities out ("!" opens an image only before "[", which is escaped). "#" also matters in the
-# title, whose trailing "#"s a heading would drop.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>&#|~])")
-# Line starts that open a block: list items, setext underlines, ordered-list numbers.
-_MD_LINE_START = re.compile(r"^([-+=])|^(\d{1,9})([.)])")
-
-
-def _escape_md(text: str) -> str:
-    """One line of member text as Markdown that reads back as exactly that text."""
-    line = _MD_INLINE.sub(r"\\\1", printable(text, multiline=False).strip())
-    return _MD_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", line)
-
-
 def _md_paragraphs(text: str) -> list[str]:
     """Member text as Markdown paragraphs: each line escaped and stripped of indentation
     (four spaces would make a code block), paragraphs separated by one blank line."""
     paragraphs = []
     for block in re.split(r"\n\s*\n", printable(text)):
-        lines = [_escape_md(line) for line in block.split("\n")]
+        lines = [escape_line(line) for line in block.split("\n")]
         lines = [line for line in lines if line]
         if lines:
             paragraphs.append("\n".join(lines))
@@ -120,12 +106,12 @@ def markdown_text(book: BookData) -> str:
     story = book.story
     writers = ", ".join(_name(n) for n in book.contributors) or "nobody yet"
     lines = [
-        f"# {_escape_md(book_title(story))}",
+        f"# {escape_line(book_title(story))}",
         "",
-        f"*Genre:* {_escape_md(_line(story.genre, 'story'))}  ",
+        f"*Genre:* {escape_line(_line(story.genre, 'story'))}  ",
         f"*Started:* {_date(story.created_at)}  ",
         f"*Finished:* {_date(book.finished_at)}  ",
-        f"*Written by:* {_escape_md(writers)}",
+        f"*Written by:* {escape_line(writers)}",
         "",
         "AI-written passages are marked as such.",
         "",
@@ -139,7 +125,7 @@ def markdown_text(book: BookData) -> str:
             lines += [f"## Round {current_round}", ""]
         for paragraph in _md_paragraphs(segment.text):
             lines += [paragraph, ""]
-        lines += [f"— *{_escape_md(credit_for(segment))}*", ""]
+        lines += [f"— *{escape_line(credit_for(segment))}*", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
