@@ -3,58 +3,51 @@ and the scheduled housekeeping (departed servers' data, old results, unsaved dra
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from typing import TYPE_CHECKING
 
 import discord
-from apscheduler.triggers.interval import IntervalTrigger
 from discord.ext import commands
 
 from bot.discord_io import NO_PINGS
+from bot.scheduling.housekeeping import (
+    HOUSEKEEPING_HOURS,
+    cancel_housekeeping,
+    schedule_housekeeping,
+)
 from bot.services.lifecycle import Housekeeping, LifecycleService, PlaceLost
+from bot.services.markdown import escape_line
+from bot.services.tasks import BackgroundTasks
 
 if TYPE_CHECKING:
     from bot.app import MuseBot
 
-__all__ = ["HOUSEKEEPING_JOB_ID", "LifecycleCog", "setup"]
+__all__ = ["LifecycleCog", "setup"]
 
 log = logging.getLogger(__name__)
 
-HOUSEKEEPING_JOB_ID = "muse:housekeeping"
-HOUSEKEEPING_HOURS = 6
-
 
 def _title(text: str) -> str:
-    return discord.utils.escape_markdown(text)
+    return escape_line(text)
 
 
 class LifecycleCog(commands.Cog):
     def __init__(self, bot: MuseBot) -> None:
         self.bot = bot
-        self._first_run: asyncio.Task[Housekeeping | None] | None = None
+        self._tasks = BackgroundTasks("lifecycle")
+        self._first_run_started = False
 
     @property
     def service(self) -> LifecycleService:
         return self.bot.services.lifecycle
 
     async def cog_load(self) -> None:
-        self.bot.scheduler.add_job(
-            self.housekeeping,
-            IntervalTrigger(hours=HOUSEKEEPING_HOURS),
-            id=HOUSEKEEPING_JOB_ID,
-            name="erase departed servers, prune old results and drafts",
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-        )
+        schedule_housekeeping(self.bot.scheduler, self.housekeeping)
 
     async def cog_unload(self) -> None:
-        if self.bot.scheduler.get_job(HOUSEKEEPING_JOB_ID) is not None:
-            self.bot.scheduler.remove_job(HOUSEKEEPING_JOB_ID)
-        if self._first_run is not None:
-            self._first_run.cancel()
+        cancel_housekeeping(self.bot.scheduler)
+        await self._tasks.cancel_all()
 
     async def housekeeping(self) -> Housekeeping | None:
         """Run by the scheduler (and once when the guild list is first known)."""
@@ -68,8 +61,9 @@ class LifecycleCog(commands.Cog):
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         # on_ready fires again after a reconnect: one start-up run is enough.
-        if self._first_run is None:
-            self._first_run = asyncio.create_task(self.housekeeping(), name="housekeeping")
+        if not self._first_run_started:
+            self._first_run_started = True
+            self._tasks.spawn(self.housekeeping(), "housekeeping")
 
     # -- servers -----------------------------------------------------------------------------
 

@@ -61,5 +61,5 @@ class RecordButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"^$
         except Exception as exc:
             await handle_interaction_error(interaction, exc)
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction[Any]) -> None:
         raise NotImplementedError

@@ -36,6 +36,7 @@ __all__ = [
 P = ParamSpec("P")
 S = TypeVar("S")
 T = TypeVar("T")
+InteractionT = TypeVar("InteractionT", bound="discord.Interaction[Any]")
 
 
 def fair_share_of(client: Any) -> FairShare | None:
@@ -95,14 +96,14 @@ def generation_limited() -> Callable[[T], T]:
 
 
 def holds_generation(
-    func: Callable[Concatenate[S, discord.Interaction, P], Coroutine[Any, Any, None]],
-) -> Callable[Concatenate[S, discord.Interaction, P], Coroutine[Any, Any, None]]:
+    func: Callable[Concatenate[S, InteractionT, P], Coroutine[Any, Any, None]],
+) -> Callable[Concatenate[S, InteractionT, P], Coroutine[Any, Any, None]]:
     """For a component's ``callback``/``run`` or a modal's ``on_submit``: hold a lease around
     the body. A refusal is answered privately here, before the body runs."""
 
     @functools.wraps(func)
     async def wrapper(
-        self: S, interaction: discord.Interaction, *args: P.args, **kwargs: P.kwargs
+        self: S, interaction: InteractionT, *args: P.args, **kwargs: P.kwargs
     ) -> None:
         try:
             admit_generation(interaction)

@@ -13,7 +13,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.sandbox import Sandbox
-from cogs.lifecycle import HOUSEKEEPING_JOB_ID
+from bot.scheduling.housekeeping import HOUSEKEEPING_JOB_ID
 from tests.e2e.conftest import MuseHarness, start_muse
 from tests.e2e.test_story_chains import START, members, start_story, story_now
 

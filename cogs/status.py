@@ -1,4 +1,4 @@
-"""/muse status: how the bot and its model are doing."""
+"""/muse status: how the bot and its model are doing (the only command of the `/muse` group)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.discord_io import NO_PINGS
 if TYPE_CHECKING:
     from bot.app import MuseBot
 
-__all__ = ["AdminCog", "setup"]
+__all__ = ["StatusCog", "setup"]
 
 
 def _duration(seconds: float) -> str:
@@ -27,7 +27,7 @@ def _duration(seconds: float) -> str:
     return " ".join(parts)
 
 
-class AdminCog(commands.Cog):
+class StatusCog(commands.Cog):
     muse = app_commands.Group(name="muse", description="About Muse itself")
 
     def __init__(self, bot: MuseBot) -> None:
@@ -63,4 +63,4 @@ class AdminCog(commands.Cog):
 
 
 async def setup(bot: MuseBot) -> None:
-    await bot.add_cog(AdminCog(bot))
+    await bot.add_cog(StatusCog(bot))
