@@ -7,19 +7,14 @@ tables go with them by their foreign keys; the works index follows by its trigge
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from ..connection import Database
+from ..timestamps import from_db, to_db
 
 __all__ = ["LifecycleRepository"]
 
 _PREFIX = "guild_left:"
-
-
-def _stamp(moment: datetime) -> str:
-    """The format SQLite's ``strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`` writes, so text compares."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 class LifecycleRepository:
@@ -30,7 +25,7 @@ class LifecycleRepository:
         """Keep the first departure time when Muse is told twice (a replayed GUILD_DELETE)."""
         await self._db.execute(
             "INSERT INTO bot_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
-            (f"{_PREFIX}{guild_id}", at.astimezone(UTC).isoformat()),
+            (f"{_PREFIX}{guild_id}", to_db(at)),
         )
 
     async def clear_departure(self, guild_id: int) -> bool:
@@ -47,7 +42,7 @@ class LifecycleRepository:
         for row in rows:
             guild = str(row["key"]).removeprefix(_PREFIX)
             if guild.isdigit():
-                found[int(guild)] = datetime.fromisoformat(str(row["value"]))
+                found[int(guild)] = from_db(str(row["value"]))
         return found
 
     async def guild_tables(self) -> list[str]:
@@ -82,5 +77,5 @@ class LifecycleRepository:
         """Finished /write results older than ``before`` (their buttons then say "gone")."""
         return await self._db.execute(
             "DELETE FROM generations WHERE status != 'running' AND created_at < ?",
-            (_stamp(before),),
+            (to_db(before),),
         )
