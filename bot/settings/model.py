@@ -1,4 +1,5 @@
-"""Typed settings for Muse.
+"""Typed settings for Muse: the model, one field per ``MUSE_*`` setting, grouped by section
+comments (which ``deploy/.env.example`` follows).
 
 Sources, highest priority first: keyword arguments, environment variables (prefix ``MUSE_``),
 a ``.env`` file, a TOML file (``MUSE_CONFIG`` or ``muse.toml`` in the working directory), defaults.
@@ -10,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -19,7 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-__all__ = ["LogLevel", "Settings", "SettingsError", "format_validation_error", "load_settings"]
+__all__ = ["DEFAULT_TOML", "LogLevel", "Settings"]
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -383,34 +384,3 @@ class Settings(BaseSettings):
             TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
             file_secret_settings,
         )
-
-
-class SettingsError(Exception):
-    """Settings could not be loaded; ``str()`` lists every bad field with its reason."""
-
-
-def format_validation_error(error: ValidationError) -> str:
-    lines = [f"Muse's settings are not valid ({error.error_count()} problem(s)):"]
-    for item in error.errors():
-        field = ".".join(str(part) for part in item["loc"]) or "(settings)"
-        env_name = f"MUSE_{field.upper()}" if item["loc"] else ""
-        value = item.get("input")
-        secret = any(word in field for word in ("token", "key", "secret"))
-        shown = (
-            ""
-            if secret or isinstance(value, dict) or value is None
-            else f" (got {str(value)[:80]!r})"
-        )
-        hint = f" [{env_name}]" if env_name else ""
-        lines.append(f"  - {field}{hint}: {item['msg']}{shown}")
-    return "\n".join(lines)
-
-
-def load_settings(**overrides: Any) -> Settings:
-    """Load settings from every source, raising :class:`SettingsError` with a readable message."""
-    try:
-        return Settings(**overrides)
-    except ValidationError as exc:
-        raise SettingsError(format_validation_error(exc)) from None
-    except (OSError, ValueError) as exc:  # unreadable or malformed TOML / .env
-        raise SettingsError(f"Muse's settings could not be read: {exc}") from None
