@@ -37,6 +37,9 @@ class BackgroundTasks:
         task = asyncio.get_running_loop().create_task(self._guarded(coro, name), name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        # A task cancelled before its first step never starts ``coro``: close it so that it is
+        # not reported as "never awaited". Closing a finished coroutine does nothing.
+        task.add_done_callback(lambda _task: coro.close())
         return task
 
     async def _guarded(self, coro: Coroutine[Any, Any, Any], name: str) -> Any:

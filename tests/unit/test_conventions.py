@@ -86,6 +86,21 @@ async def test_quiet_failures_and_cancel_all() -> None:
     assert len(tasks) == 0
 
 
+async def test_a_task_cancelled_before_it_starts_leaves_no_unawaited_coroutine() -> None:
+    tasks = BackgroundTasks("test")
+
+    async def never_started() -> None:
+        raise AssertionError("must not run")
+
+    coro = never_started()
+    task = tasks.spawn(coro, "early")
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert task.cancelled()
+    # Closed, not pending: a pending coroutine would be reported "never awaited" when collected.
+    assert coro.cr_frame is None
+
+
 _md = MarkdownIt("commonmark").enable("strikethrough")
 
 
