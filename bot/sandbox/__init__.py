@@ -49,7 +49,7 @@ from .errors import SandboxError
 from .faults import Fault
 from .handles import InteractionHandle
 from .records import GatewayRecord, RecordedCall, UploadedFile
-from .state import (
+from .stored import (
     StoredAttachment,
     StoredChannel,
     StoredGuild,

@@ -11,6 +11,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
+from .constants import ADMIN_PERMISSIONS, JSON
 from .errors import SandboxError
 from .faults import Fault
 from .gateway import GatewayServer
@@ -29,10 +30,8 @@ from .interaction_data import (
 )
 from .records import ChangeSignal, GatewayRecord, RecordedCall
 from .server import RateLimitRule, RestServer
-from .state import (
-    ADMIN_PERMISSIONS,
-    JSON,
-    SandboxState,
+from .state import SandboxState
+from .stored import (
     StoredChannel,
     StoredGuild,
     StoredInteraction,

@@ -29,8 +29,9 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from .constants import JSON, Intents
 from .records import ChangeSignal, GatewayRecord
-from .state import JSON, Intents, SandboxState
+from .state import SandboxState
 
 __all__ = ["GatewayConnection", "GatewayServer", "GatewaySession", "event_intent"]
 

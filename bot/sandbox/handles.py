@@ -6,9 +6,10 @@ import asyncio
 import time
 from typing import TYPE_CHECKING
 
+from .constants import JSON
 from .errors import SandboxError
 from .records import RecordedCall
-from .state import JSON, StoredInteraction, StoredMessage, StoredUser
+from .stored import StoredInteraction, StoredMessage, StoredUser
 
 if TYPE_CHECKING:
     from .driver import Sandbox

@@ -17,23 +17,21 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from .constants import JSON, MESSAGE_FLAG_EPHEMERAL, MESSAGE_FLAG_LOADING
 from .faults import Fault, NonceLedger
 from .gateway import GatewayServer
+from .ids import iso_now
 from .limits import message_violation, modal_violation
 from .records import ChangeSignal, RecordedCall, UploadedFile
-from .state import (
-    JSON,
-    MESSAGE_FLAG_EPHEMERAL,
-    MESSAGE_FLAG_LOADING,
+from .state import SandboxState
+from .stored import (
     MessageEdit,
-    SandboxState,
     StoredAttachment,
     StoredChannel,
     StoredCommand,
     StoredInteraction,
     StoredMessage,
     StoredUser,
-    iso_now,
 )
 
 __all__ = ["ApiError", "RateLimitRule", "RestServer", "json_response"]
