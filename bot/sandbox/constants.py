@@ -1,4 +1,4 @@
-"""Discord's numbers the sandbox needs: permission bits, message flags, gateway intents.
+"""Discord's numbers the sandbox needs: permission bits, message flags, gateway opcodes and intents.
 
 Nothing here does anything; the stored records, the REST routes and the gateway read them.
 """
@@ -12,11 +12,22 @@ __all__ = [
     "ADMIN_PERMISSIONS",
     "ALL_PERMISSIONS",
     "BOT_PERMISSIONS",
+    "CLOSE_AUTHENTICATION_FAILED",
     "DISCORD_EPOCH_MS",
     "EVERYONE_PERMISSIONS",
     "JSON",
     "MESSAGE_FLAG_EPHEMERAL",
     "MESSAGE_FLAG_LOADING",
+    "OP_DISPATCH",
+    "OP_HEARTBEAT",
+    "OP_HEARTBEAT_ACK",
+    "OP_HELLO",
+    "OP_IDENTIFY",
+    "OP_INVALID_SESSION",
+    "OP_PRESENCE",
+    "OP_RECONNECT",
+    "OP_REQUEST_MEMBERS",
+    "OP_RESUME",
     "Intents",
 ]
 
@@ -74,3 +85,18 @@ class Intents:
     GUILD_MESSAGE_REACTIONS = 1 << 10
     DIRECT_MESSAGES = 1 << 12
     MESSAGE_CONTENT = 1 << 15
+
+
+# Gateway opcodes and close codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes).
+OP_DISPATCH = 0
+OP_HEARTBEAT = 1
+OP_IDENTIFY = 2
+OP_PRESENCE = 3
+OP_RESUME = 6
+OP_RECONNECT = 7
+OP_REQUEST_MEMBERS = 8
+OP_INVALID_SESSION = 9
+OP_HELLO = 10
+OP_HEARTBEAT_ACK = 11
+
+CLOSE_AUTHENTICATION_FAILED = 4004
