@@ -29,6 +29,7 @@ from .interaction_data import (
     user_of,
 )
 from .records import ChangeSignal, GatewayRecord, RecordedCall
+from .routes import mentions_in
 from .server import RateLimitRule, RestServer
 from .state import SandboxState
 from .stored import (
@@ -530,7 +531,7 @@ class Sandbox:
             guild_id=stored_channel.guild_id,
             author=author,
             content=content,
-            mentions=self.rest.mentions_in(content),
+            mentions=mentions_in(self.state, content),
         )
         message.attachments = [
             make_attachment(self.state, stored_channel.id, a) for a in attachments
