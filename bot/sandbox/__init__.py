@@ -21,10 +21,13 @@ Usage::
 
 Design:
 
-* :class:`Sandbox` owns the state (:mod:`bot.sandbox.state`), the REST server
-  (:mod:`bot.sandbox.server`) and the gateway (:mod:`bot.sandbox.gateway`). Fixtures: ``guild``,
-  ``admin`` (has the "Admin" role: ADMINISTRATOR and MANAGE_GUILD), ``members`` (three ordinary
-  members), ``channel``/``channels``; :class:`SandboxConfig` changes them.
+* :class:`Sandbox` owns the state (:mod:`bot.sandbox.state`, its records in
+  :mod:`bot.sandbox.stored`), the REST server (:mod:`bot.sandbox.server`, its routes in
+  :mod:`bot.sandbox.routes`) and the gateway (:mod:`bot.sandbox.gateway`); the driver's parts are
+  :mod:`~bot.sandbox.core`, :mod:`~bot.sandbox.world`, :mod:`~bot.sandbox.traffic` and
+  :mod:`~bot.sandbox.acting`. Fixtures (:mod:`bot.sandbox.fixtures`): ``guild``, ``admin`` (has
+  the "Admin" role: ADMINISTRATOR and MANAGE_GUILD), ``members`` (three ordinary members),
+  ``channel``/``channels``; :class:`SandboxConfig` changes them.
 * Members act with ``slash``, ``autocomplete``, ``click``, ``submit_modal`` and ``user_message``;
   each interaction returns an :class:`InteractionHandle` (``await response()``,
   ``await final_message()``, ``messages``, ``modal``, ``latency``).
@@ -49,7 +52,7 @@ from .errors import SandboxError
 from .faults import Fault
 from .handles import InteractionHandle
 from .records import GatewayRecord, RecordedCall, UploadedFile
-from .state import (
+from .stored import (
     StoredAttachment,
     StoredChannel,
     StoredGuild,

@@ -1,25 +1,41 @@
-"""Handles on interactions the sandbox sent: awaitable views of how the bot answered."""
+"""Handles on interactions the sandbox sent: awaitable views of how the bot answered.
+
+A handle reads the sandbox only through :class:`InteractionSource` (its state, its recorded calls,
+and waiting on a change), so it does not depend on the driver that makes it.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any, Protocol
 
+from .constants import JSON
 from .errors import SandboxError
 from .records import RecordedCall
-from .state import JSON, StoredInteraction, StoredMessage, StoredUser
+from .state import SandboxState
+from .stored import StoredInteraction, StoredMessage, StoredUser
 
-if TYPE_CHECKING:
-    from .driver import Sandbox
+__all__ = ["InteractionHandle", "InteractionSource"]
 
-__all__ = ["InteractionHandle"]
+
+class InteractionSource(Protocol):
+    """What a handle needs of the sandbox that sent its interaction."""
+
+    @property
+    def state(self) -> SandboxState: ...
+
+    @property
+    def calls(self) -> list[RecordedCall]: ...
+
+    async def wait_until(self, condition: Callable[[], Any], timeout: float = 5.0) -> Any: ...  # noqa: ASYNC109
 
 
 class InteractionHandle:
     """One interaction the sandbox sent, with awaitable views of the bot's answer."""
 
-    def __init__(self, sandbox: Sandbox, stored: StoredInteraction) -> None:
+    def __init__(self, sandbox: InteractionSource, stored: StoredInteraction) -> None:
         self._sandbox = sandbox
         self.stored = stored
 

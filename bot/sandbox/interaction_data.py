@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .constants import JSON
 from .errors import SandboxError
-from .state import (
-    JSON,
-    SandboxState,
+from .state import SandboxState
+from .stored import (
     StoredAttachment,
     StoredChannel,
     StoredGuild,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.sandbox.state import JSON
+from bot.sandbox.constants import JSON
 
 from .options import Directory, leaf_commands
 

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.sandbox import StoredChannel, StoredMember, StoredRole
-from bot.sandbox.state import JSON, SandboxState, StoredGuild
+from bot.sandbox.constants import JSON
+from bot.sandbox.state import SandboxState
+from bot.sandbox.stored import StoredGuild
 
 __all__ = [
     "CommandSpec",

@@ -10,7 +10,8 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from bot.sandbox.state import SandboxState, StoredAttachment, StoredMessage
+from bot.sandbox.state import SandboxState
+from bot.sandbox.stored import StoredAttachment, StoredMessage
 
 __all__ = ["AttachmentSaver", "render_markup", "render_message", "render_timestamp"]
 

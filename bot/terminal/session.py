@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.sandbox import InteractionHandle, Sandbox, SandboxError, StoredMember, StoredMessage
-from bot.sandbox.state import JSON, StoredChannel, iter_components
+from bot.sandbox.constants import JSON
+from bot.sandbox.stored import StoredChannel, iter_components
 
 from .completion import candidates
 from .console import LineReader, install_completion

@@ -50,7 +50,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bot.sandbox import InteractionHandle, Sandbox
-from bot.sandbox.state import StoredMember
+from bot.sandbox.stored import StoredMember
 from models import FakeEngine
 
 MEMBERS = 50

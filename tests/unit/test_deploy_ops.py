@@ -18,7 +18,7 @@ from bot.errors import ConfigurationError, GenerationTimeout
 from bot.ops.backup import backup_database, backup_target
 from bot.ops.logs import JsonFormatter
 from bot.ops.metrics import MeteredEngine, MuseMetrics, outcome_of
-from bot.sandbox.gateway import GatewaySession, event_guild
+from bot.sandbox.gateway_sessions import GatewaySession, event_guild
 from bot.settings import Settings, SettingsError, load_settings
 from models import ChatMessage, FakeEngine, GenerationOptions, LlamaCppEngine, build_engine
 from models.remote import OpenAICompatEngine, _sse_data
