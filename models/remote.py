@@ -24,9 +24,8 @@ from typing import Any, Literal
 import aiohttp
 import yarl
 
-from bot.errors import ConfigurationError, ModelError, ModelUnavailable, QueueFull
-
 from .engine import DeltaSink, QueuedEngine
+from .errors import ConfigurationError, ModelError, ModelUnavailable, QueueFull
 from .types import ChatMessage, GenerationOptions, ModelInfo
 
 __all__ = [

@@ -27,8 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.errors import ModelError
-
+from ..errors import ModelError
 from ..types import GenerationOptions, Priority
 from .runtime import BatchEntry, DecodeStatus, LlamaRuntime
 from .sampling import SequenceSampler
