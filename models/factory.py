@@ -15,7 +15,7 @@ from .engine import QueuedEngine
 from .llamacpp import LlamaCppEngine
 
 if TYPE_CHECKING:
-    from .remote import JsonFormat
+    from .remote_wire import JsonFormat
 
 __all__ = ["EngineSettings", "SecretText", "build_engine"]
 
