@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.errors import ConfigurationError
+from .errors import ConfigurationError
 
 __all__ = [
     "AMX_FLAGS",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from bot.errors import ConfigurationError
+from .errors import ConfigurationError
 
 __all__ = ["BUNDLED_PACKAGE", "bundled_model_path", "check_gguf", "resolve_model_path"]
 

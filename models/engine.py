@@ -19,7 +19,7 @@ from typing import Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
-from bot.errors import (
+from .errors import (
     GenerationCancelled,
     GenerationTimeout,
     ModelError,
@@ -27,7 +27,6 @@ from bot.errors import (
     MuseError,
     StructuredOutputError,
 )
-
 from .queue import AdmissionQueue
 from .schema import bound_schema
 from .types import (

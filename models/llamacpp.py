@@ -14,8 +14,6 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.errors import ConfigurationError, ModelUnavailable
-
 from .batched import (
     BatchRequest,
     BatchScheduler,
@@ -26,6 +24,7 @@ from .batched import (
 from .cpu import RepackChoice, RepackMode, decide_repack
 from .discovery import check_gguf
 from .engine import DeltaSink, QueuedEngine
+from .errors import ConfigurationError, ModelUnavailable
 from .types import ChatMessage, GenerationOptions, ModelInfo
 from .worker import ModelWorker
 

@@ -12,8 +12,7 @@ import math
 from collections import OrderedDict, deque
 from collections.abc import Callable
 
-from bot.errors import QueueFull
-
+from .errors import QueueFull
 from .types import Priority
 
 __all__ = ["AdmissionQueue", "Ticket"]

@@ -9,7 +9,8 @@ priorities; :class:`PreemptiveAdmissionQueue` lets members in while background w
 from .admission import PreemptiveAdmissionQueue
 from .runtime import BatchEntry, DecodeStatus, LlamaRuntime
 from .sampling import SequenceSampler, schema_grammar
-from .scheduler import BatchRequest, BatchScheduler, PromptTooLong, SchedulerStats
+from .scheduler import BatchScheduler, SchedulerStats
+from .sequences import BatchRequest, PromptTooLong
 from .text import TextAssembler
 
 __all__ = [

@@ -15,6 +15,9 @@ most prompts start warm.
 Priorities: interactive sequences are placed first and get the prompt budget first; when no slot
 is free, a background sequence is parked (it keeps its tokens and sampler state and resumes later,
 re-using whatever prefix of its cells survives) so a member waits at most for the step in flight.
+
+The requests and their sequences are in :mod:`.sequences`; the slots and prefix reuse in
+:mod:`.slots`.
 """
 
 from __future__ import annotations
@@ -24,17 +27,16 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from bot.errors import ModelError
-
-from ..types import GenerationOptions, Priority
+from ..errors import ModelError
+from ..types import Priority
 from .runtime import BatchEntry, DecodeStatus, LlamaRuntime
 from .sampling import SequenceSampler
-from .text import TextAssembler
+from .sequences import BatchRequest, PromptTooLong, ScheduledSequence
+from .slots import SlotTable
 
-__all__ = ["BatchRequest", "BatchScheduler", "PromptTooLong", "SchedulerStats"]
+__all__ = ["BatchScheduler", "SchedulerStats"]
 
 log = logging.getLogger(__name__)
 
@@ -46,32 +48,6 @@ ABORTABLE_PROMPT_TOKENS = 64
 MIN_COPY_TOKENS = 16
 
 
-class PromptTooLong(ModelError):
-    default_message = (
-        "That request is too long for the model's context window. Shorten it and try again."
-    )
-
-
-@dataclass(eq=False)
-class BatchRequest:
-    """One generation handed to the scheduler. ``done`` must be safe to call from any thread."""
-
-    messages: list[dict[str, str]]
-    options: GenerationOptions
-    sink: Any  # DeltaSink: .cancelled, .put(text)
-    done: Callable[[BaseException | None], None]
-    priority: Priority = Priority.INTERACTIVE
-    grammar: str | None = None
-    # Filled in by the scheduler (read by tests and benchmarks).
-    order: int = 0
-    arrival_step: int = 0
-    first_step: int | None = None
-    prompt_tokens: int = 0
-    reused_tokens: int = 0
-    generated: list[int] = field(default_factory=list)
-    resamples: int = 0
-
-
 @dataclass(frozen=True, slots=True)
 class SchedulerStats:
     steps: int
@@ -80,30 +56,6 @@ class SchedulerStats:
     preemptions: int
     kv_waits: int
     aborts: int
-
-
-class _Seq:
-    __slots__ = ("max_tokens", "n_decoded", "n_prompt", "req", "sampler", "slot", "text", "tokens")
-
-    def __init__(
-        self, req: BatchRequest, tokens: list[int], sampler: SequenceSampler, max_tokens: int
-    ) -> None:
-        self.req = req
-        self.tokens = tokens
-        self.n_prompt = len(tokens)
-        self.n_decoded = 0
-        self.slot: int | None = None
-        self.sampler = sampler
-        self.text = TextAssembler(req.options.stop)
-        self.max_tokens = max_tokens
-
-    @property
-    def rank(self) -> tuple[int, int]:
-        return (int(self.req.priority), self.req.order)
-
-    @property
-    def pending(self) -> int:
-        return len(self.tokens) - self.n_decoded
 
 
 class BatchScheduler:
@@ -118,22 +70,17 @@ class BatchScheduler:
     ) -> None:
         self._rt = runtime
         self._sampler_factory = sampler_factory
-        self._min_copy = min_copy_tokens
         self._lock = threading.Lock()
         self._inbox: deque[BatchRequest] = deque()
         self._running = False
         self._closing = False
         self._interactive_arrived = False
         self._orders = itertools.count(1)
-        self._slots: list[_Seq | None] = [None] * runtime.n_seq
-        self._cached: list[list[int]] = [[] for _ in range(runtime.n_seq)]
-        self._waiting: list[_Seq] = []
+        self._slots = SlotTable(runtime, min_copy_tokens=min_copy_tokens)
+        self._waiting: list[ScheduledSequence] = []
         self._budget = runtime.n_batch
-        self._in_batch: list[_Seq] = []
+        self._in_batch: list[ScheduledSequence] = []
         self.steps = 0
-        self._reused = 0
-        self._prompt_total = 0
-        self._preemptions = 0
         self._kv_waits = 0
         self._aborts = 0
         # Tests replace this to simulate llama_decode results.
@@ -163,16 +110,16 @@ class BatchScheduler:
     def stats(self) -> SchedulerStats:
         return SchedulerStats(
             steps=self.steps,
-            reused_tokens=self._reused,
-            prompt_tokens=self._prompt_total,
-            preemptions=self._preemptions,
+            reused_tokens=self._slots.reused_tokens,
+            prompt_tokens=self._slots.prompt_tokens,
+            preemptions=self._slots.preemptions,
             kv_waits=self._kv_waits,
             aborts=self._aborts,
         )
 
     @property
     def active(self) -> int:
-        return sum(1 for s in self._slots if s is not None)
+        return self._slots.active
 
     # -- the worker-thread loop ------------------------------------------------------------------
 
@@ -209,7 +156,7 @@ class BatchScheduler:
             except Exception as exc:
                 request.done(exc)
 
-    def _prepare(self, request: BatchRequest) -> _Seq:
+    def _prepare(self, request: BatchRequest) -> ScheduledSequence:
         tokens = self._rt.render_chat(request.messages)
         limit = self._rt.context_per_seq
         if len(tokens) >= limit - 1:
@@ -221,95 +168,39 @@ class BatchScheduler:
         sampler.accept_prompt(tokens)
         request.prompt_tokens = len(tokens)
         max_tokens = request.options.max_tokens or 512
-        return _Seq(request, tokens, sampler, max_tokens)
+        return ScheduledSequence(request, tokens, sampler, max_tokens)
 
     def _drop_cancelled(self) -> None:
         closing = self._closing
-        for seq in [s for s in self._slots if s is not None]:
+        for seq in self._slots.running():
             if closing or seq.req.sink.cancelled:
                 self._finish(seq)
         for seq in [s for s in self._waiting if closing or s.req.sink.cancelled]:
             self._waiting.remove(seq)
             self._finish(seq)
 
-    # -- slots and prefix reuse ------------------------------------------------------------------
-
-    def _contents(self, slot: int) -> list[int]:
-        seq = self._slots[slot]
-        if seq is not None:
-            return seq.tokens[: seq.n_decoded]
-        return self._cached[slot]
+    # -- slots ----------------------------------------------------------------------------------
 
     def _place_waiting(self) -> None:
         if not self._waiting:
             return
         self._waiting.sort(key=lambda s: s.rank)
         for seq in list(self._waiting):
-            slot = self._free_slot()
+            slot = self._slots.free_slot()
             if slot is None and seq.req.priority == Priority.INTERACTIVE:
-                slot = self._preempt_background()
+                parked = self._slots.preempt_background()
+                if parked is not None:
+                    slot, victim = parked
+                    self._waiting.append(victim)
             if slot is None:
                 break
             self._waiting.remove(seq)
-            self._place(seq, slot)
-
-    def _free_slot(self) -> int | None:
-        for slot, seq in enumerate(self._slots):
-            if seq is None:
-                return slot
-        return None
-
-    def _preempt_background(self) -> int | None:
-        victims = [
-            s for s in self._slots if s is not None and s.req.priority != Priority.INTERACTIVE
-        ]
-        if not victims:
-            return None
-        # The latest-admitted background sequence gives way (the oldest keeps its progress).
-        victim = max(victims, key=lambda s: s.rank)
-        slot = victim.slot
-        assert slot is not None
-        self._cached[slot] = victim.tokens[: victim.n_decoded]
-        self._slots[slot] = None
-        victim.slot = None
-        victim.n_decoded = 0
-        self._waiting.append(victim)
-        self._preemptions += 1
-        log.debug("parked background sequence %d for an interactive one", victim.req.order)
-        return slot
-
-    def _place(self, seq: _Seq, slot: int) -> None:
-        target = seq.tokens
-        limit = len(target) - 1  # the last token is always decoded: it yields the logits
-        own = _common_prefix(self._contents(slot), target, limit)
-        best_slot, best = slot, own
-        for other in range(len(self._slots)):
-            if other != slot:
-                length = _common_prefix(self._contents(other), target, limit)
-                if length > best:
-                    best_slot, best = other, length
-        if best_slot != slot and best >= own + self._min_copy:
-            self._rt.seq_cp(best_slot, slot)
-            self._rt.seq_rm(slot, best, -1)
-            reused = best
-        else:
-            if not self._rt.seq_rm(slot, own, -1):
-                self._rt.seq_rm(slot, -1, -1)
-                own = 0
-            reused = own
-        self._cached[slot] = []
-        seq.slot = slot
-        seq.n_decoded = reused
-        self._slots[slot] = seq
-        if seq.req.first_step is None:
-            seq.req.reused_tokens = reused
-            self._reused += reused
-            self._prompt_total += seq.n_prompt
+            self._slots.place(seq, slot)
 
     # -- one step --------------------------------------------------------------------------------
 
-    def _plan(self) -> list[tuple[_Seq, int]]:
-        active = [s for s in self._slots if s is not None]
+    def _plan(self) -> list[tuple[ScheduledSequence, int]]:
+        active = self._slots.running()
         takes: dict[int, int] = {}
         for seq in active:
             if seq.pending == 1:
@@ -321,7 +212,7 @@ class BatchScheduler:
             take = min(seq.pending, budget)
             takes[id(seq)] = take
             budget -= take
-        plan: list[tuple[_Seq, int]] = []
+        plan: list[tuple[ScheduledSequence, int]] = []
         for seq in active:  # slot order, as the decoder wants it
             take = takes.get(id(seq), 0)
             if take:
@@ -334,7 +225,7 @@ class BatchScheduler:
             return
         self.steps += 1
         entries: list[BatchEntry] = []
-        outputs: list[tuple[_Seq, int]] = []
+        outputs: list[tuple[ScheduledSequence, int]] = []
         prompt_tokens = 0
         for seq, take in plan:
             assert seq.slot is not None
@@ -392,7 +283,7 @@ class BatchScheduler:
             seq.req.priority != Priority.INTERACTIVE for seq in batch
         )
 
-    def _sample(self, seq: _Seq, index: int) -> None:
+    def _sample(self, seq: ScheduledSequence, index: int) -> None:
         token = seq.sampler.sample(index)
         req = seq.req
         req.generated.append(token)
@@ -414,23 +305,20 @@ class BatchScheduler:
         if done:
             self._finish(seq)
 
-    def _end_text(self, seq: _Seq) -> None:
+    def _end_text(self, seq: ScheduledSequence) -> None:
         rest = seq.text.finish()
         if rest:
             seq.req.sink.put(rest)
 
-    def _finish(self, seq: _Seq, error: BaseException | None = None) -> None:
-        if seq.slot is not None:
-            self._cached[seq.slot] = seq.tokens[: seq.n_decoded]
-            self._slots[seq.slot] = None
-            seq.slot = None
+    def _finish(self, seq: ScheduledSequence, error: BaseException | None = None) -> None:
+        self._slots.release(seq)
         seq.req.resamples = seq.sampler.resamples
         seq.sampler.close()
         seq.req.done(error)
 
     def _fail_everything(self, exc: BaseException) -> None:
         error = exc if isinstance(exc, Exception) else ModelError()
-        for seq in [s for s in self._slots if s is not None] + self._waiting:
+        for seq in self._slots.running() + self._waiting:
             try:
                 self._finish(seq, error)
             except Exception:  # keep failing the others
@@ -446,20 +334,4 @@ class BatchScheduler:
             self._rt.clear()
         except Exception:
             log.exception("could not clear the KV cache")
-        self._cached = [[] for _ in self._slots]
-
-
-def _common_prefix(a: list[int], b: list[int], limit: int) -> int:
-    n = min(len(a), len(b), limit)
-    if n <= 0:
-        return 0
-    if a[:n] == b[:n]:
-        return n
-    lo, hi = 0, n  # binary search on slice equality: fast in C even for long prompts
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if a[:mid] == b[:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+        self._slots.forget_cached()

@@ -21,7 +21,8 @@ from bot.ops.metrics import MeteredEngine, MuseMetrics, outcome_of
 from bot.sandbox.gateway_sessions import GatewaySession, event_guild
 from bot.settings import Settings, SettingsError, load_settings
 from models import ChatMessage, FakeEngine, GenerationOptions, LlamaCppEngine, build_engine
-from models.remote import OpenAICompatEngine, _sse_data
+from models.remote import OpenAICompatEngine
+from models.remote_wire import sse_data as _sse_data
 
 # -- settings ---------------------------------------------------------------------------------
 

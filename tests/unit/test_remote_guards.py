@@ -15,7 +15,10 @@ from aiohttp import web
 import models.remote as remote
 from bot.errors import ConfigurationError
 from bot.ops.health import _remote_state
-from models.remote import ERROR_BODY_LIMIT, OpenAICompatEngine, _delta_text, _detail, is_loopback
+from models.remote import OpenAICompatEngine
+from models.remote_wire import ERROR_BODY_LIMIT, is_loopback
+from models.remote_wire import delta_text as _delta_text
+from models.remote_wire import read_detail as _detail
 
 
 @dataclass
