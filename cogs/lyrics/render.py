@@ -11,6 +11,7 @@ import discord
 from bot.discord_io import EMBED_DESCRIPTION_LIMIT
 from bot.services.chords import Progression
 from bot.services.lyrics import Analysis, ChordSheet, Draft, DraftSummary, LineReport
+from bot.services.markdown import escape_markdown
 from bot.services.prosody import LineAnalysis, Rhyme, group_by_syllables
 
 __all__ = [
@@ -52,7 +53,8 @@ def scansion(stress: str) -> str:
 
 
 def _esc(text: str) -> str:
-    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+    # The one Markdown escape, plus Discord's mention escape (mentions never ping anyway).
+    return discord.utils.escape_mentions(escape_markdown(text))
 
 
 @dataclass(frozen=True, slots=True)

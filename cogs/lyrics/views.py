@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.discord_io import NO_PINGS, RecordButton, handle_interaction_error, holds_generation
+from bot.discord_io import (
+    NO_PINGS,
+    MuseInteraction,
+    RecordButton,
+    handle_interaction_error,
+    holds_generation,
+)
 from bot.services.bounds import record_id
 from bot.services.lyrics import ANALYZE_LIMIT, Draft, DraftSummary
 
 from .render import analysis_pages, draft_embeds
 
 if TYPE_CHECKING:
-    from bot.app import MuseBot
     from bot.services.lyrics import LyricsService
 
 __all__ = [
@@ -38,9 +43,9 @@ __all__ = [
 ]
 
 
-def _service(interaction: discord.Interaction) -> LyricsService:
-    bot: MuseBot = interaction.client  # type: ignore[assignment]
-    return bot.services.lyrics
+def _service(interaction: discord.Interaction[Any]) -> LyricsService:
+    # Modal and item callbacks are typed by discord.py for any client; Muse's is a MuseBot.
+    return cast("MuseInteraction", interaction).client.services.lyrics
 
 
 def draft_view(draft: Draft, *, manage: bool = False) -> discord.ui.View:
@@ -147,7 +152,7 @@ class RewriteLineButton(RecordButton, prefix="muse:lyrics:line"):
     def __init__(self, draft_id: int) -> None:
         super().__init__(draft_id, label="Rewrite a line", emoji="✏️", row=1)
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: MuseInteraction) -> None:
         draft = await _service(interaction).owned(self.record_id, interaction.user.id)
         await interaction.response.send_modal(RewriteLineModal(draft))
 
@@ -204,7 +209,7 @@ class SaveButton(RecordButton, prefix="muse:lyrics:save"):
             row=1,
         )
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: MuseInteraction) -> None:
         draft, _ = await _service(interaction).save(self.record_id, interaction.user.id)
         await interaction.response.edit_message(
             embeds=draft_embeds(draft),
@@ -227,7 +232,7 @@ class ShareButton(RecordButton, prefix="muse:lyrics:share"):
             row=1,
         )
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: MuseInteraction) -> None:
         service = _service(interaction)
         current = await service.owned(self.record_id, interaction.user.id)
         draft = await service.set_public(self.record_id, interaction.user.id, not current.public)
@@ -244,7 +249,7 @@ class DeleteButton(RecordButton, prefix="muse:lyrics:del"):
             draft_id, label="Delete", emoji="🗑️", style=discord.ButtonStyle.danger, row=1
         )
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: MuseInteraction) -> None:
         draft = await _service(interaction).owned(self.record_id, interaction.user.id)
         view = discord.ui.View(timeout=None)
         view.add_item(ConfirmDeleteButton(draft.id))
@@ -260,7 +265,7 @@ class ConfirmDeleteButton(RecordButton, prefix="muse:lyrics:delyes"):
     def __init__(self, draft_id: int) -> None:
         super().__init__(draft_id, label="Yes, delete it", style=discord.ButtonStyle.danger)
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: MuseInteraction) -> None:
         title = await _service(interaction).delete(self.record_id, interaction.user.id)
         await interaction.response.edit_message(
             content=f"Deleted **{discord.utils.escape_markdown(title)}**.",

@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.discord_io import NO_PINGS, defer_thinking, generation_limited
 from bot.errors import UserInputError
 from bot.services.style.analyze import TEXT_LIMIT
-from bot.services.style.service import DISCOVER_QUERY_LIMIT
+from bot.services.style.works import DISCOVER_QUERY_LIMIT
 
 from .render import analysis_embed, discover_embed, inspiration_embed
 

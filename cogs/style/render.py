@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.discord_io import EMBED_DESCRIPTION_LIMIT, split_text
+from bot.services.markdown import escape_markdown
 from bot.services.style import Analysis, Inspiration, Recommendation, StyleProfile
 from bot.services.style.discover import WORK_KINDS
 
@@ -15,7 +16,8 @@ MAX_EMBEDS = 10
 
 
 def _esc(text: str) -> str:
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    # The one Markdown escape, plus Discord's mention escape (mentions never ping anyway).
+    return discord.utils.escape_mentions(escape_markdown(text))
 
 
 def _day(stamp: str | None) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.discord_io import NO_PINGS, RecordButton, handle_interaction_error
+from bot.discord_io import NO_PINGS, MuseInteraction, RecordButton, handle_interaction_error
 from bot.errors import NotAllowed
 from bot.services.style import PREFERENCE_FIELDS, StyleProfile
 from bot.services.style.profile import PREFERENCE_LIMIT, SAMPLE_LIMIT, SAMPLE_TITLE_LIMIT
@@ -28,8 +28,9 @@ _PLACEHOLDERS = {
 }
 
 
-def _bot(interaction: discord.Interaction) -> MuseBot:
-    return interaction.client  # type: ignore[return-value]
+def _bot(interaction: discord.Interaction[Any]) -> MuseBot:
+    # Modal and item callbacks are typed by discord.py for any client; Muse's is a MuseBot.
+    return cast("MuseInteraction", interaction).client
 
 
 class ProfileModal(discord.ui.Modal, title="Your style profile"):
@@ -160,7 +161,7 @@ class CancelEraseButton(RecordButton, prefix="muse:style:erase-cancel"):
     def __init__(self, requested_by: int) -> None:
         super().__init__(requested_by, label="Cancel")
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: MuseInteraction) -> None:
         if interaction.user.id != self.record_id:
             raise NotAllowed("Only the member who asked for this erasure can cancel it.")
         await interaction.response.edit_message(

@@ -16,7 +16,7 @@ import pytest
 
 from bot.discord_io import fit_message, split_text
 from bot.services.lyrics.request import parse_per_section, parse_structure
-from bot.services.lyrics.service import _LINE_BREAKS, _RHYME_QUERY
+from bot.services.lyrics.tools import _LINE_BREAKS, _RHYME_QUERY
 from bot.services.potd.service import PotdService
 from bot.services.potd.timing import parse_post_time, resolve_timezone, timezone_choices
 from bot.services.prosody import parse_scheme, parse_syllable_target

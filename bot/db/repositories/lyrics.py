@@ -133,13 +133,6 @@ class LyricsRepository:
         )
         return [_record(r) for r in rows]
 
-    async def count_saved(self, guild_id: int, user_id: int) -> int:
-        row = await self._db.fetchone(
-            "SELECT COUNT(*) FROM lyrics_drafts WHERE guild_id = ? AND user_id = ? AND saved = 1",
-            (guild_id, user_id),
-        )
-        return int(row[0]) if row else 0
-
     async def delete(self, draft_id: int, user_id: int) -> bool:
         changed = await self._db.execute(
             "DELETE FROM lyrics_drafts WHERE id = ? AND user_id = ?", (draft_id, user_id)

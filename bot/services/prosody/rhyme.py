@@ -66,10 +66,6 @@ class Rhyme:
     kind: RhymeKind
 
 
-def _plain(phones: str) -> Phones:
-    return tuple(strip_stress(p) if p[-1].isdigit() else p for p in phones.split())
-
-
 def _rhyme_tail(phones: Sequence[str]) -> Phones:
     index = last_stressed_index(phones)
     return tuple(strip_stress(p) for p in phones[index:]) if index is not None else ()
@@ -126,10 +122,6 @@ def rhyming_part(word: str) -> str:
     """The CMU phones from the last stressed vowel on, stress removed: "apart" -> "AA R T"."""
     options = pronunciations(word)
     return " ".join(_rhyme_tail(options[0])) if options else ""
-
-
-def _stressed_vowels(phones: Sequence[str]) -> list[str]:
-    return [strip_stress(p) for p in phones if p[-1] in "12"]
 
 
 def _multi_key(phones: Sequence[str]) -> tuple[Phones, Phones] | None:

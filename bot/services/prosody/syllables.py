@@ -45,14 +45,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
-from functools import cache, lru_cache
+from functools import lru_cache
 
-import pyphen  # type: ignore[import-untyped]
-
-from bot.services.prosody._cmu import first_phones, plain_words, stress_digits
-from bot.services.prosody._freq import zipf
+from bot.services.prosody._cmu import first_phones
+from bot.services.prosody.compounds import beats, decompose_stresses, decomposed_syllables
 from bot.services.prosody.numbers import number_to_words
+from bot.services.prosody.spelling import (
+    SIBILANT_ENDINGS,
+    pyphen_syllables,
+    strip_accents,
+    vowel_group_syllables,
+)
 
 __all__ = [
     "count_syllables",
@@ -100,244 +103,6 @@ def tokenize(line: str) -> list[str]:
     return words
 
 
-def _strip_accents(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _is_vowel(word: str, i: int) -> bool:
-    ch = word[i]
-    if ch in "aeio":
-        return True
-    if ch == "u":
-        # "qu" and "gu" before a vowel: the u is a glide ("quiet", "language").
-        return not (i > 0 and word[i - 1] in "qg" and i + 1 < len(word) and word[i + 1] in "aeiouy")
-    if ch == "y":
-        # "y" opening a word or a syllable ("yes", "crayon", "beyond") is a consonant.
-        return i > 0 and not (i + 1 < len(word) and word[i + 1] in "aeiou")
-    return False
-
-
-# Vowel pairs usually said as two syllables ("dial", "radio", "video", "dual", "stadium"),
-# unless a soft consonant before them merges them ("special", "nation", "vision", "region").
-_HIATUS = ("ia", "io", "eo", "ua", "uo", "iu", "ii")
-_SOFTENERS = "ctsgx"
-_SIBILANT_ENDINGS = ("s", "x", "z", "ch", "sh", "ce", "ge", "se", "ze")
-
-
-def vowel_group_syllables(word: str, *, final_e_sounded: bool = False) -> int:
-    """Count syllables by vowel groups, with English's common exceptions.
-
-    Silent final e ("make"), but "-le" after a consonant is a syllable ("table"); "-es" and
-    "-ed" are silent except after sibilants and t/d ("makes" / "boxes", "jumped" / "wanted");
-    "y" is a vowel except before a vowel or at the start; hiatus pairs ("ia", "io", ...) split;
-    "-ier"/"-iest" after a consonant add one; a final "-sm" adds one ("prism").
-    """
-    w = "".join(ch for ch in _strip_accents(word.lower()) if "a" <= ch <= "z")
-    if not w:
-        return 0
-    flags = [_is_vowel(w, i) for i in range(len(w))]
-    count = sum(1 for i, v in enumerate(flags) if v and (i == 0 or not flags[i - 1]))
-    if count == 0:
-        return 1  # "hmm", "skrrt", "shh": still one beat
-    for i in range(len(w) - 1):
-        if flags[i] and flags[i + 1] and w[i : i + 2] in _HIATUS:
-            if i > 0 and w[i - 1] in _SOFTENERS and w[i] == "i":
-                continue
-            if w[i : i + 2] == "ua" and i > 0 and w[i - 1] in "qg":
-                continue
-            count += 1
-    if re.search(r"[^aeiou]i(?:er|ers|est)$", w) and len(w) > 4:
-        count += 1
-    if w.endswith("sm"):
-        count += 1
-    if count > 1 and not final_e_sounded:
-        count -= _silent_ending(w, flags)
-    return max(1, count)
-
-
-def _silent_ending(w: str, flags: list[bool]) -> int:
-    """1 when the word's last vowel group is a silent e ("make", "makes", "jumped")."""
-    n = len(w)
-    if w.endswith("e") and n >= 3 and not flags[n - 2]:
-        consonant_le = w.endswith("le") and not flags[n - 3]
-        return 0 if consonant_le else 1
-    if w.endswith("es") and n >= 4 and not flags[n - 3]:
-        if w[:-1].endswith(_SIBILANT_ENDINGS) or (w.endswith("les") and not flags[n - 4]):
-            return 0
-        return 1
-    if w.endswith("ed") and n >= 4 and not flags[n - 3]:
-        consonant_led = w.endswith("led") and not flags[n - 4] and not w.endswith("lled")
-        if w[n - 3] in "td" or consonant_led:
-            return 0
-        return 1
-    return 0
-
-
-@cache
-def _pyphen_dictionary() -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang="en_US")
-
-
-def pyphen_syllables(word: str) -> int:
-    """Count syllables as hyphenation points + 1 (LibreOffice en_US patterns, via pyphen).
-
-    Kept for comparison only: it measures worse than ``vowel_group_syllables`` (module doc).
-    """
-    w = "".join(ch for ch in _strip_accents(word.lower()) if ch.isalpha())
-    if not w:
-        return 0
-    return len(_pyphen_dictionary().positions(w)) + 1
-
-
-# Productive suffixes with their stresses, for "dictionary stem + suffix" words.
-_SUFFIXES: dict[str, str] = {
-    "y": "0",
-    "ey": "0",
-    "ie": "0",
-    "ies": "0",
-    "ish": "0",
-    "ify": "00",
-    "ified": "00",
-    "ifies": "00",
-    "able": "00",
-    "ables": "00",
-    "ably": "00",
-    "tastic": "10",
-    "icious": "10",
-    "ous": "0",
-    "ness": "0",
-    "less": "0",
-    "ful": "0",
-    "ly": "0",
-    "er": "0",
-    "ers": "0",
-    "est": "0",
-    "ing": "0",
-    "ings": "0",
-    "ster": "0",
-    "core": "1",
-    "ism": "00",
-    "ist": "0",
-    "ed": "",
-    "es": "",
-    "s": "",
-}
-_PREFIXES = (
-    "anti",
-    "cyber",
-    "de",
-    "dis",
-    "hyper",
-    "mega",
-    "mis",
-    "non",
-    "out",
-    "over",
-    "pre",
-    "re",
-    "sub",
-    "super",
-    "ultra",
-    "un",
-    "under",
-)
-
-
-def _dictionary_stresses(word: str) -> str | None:
-    if word not in plain_words():
-        return None
-    phones = first_phones(word)
-    return _beats(phones) if phones else None
-
-
-def _suffix_stresses(stem: str, suffix: str) -> str | None:
-    stresses = _SUFFIXES.get(suffix)
-    if stresses is None:
-        return None
-    if suffix == "ed":
-        return "0" if stem.endswith(("t", "d")) else ""
-    if suffix == "es":
-        return "0" if stem.endswith(_SIBILANT_ENDINGS) else ""
-    return stresses
-
-
-def _stem_stresses(stem: str, suffix: str) -> str | None:
-    """Stresses of a stem as it appears before ``suffix`` (doubled consonant, dropped e)."""
-    found = _dictionary_stresses(stem)
-    if found is None and suffix[0] in "aeiouy":
-        if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
-            found = _dictionary_stresses(stem[:-1])  # "instagramm|able"
-        if found is None:
-            found = _dictionary_stresses(stem + "e")  # "lov|able"
-    return found
-
-
-# Compounds are made of everyday words ("doom" + "scrolling"); a rare dictionary word that
-# happens to end the spelling ("stay" + "cation", said like "cat-ion") misleads.
-_COMPOUND_PART_ZIPF = 3.0
-
-
-def _common(word: str) -> bool:
-    return zipf(word) >= _COMPOUND_PART_ZIPF
-
-
-def _is_doubled_before_suffix(stem: str, suffix: str) -> bool:
-    return (
-        len(stem) > 3
-        and stem[-1] == stem[-2]
-        and stem[-1] not in "aeiouy"
-        and suffix in ("ed", "ing", "er", "ers", "est", "y", "ies", "able")
-    )
-
-
-def _decompose(word: str, depth: int) -> str | None:
-    """Stresses of ``word`` built from dictionary parts, or None. Tried in order of trust:
-    two dictionary words, dictionary stem + suffix, decomposable stem + suffix, prefix + rest."""
-    if depth > 2:
-        return None
-    splits = [(word[:i], word[i:]) for i in range(len(word) - 1, 2, -1)]
-    for stem, rest in splits:
-        # A doubled consonant before a vowel suffix is English spelling, not two words
-        # ("stann|ed" is "stan" + "ed", not "stan" + "ned"; "hashtagg|ed", not "hashtag" + "ged").
-        if _is_doubled_before_suffix(stem, rest):
-            suffix_stresses = _suffix_stresses(stem, rest)
-            head = _dictionary_stresses(stem[:-1])
-            if suffix_stresses is not None and head is not None:
-                return head + suffix_stresses
-    for stem, rest in splits:
-        if len(rest) >= 3 and _common(stem) and _common(rest):
-            head, tail = _dictionary_stresses(stem), _dictionary_stresses(rest)
-            if head is not None and tail is not None:
-                return head + tail
-    for stem, rest in splits:
-        suffix_stresses = _suffix_stresses(stem, rest)
-        if suffix_stresses is not None and (head := _stem_stresses(stem, rest)) is not None:
-            return head + suffix_stresses
-    if depth < 2:
-        for stem, rest in splits:
-            suffix_stresses = _suffix_stresses(stem, rest)
-            if suffix_stresses is not None and rest not in ("s", "es", "ed"):
-                head = _decompose(stem, depth + 1)
-                if head is not None:
-                    return head + suffix_stresses
-    for prefix in _PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-            rest = word[len(prefix) :]
-            tail = _dictionary_stresses(rest) or _decompose(rest, depth + 1)
-            if tail is not None:
-                return "0" * vowel_group_syllables(prefix) + tail
-    return None
-
-
-def decomposed_syllables(word: str, fallback: Callable[[str], int] | None = None) -> int:
-    """Syllables of an out-of-dictionary word via dictionary parts, else ``fallback``."""
-    stresses = _decompose(word.lower(), 0)
-    if stresses is not None and stresses:
-        return len(stresses)
-    return (fallback or vowel_group_syllables)(word)
-
-
 def _guess_stresses(word: str, syllables: int) -> str:
     """A plausible stress pattern for an unknown word: English favours the first syllable,
     but "-ic", "-tion", "-ian", "-ial" and "-ious" pull stress onto the syllable before them,
@@ -352,36 +117,31 @@ def _guess_stresses(word: str, syllables: int) -> str:
     return "".join("1" if i == stressed else "0" for i in range(syllables))
 
 
-def _beats(phones: str) -> str:
-    # A few entries ("hmm", "shh") have no vowel phone; sung, they still take one beat.
-    return stress_digits(phones) or "1"
-
-
 @lru_cache(maxsize=65536)
 def word_stresses(token: str) -> str:
     """The stress digits (0/1/2) of one token, one digit per syllable; "" for no syllables."""
-    word = _strip_accents(token.lower())
+    word = strip_accents(token.lower())
     final_e_sounded = token.lower().endswith("é")
     if "." in word and (phones := first_phones(word + ".")) is not None:
-        return _beats(phones)  # the tokenizer drops a closing dot: "u.s." is CMU's "u.s."
+        return beats(phones)  # the tokenizer drops a closing dot: "u.s." is CMU's "u.s."
     if _DOTTED_LETTERS.fullmatch(word):
         return "".join(word_stresses(letter) for letter in word.split("."))  # "p.s", "d.j"
     phones = first_phones(word)
     if phones is not None:
-        return _beats(phones)
+        return beats(phones)
     core = word.strip("'")
     if not core:
         return ""
     if core != word and (phones := first_phones(core)) is not None:
-        return _beats(phones)
+        return beats(phones)
     spelled = number_to_words(core)
     if spelled is not None:
         return "".join(word_stresses(part) for part in tokenize(spelled))
     if word.endswith("in'") and (phones := first_phones(core + "g")) is not None:
-        return _beats(phones)  # "lovin'" is said like "loving"
+        return beats(phones)  # "lovin'" is said like "loving"
     if core.endswith("'s") and len(core) > 2:
         stem = core[:-2]
-        return word_stresses(stem) + ("0" if stem.endswith(_SIBILANT_ENDINGS) else "")
+        return word_stresses(stem) + ("0" if stem.endswith(SIBILANT_ENDINGS) else "")
     if "'n'" in core:  # "rock'n'roll"
         core = core.replace("'n'", "-and-")
     if "-" in core or "." in core:
@@ -390,12 +150,12 @@ def word_stresses(token: str) -> str:
         # An apostrophe inside an unknown word marks an elided vowel: "heav'n", "ev'ry", "o'er".
         core = core.replace("'", "")
         if (phones := first_phones(core)) is not None:
-            return _beats(phones)
+            return beats(phones)
     if any("0" <= ch <= "9" for ch in core):
         return "".join(word_stresses(part) for part in _DIGIT_RUNS.findall(core))
     if not any(ch in "aeiouy" for ch in core) and token.isupper() and len(core) > 1:
         return "".join(word_stresses(letter) for letter in core)  # an initialism: "DJ"
-    stresses = _decompose(core, 0)
+    stresses = decompose_stresses(core, 0)
     if stresses:
         return stresses
     count = vowel_group_syllables(core, final_e_sounded=final_e_sounded)

@@ -3,7 +3,10 @@
 Modules: ``consent`` (what members are told), ``profile`` (the profile and its keywords),
 ``learning`` (the trait schema, merging and decay), ``brief`` (the compact brief for prompts),
 ``inspire`` + ``palette`` (/inspire), ``analyze`` (/analyze), ``discover`` (/discover) and
-``service`` (the facade the cogs and the other features use).
+``service`` (the facade the cogs and the other features use) over ``memory`` (consent, the
+profile, briefs), ``worker`` (background learning), ``creative`` (/inspire, /analyze),
+``works`` (the /discover index) and ``rights`` (export and erasure); ``types`` holds the
+config and results.
 
 Hooks for other features (all on :class:`StyleService`, handed to them by the container):
 
@@ -20,7 +23,8 @@ from .analyze import Analysis
 from .discover import Recommendation
 from .inspire import Prompt
 from .profile import PREFERENCE_FIELDS, StyleProfile
-from .service import DataExport, Inspiration, StyleConfig, StyleService
+from .service import StyleService
+from .types import DataExport, Inspiration, StyleConfig
 
 __all__ = [
     "PREFERENCE_FIELDS",

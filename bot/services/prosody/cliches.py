@@ -1,4 +1,4 @@
-"""Gentle style checks on lyrics: repeated words and worn-out clichés."""
+"""Gentle wording checks on lyrics: repeated words and worn-out clichés."""
 
 from __future__ import annotations
 
