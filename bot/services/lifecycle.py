@@ -20,11 +20,11 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.db.repositories import LifecycleRepository
-from bot.db.repositories.stories import StoryRecord
 
 from .lyrics import LyricsService
 from .potd import PotdService
 from .story import StoryService
+from .story.types import StoryRecord
 
 __all__ = ["Departure", "Housekeeping", "LifecycleService", "PlaceLost"]
 

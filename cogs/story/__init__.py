@@ -1,14 +1,16 @@
-"""Story chains in Discord: the /story commands, the pager and form, the thread publisher and
-the turn deadlines on the bot's scheduler."""
+"""Story chains in Discord: the /story commands, the pager and form, and the thread publisher;
+the extension wires them, with the turn deadlines on the bot's scheduler
+(``bot.scheduling.story``), to the story service."""
 
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
 
-from .commands import StoryCog
+from bot.scheduling.story import SchedulerTurnTimer
+
+from .cog import StoryCog
 from .publisher import DiscordStoryPublisher
-from .scheduling import SchedulerTurnTimer, job_id
 from .views import PageButton, StoryWriteModal
 
 if TYPE_CHECKING:
@@ -17,10 +19,8 @@ if TYPE_CHECKING:
 __all__ = [
     "DiscordStoryPublisher",
     "PageButton",
-    "SchedulerTurnTimer",
     "StoryCog",
     "StoryWriteModal",
-    "job_id",
     "setup",
 ]
 

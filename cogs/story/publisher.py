@@ -14,6 +14,7 @@ import discord
 from bot.db.repositories.outbox import OutboxItem
 from bot.discord_io import NO_PINGS
 from bot.errors import UserInputError
+from bot.services.markdown import escape_line
 from bot.services.outbox import OutboxFile, OutboxMessage
 from bot.services.story import EPUB_MISSING, has_epub
 
@@ -41,8 +42,8 @@ class DiscordStoryPublisher:
             raise UserInputError("Start a story in a text channel: it gets a thread there.")
         try:
             announcement = await channel.send(
-                f"📖 **{render.esc(starter_name)}** started a {render.esc(genre)} story: "
-                f"**{render.esc(title)}**. Join in its thread with `/story join`.",
+                f"📖 **{escape_line(starter_name)}** started a {escape_line(genre)} story: "
+                f"**{escape_line(title)}**. Join in its thread with `/story join`.",
                 allowed_mentions=NO_PINGS,
             )
             thread = await announcement.create_thread(
@@ -77,7 +78,7 @@ class DiscordStoryPublisher:
         if found.kind == "book":
             return [
                 OutboxMessage(
-                    f"📕 **{render.esc(story.title)}** is finished: {found.segment_count} "
+                    f"📕 **{escape_line(story.title)}** is finished: {found.segment_count} "
                     "segments. Here it is as a book, every part credited to its writer."
                     + ("" if has_epub(found.files) else f"\n{EPUB_MISSING}"),
                     files=[OutboxFile(f.filename, f.data, f.content_type) for f in found.files],

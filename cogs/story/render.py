@@ -7,9 +7,19 @@ from datetime import datetime
 
 import discord
 
-from bot.db.repositories.stories import ParticipantRecord, SegmentRecord, StoryRecord
 from bot.discord_io import CONTENT_LIMIT, EMBED_DESCRIPTION_LIMIT, split_text
-from bot.services.story import AI_NAME, PAGE_CHARS, Notice, NoticeKind, StoryPage, StoryStatus
+from bot.services.markdown import escape_line
+from bot.services.story import (
+    AI_NAME,
+    PAGE_CHARS,
+    Notice,
+    NoticeKind,
+    ParticipantRecord,
+    SegmentRecord,
+    StoryPage,
+    StoryRecord,
+    StoryStatus,
+)
 from bot.services.story import credit_for as book_credit
 
 __all__ = [
@@ -26,10 +36,6 @@ __all__ = [
 _COLOUR = discord.Colour.dark_teal()
 
 
-def esc(text: str) -> str:
-    return discord.utils.escape_markdown(text)
-
-
 def when(moment: datetime | None, style: str = "R") -> str:
     return f"<t:{int(moment.timestamp())}:{style}>" if moment else "—"
 
@@ -37,7 +43,7 @@ def when(moment: datetime | None, style: str = "R") -> str:
 def seat_name(seat: ParticipantRecord | None) -> str:
     if seat is None:
         return "nobody (waiting for writers)"
-    return f"🤖 {AI_NAME} (AI partner)" if seat.is_ai else esc(seat.display_name)
+    return f"🤖 {AI_NAME} (AI partner)" if seat.is_ai else escape_line(seat.display_name)
 
 
 def _hours(seconds: int) -> str:
@@ -49,8 +55,8 @@ def credit(segment: SegmentRecord) -> str:
     if segment.kind == "ai":
         return f"🤖 **{AI_NAME}** (AI partner) · *AI-written*"
     if segment.kind == "stand_in":
-        return f"🤖 **{AI_NAME}**, *AI-written stand-in for {esc(segment.author_name)}*"
-    return f"✍️ **{esc(segment.author_name)}**"
+        return f"🤖 **{AI_NAME}**, *AI-written stand-in for {escape_line(segment.author_name)}*"
+    return f"✍️ **{escape_line(segment.author_name)}**"
 
 
 def segment_messages(story: StoryRecord, segment: SegmentRecord) -> list[str]:
@@ -61,7 +67,7 @@ def segment_messages(story: StoryRecord, segment: SegmentRecord) -> list[str]:
 
 def intro_text(story: StoryRecord, seats: Sequence[ParticipantRecord]) -> str:
     rules = [
-        f"**Genre:** {esc(story.genre)}",
+        f"**Genre:** {escape_line(story.genre)}",
         f"**Turns:** {_hours(story.turn_seconds)} each, up to {story.word_limit} words",
     ]
     if story.max_rounds:
@@ -74,7 +80,7 @@ def intro_text(story: StoryRecord, seats: Sequence[ParticipantRecord]) -> str:
         rules.append("**Order:** shuffled")
     order = ", ".join(seat_name(s) for s in seats if s.active)
     return (
-        f"📖 **{esc(story.title)}**\n" + "\n".join(rules) + f"\n**Rotation:** {order}\n\n"
+        f"📖 **{escape_line(story.title)}**\n" + "\n".join(rules) + f"\n**Rotation:** {order}\n\n"
         "Join with `/story join`, write with `/story write` when it's your turn, and read it "
         "all with `/story show`."
     )
@@ -82,7 +88,8 @@ def intro_text(story: StoryRecord, seats: Sequence[ParticipantRecord]) -> str:
 
 def turn_text(story: StoryRecord, writer: ParticipantRecord, recap: str | None) -> str:
     head = (
-        f"<@{writer.user_id}>, it's your turn in **{esc(story.title)}** (round {story.round}). "
+        f"<@{writer.user_id}>, it's your turn in **{escape_line(story.title)}** "
+        f"(round {story.round}). "
         f"Write with `/story write` before {when(story.turn_deadline, 'f')} "
         f"({when(story.turn_deadline)}), up to {story.word_limit} words."
     )
@@ -95,13 +102,13 @@ def turn_text(story: StoryRecord, writer: ParticipantRecord, recap: str | None) 
 def reminder_text(story: StoryRecord, writer: ParticipantRecord, level: int) -> str:
     left = "half your time is gone" if level == 1 else "your turn is nearly over"
     return (
-        f"⏰ <@{writer.user_id}>, {left} in **{esc(story.title)}**: the turn ends "
+        f"⏰ <@{writer.user_id}>, {left} in **{escape_line(story.title)}**: the turn ends "
         f"{when(story.turn_deadline)}. `/story write` to add your part."
     )
 
 
 def notice_text(notice: Notice) -> str:
-    name = esc(notice.name)
+    name = escape_line(notice.name)
     texts = {
         NoticeKind.JOINED: f"👋 **{name}** joined the rotation.",
         NoticeKind.LEFT: f"🚪 **{name}** left the rotation.",
@@ -127,7 +134,7 @@ def status_embed(status: StoryStatus) -> discord.Embed:
     embed = discord.Embed(title=f"📖 {story.title}", colour=_COLOUR)
     state = {"open": "Running", "paused": "Paused", "ended": "Ended"}[story.status]
     embed.add_field(name="Status", value=state)
-    embed.add_field(name="Genre", value=esc(story.genre))
+    embed.add_field(name="Genre", value=escape_line(story.genre))
     rounds = f"{story.round}" + (f" of {story.max_rounds}" if story.max_rounds else "")
     embed.add_field(name="Round", value=rounds)
     if story.status != "ended":
@@ -164,8 +171,8 @@ def list_embed(stories: Sequence[StoryStatus]) -> discord.Embed:
         else:
             state = f"{seat_name(status.current)}'s turn"
         lines.append(
-            f"**{esc(story.title)}** · {esc(story.genre)} · {status.segment_count} segments · "
-            f"{state} · <#{story.thread_id}>"
+            f"**{escape_line(story.title)}** · {escape_line(story.genre)} · "
+            f"{status.segment_count} segments · {state} · <#{story.thread_id}>"
         )
     embed.description = "\n".join(lines)[:4000]
     return embed
@@ -182,7 +189,7 @@ def page_embed(page: StoryPage) -> discord.Embed:
         parts = []
         for segment in page.segments:
             text = segment.text if len(segment.text) <= budget else segment.text[:budget] + "…"
-            parts.append(f"{text}\n— *{esc(book_credit(segment))}*")
+            parts.append(f"{text}\n— *{escape_line(book_credit(segment))}*")
         embed.description = "\n\n".join(parts)[:EMBED_DESCRIPTION_LIMIT]
     embed.set_footer(text=f"{story.genre} · page {page.page + 1} of {page.pages}")
     return embed

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast
 
 import discord
 
-from bot.discord_io import NO_PINGS, handle_interaction_error
-from bot.services.story import SEGMENT_LIMIT, StoryPage, WriteResult
+from bot.discord_io import NO_PINGS, MuseInteraction, actor_of, handle_interaction_error
+from bot.services.markdown import escape_line
+from bot.services.story import SEGMENT_LIMIT, StoryPage, StoryService, WriteResult
 
 from . import render
 
-if TYPE_CHECKING:
-    from bot.app import MuseBot
-
 __all__ = ["PageButton", "StoryWriteModal", "page_view", "write_confirmation"]
+
+
+def _story(interaction: discord.Interaction) -> StoryService:
+    """The story service of the bot the interaction came to (a view's callback is typed for any
+    client; Muse's views only ever run in Muse)."""
+    return cast("MuseInteraction", interaction).client.services.story
 
 
 def page_view(page: StoryPage) -> discord.ui.View:
@@ -59,9 +63,8 @@ class PageButton(
         return cls(int(match["story"]), int(match["page"]), match["dir"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot: MuseBot = interaction.client  # type: ignore[assignment]
         try:
-            page = await bot.services.story.page_by_id(
+            page = await _story(interaction).page_by_id(
                 self.story_id, self.page, guild_id=interaction.guild_id
             )
             await interaction.response.edit_message(
@@ -73,7 +76,7 @@ class PageButton(
 
 def write_confirmation(result: WriteResult) -> str:
     story = result.story
-    done = f"✅ Your part {result.segment.seq} of **{render.esc(story.title)}** is in."
+    done = f"✅ Your part {result.segment.seq} of **{escape_line(story.title)}** is in."
     if result.ended:
         return done + " That was the last turn: the finished book is in the thread."
     if result.next_writer is None:
@@ -98,14 +101,8 @@ class StoryWriteModal(discord.ui.Modal):
         self.text.placeholder = f"Up to {word_limit} words."
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        bot: MuseBot = interaction.client  # type: ignore[assignment]
-        result = await bot.services.story.write(
-            guild_id=interaction.guild_id,
-            story=str(self.story_id),
-            channel_id=interaction.channel_id,
-            user_id=interaction.user.id,
-            display_name=interaction.user.display_name,
-            text=self.text.value,
+        result = await _story(interaction).write(
+            actor_of(interaction), str(self.story_id), self.text.value
         )
         await interaction.response.send_message(
             write_confirmation(result), ephemeral=True, allowed_mentions=NO_PINGS

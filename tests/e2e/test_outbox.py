@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from bot.clock import FakeClock
-from bot.db.repositories.stories import StoryRecord
 from bot.sandbox import Sandbox, StoredMember, StoredMessage
+from bot.services.story.types import StoryRecord
 from tests.e2e.conftest import MuseHarness, start_muse
 
 pytestmark = pytest.mark.e2e

@@ -17,10 +17,10 @@ import pytest
 from ebooklib import ITEM_DOCUMENT, epub  # type: ignore[import-untyped]
 
 from bot.clock import FakeClock
-from bot.db.repositories.stories import SegmentRecord, StoryRecord
 from bot.sandbox import Sandbox, StoredMember, StoredMessage
+from bot.scheduling.story import job_id
 from bot.services.story import DeadlineKind
-from cogs.story import job_id
+from bot.services.story.types import SegmentRecord, StoryRecord
 from models import FakeEngine
 from tests.e2e.conftest import MuseHarness, assert_no_unwanted_pings, start_muse
 

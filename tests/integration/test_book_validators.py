@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from bot.db.repositories.stories import SegmentRecord, StoryRecord
 from bot.services.story import book as book_module
 from bot.services.story.book import (
     EPUB_MISSING,
@@ -34,6 +33,7 @@ from bot.services.story.book import (
     has_epub,
     markdown_text,
 )
+from bot.services.story.types import SegmentRecord, StoryRecord
 from bot.services.text import printable
 
 MOMENT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

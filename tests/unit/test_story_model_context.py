@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.db.repositories.stories import SegmentRecord, StoryRecord
 from bot.services.story import prompts as story_prompts
+from bot.services.story.types import SegmentRecord, StoryRecord
 from models import ChatMessage, bundled_model_path
 
 pytestmark = pytest.mark.model

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
-from bot.db.repositories.stories import AI_PARTNER_ID, ParticipantRecord
 from bot.services.story.rotation import join_position, next_turn
+from bot.services.story.types import AI_PARTNER_ID, ParticipantRecord
 
 T0 = datetime(2031, 1, 1, tzinfo=UTC)
 

@@ -13,18 +13,17 @@ import pytest
 from bot.clock import FakeClock
 from bot.db import Repositories
 from bot.db.repositories.outbox import OutboxRepository
-from bot.db.repositories.stories import (
-    FORMER_MEMBER,
-    StoryRecord,
-)
 from bot.errors import NotAllowed, UserInputError
+from bot.services.actor import Actor
 from bot.services.hooks import ContributionKind
 from bot.services.outbox import Outbox
 from bot.services.story import (
+    FORMER_MEMBER,
     DeadlineKind,
     DeadlinePlan,
     NoticeKind,
     Publication,
+    StoryRecord,
     StoryService,
 )
 from bot.services.story import prompts as story_prompts
@@ -134,29 +133,19 @@ def make_service(
 
 async def start(service: StoryService, **options: Any) -> StoryRecord:
     status = await service.start(
-        guild_id=GUILD,
-        channel_id=7,
-        user_id=ALICE,
-        display_name="alice",
+        Actor(GUILD, 7, ALICE, "alice"),
         title=options.pop("title", "Salt"),
         genre="sea",
         **options,
     )
-    await service.join(
-        guild_id=GUILD, story=str(status.story.id), channel_id=None, user_id=BOB, display_name="bob"
-    )
+    await service.join(Actor(GUILD, None, BOB, "bob"), str(status.story.id))
     await service.wait_idle()
     return status.story
 
 
 async def write(service: StoryService, story: StoryRecord, user_id: int, text: str) -> None:
     await service.write(
-        guild_id=GUILD,
-        story=str(story.id),
-        channel_id=None,
-        user_id=user_id,
-        display_name="alice" if user_id == ALICE else "bob",
-        text=text,
+        Actor(GUILD, None, user_id, "alice" if user_id == ALICE else "bob"), str(story.id), text
     )
 
 
@@ -317,9 +306,7 @@ async def test_members_data_exports_and_erases_keeping_the_story(
     assert [p.user_id for p in await repos.stories.participants(story.id)] == [ALICE]
     assert (await repos.stories.export_member(GUILD, BOB))["segments"] == []
     # The story still compiles, with the erased member's part credited anonymously.
-    await service.end(
-        guild_id=GUILD, story=str(story.id), channel_id=None, user_id=ALICE, can_moderate=False
-    )
+    await service.end(Actor(GUILD, None, ALICE), str(story.id))
     files = await service.export(GUILD, str(story.id), None)
     markdown = files[0].data.decode()
     assert "Bob's line." in markdown and f"— *{FORMER_MEMBER}*" in markdown
@@ -360,26 +347,19 @@ async def test_hostile_titles_names_and_text_still_make_both_books(
     await engine.start()
     service, _, _ = make_service(repos, engine, clock)
     status = await service.start(
-        guild_id=GUILD,
-        channel_id=7,
-        user_id=ALICE,
-        display_name="\u202eali\x00ce\uffff" + "x" * 200,
+        Actor(GUILD, 7, ALICE, "\u202eali\x00ce\uffff" + "x" * 200),
         title="Moon\uffffLight",
         genre="sea",
     )
     story = status.story
     assert story.title == "MoonLight"
-    await service.join(
-        guild_id=GUILD, story=str(story.id), channel_id=None, user_id=BOB, display_name="\ufffe"
-    )
+    await service.join(Actor(GUILD, None, BOB, "\ufffe"), str(story.id))
     await service.wait_idle()
     await write(service, story, ALICE, "👩\u200d👩\u200d👧 ```\n# not a heading\ufdd0")
     seats = await repos.stories.participants(story.id)
     assert [s.display_name[:5] for s in seats] == ["alice", "a wri"]
     assert all(len(s.display_name) <= 100 for s in seats)
-    await service.end(
-        guild_id=GUILD, story=str(story.id), channel_id=None, user_id=ALICE, can_moderate=False
-    )
+    await service.end(Actor(GUILD, None, ALICE), str(story.id))
     files = await service.export(GUILD, str(story.id), None)
     assert [f.content_type for f in files] == ["text/markdown", "application/epub+zip"]
     markdown = files[0].data.decode()
@@ -405,21 +385,15 @@ async def test_moderation_asks_about_the_storys_own_channel(
 
     with pytest.raises(NotAllowed, match="Manage Messages"):
         await service.end(
-            guild_id=GUILD,
-            story=str(story.id),
-            channel_id=99,  # typed in the channel where the member is a moderator
-            user_id=BOB,
-            can_moderate=moderator_elsewhere,
+            # typed in the channel where the member is a moderator
+            Actor(GUILD, 99, BOB, can_moderate=moderator_elsewhere),
+            str(story.id),
         )
     assert asked == [7]
     current = await repos.stories.get(story.id)
     assert current is not None and current.status != "ended"  # nothing changed
     status = await service.pause(
-        guild_id=GUILD,
-        story=str(story.id),
-        channel_id=99,
-        user_id=BOB,
-        can_moderate=lambda channel_id: channel_id == 7,
+        Actor(GUILD, 99, BOB, can_moderate=lambda channel_id: channel_id == 7), str(story.id)
     )
     assert status.story.status == "paused"
     await service.wait_idle()

@@ -1,6 +1,14 @@
 """Story chains: round-robin group storytelling with deadlines, an AI partner, recaps and books."""
 
 from .book import AI_NAME, EPUB_MISSING, BookData, build_book, credit_for, has_epub
+from .limits import (
+    GENRE_LIMIT,
+    OPENING_LIMIT,
+    PAGE_CHARS,
+    SEGMENT_LIMIT,
+    STORY_REF_LIMIT,
+    TITLE_LIMIT,
+)
 from .ports import (
     BookFile,
     DeadlineKind,
@@ -11,24 +19,26 @@ from .ports import (
     StoryPublisher,
     TurnTimer,
 )
-from .service import (
-    GENRE_LIMIT,
-    OPENING_LIMIT,
-    PAGE_CHARS,
-    SEGMENT_LIMIT,
-    STORY_REF_LIMIT,
-    TITLE_LIMIT,
+from .service import StoryService
+from .types import (
+    AI_PARTNER_ID,
+    FORMER_MEMBER,
+    ParticipantRecord,
     Publication,
     Scope,
+    SegmentRecord,
     StoryPage,
-    StoryService,
+    StoryRecord,
     StoryStatus,
+    StoryTitleTaken,
     WriteResult,
 )
 
 __all__ = [
     "AI_NAME",
+    "AI_PARTNER_ID",
     "EPUB_MISSING",
+    "FORMER_MEMBER",
     "GENRE_LIMIT",
     "OPENING_LIMIT",
     "PAGE_CHARS",
@@ -42,12 +52,16 @@ __all__ = [
     "ModeratorCheck",
     "Notice",
     "NoticeKind",
+    "ParticipantRecord",
     "Publication",
     "Scope",
+    "SegmentRecord",
     "StoryPage",
     "StoryPublisher",
+    "StoryRecord",
     "StoryService",
     "StoryStatus",
+    "StoryTitleTaken",
     "TurnTimer",
     "WriteResult",
     "build_book",

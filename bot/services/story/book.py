@@ -22,11 +22,11 @@ from datetime import datetime
 
 from ebooklib import epub  # type: ignore[import-untyped]
 
-from bot.db.repositories.stories import SegmentRecord, StoryRecord
 from bot.services.markdown import escape_line
 from bot.services.text import printable
 
 from .ports import BookFile
+from .types import SegmentRecord, StoryRecord
 
 __all__ = [
     "AI_NAME",

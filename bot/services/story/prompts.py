@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.db.repositories.stories import SegmentRecord, StoryRecord
 from models import ChatMessage
 from models.prompts import build_messages, user_slot
+
+from .types import SegmentRecord, StoryRecord
 
 __all__ = [
     "PASSAGE_MAX_TOKENS",

@@ -12,7 +12,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.db.repositories.stories import ParticipantRecord
+from .types import ParticipantRecord
 
 __all__ = ["NextTurn", "join_position", "next_turn"]
 

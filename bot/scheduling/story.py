@@ -1,4 +1,4 @@
-"""Turn deadlines as APScheduler jobs: one DateTrigger job per reminder and one for expiry.
+"""Story turn deadlines as APScheduler jobs: one DateTrigger job per reminder and one for expiry.
 
 Job ids are stable (``story:<id>:<kind>``), so arming a story again replaces its jobs. Each job
 carries the turn's ``turn_seq``; the service ignores a job of an older turn. Jobs are rebuilt from

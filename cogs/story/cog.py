@@ -9,7 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_io import NO_PINGS, defer_thinking
+from bot.discord_io import NO_PINGS, MuseInteraction, actor_of, defer_thinking, reply_private
+from bot.services.markdown import escape_line
 from bot.services.story import (
     EPUB_MISSING,
     GENRE_LIMIT,
@@ -17,7 +18,6 @@ from bot.services.story import (
     SEGMENT_LIMIT,
     STORY_REF_LIMIT,
     TITLE_LIMIT,
-    ModeratorCheck,
     Scope,
     StoryStatus,
     has_epub,
@@ -29,7 +29,7 @@ from .views import StoryWriteModal, page_view, write_confirmation
 if TYPE_CHECKING:
     from bot.app import MuseBot
 
-__all__ = ["StoryCog", "moderator_check"]
+__all__ = ["StoryCog"]
 
 STORY_OPTION = "The story (default: the story of this thread)"
 #: A story id (from autocomplete) or its title.
@@ -37,10 +37,9 @@ StoryRef = app_commands.Range[str, 1, STORY_REF_LIMIT]
 
 
 async def _suggest(
-    interaction: discord.Interaction, current: str, scope: Scope
+    interaction: MuseInteraction, current: str, scope: Scope
 ) -> list[app_commands.Choice[str]]:
-    bot: MuseBot = interaction.client  # type: ignore[assignment]
-    stories = await bot.services.story.suggest(interaction.guild_id, current, scope)
+    stories = await interaction.client.services.story.suggest(interaction.guild_id, current, scope)
     choices = []
     for story in stories:
         label = story.title if story.status == "open" else f"{story.title} ({story.status})"
@@ -49,64 +48,21 @@ async def _suggest(
 
 
 async def complete_running(
-    interaction: discord.Interaction, current: str
+    interaction: MuseInteraction, current: str
 ) -> list[app_commands.Choice[str]]:
     return await _suggest(interaction, current, "running")
 
 
 async def complete_any(
-    interaction: discord.Interaction, current: str
+    interaction: MuseInteraction, current: str
 ) -> list[app_commands.Choice[str]]:
     return await _suggest(interaction, current, "any")
 
 
 async def complete_ended(
-    interaction: discord.Interaction, current: str
+    interaction: MuseInteraction, current: str
 ) -> list[app_commands.Choice[str]]:
     return await _suggest(interaction, current, "ended")
-
-
-def moderator_check(interaction: discord.Interaction) -> ModeratorCheck:
-    """The member's Manage Messages in the story's own channel, whatever channel the command or
-    button was used in (``interaction.permissions`` are those of that channel)."""
-
-    def check(channel_id: int) -> bool:
-        guild, member = interaction.guild, interaction.user
-        if guild is None or not isinstance(member, discord.Member):
-            return False
-        channel = guild.get_channel_or_thread(channel_id)
-        if channel is None:  # unknown to the cache: only the starter may act
-            return False
-        return channel.permissions_for(member).manage_messages
-
-    return check
-
-
-async def _reply(
-    interaction: discord.Interaction,
-    content: str | None = None,
-    *,
-    embed: discord.Embed | None = None,
-    view: discord.ui.View | None = None,
-) -> None:
-    """A private answer to the member who used the command; the story itself is public."""
-    missing = discord.utils.MISSING
-    if interaction.response.is_done():
-        await interaction.followup.send(
-            content or missing,
-            embed=embed or missing,
-            view=view or missing,
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
-        )
-    else:
-        await interaction.response.send_message(
-            content,
-            embed=embed or missing,
-            view=view or missing,
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
-        )
 
 
 def _turn_summary(status: StoryStatus) -> str:
@@ -140,7 +96,7 @@ class StoryCog(commands.Cog):
     )
     async def start(
         self,
-        interaction: discord.Interaction,
+        interaction: MuseInteraction,
         title: app_commands.Range[str, 1, TITLE_LIMIT],
         genre: app_commands.Range[str, 1, GENRE_LIMIT],
         opening: app_commands.Range[str, 1, OPENING_LIMIT] | None = None,
@@ -154,10 +110,7 @@ class StoryCog(commands.Cog):
         """Start a story chain in its own thread; you take the first turn."""
         await defer_thinking(interaction, ephemeral=True)
         status = await self.bot.services.story.start(
-            guild_id=interaction.guild_id,
-            channel_id=interaction.channel_id or 0,
-            user_id=interaction.user.id,
-            display_name=interaction.user.display_name,
+            actor_of(interaction),
             title=title,
             genre=genre,
             opening=opening,
@@ -168,42 +121,31 @@ class StoryCog(commands.Cog):
             ai_partner=ai_partner,
             shuffle=shuffle,
         )
-        await _reply(
+        await reply_private(
             interaction,
-            f"📖 **{render.esc(status.story.title)}** has begun in <#{status.story.thread_id}>. "
+            f"📖 **{escape_line(status.story.title)}** has begun in <#{status.story.thread_id}>. "
             + _turn_summary(status),
         )
 
     @story.command(name="join")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def join(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
+    async def join(self, interaction: MuseInteraction, story: StoryRef | None = None) -> None:
         """Join a story's rotation."""
-        status = await self.bot.services.story.join(
-            guild_id=interaction.guild_id,
-            story=story,
-            channel_id=interaction.channel_id,
-            user_id=interaction.user.id,
-            display_name=interaction.user.display_name,
-        )
-        await _reply(
+        status = await self.bot.services.story.join(actor_of(interaction), story)
+        await reply_private(
             interaction,
-            f"👋 You're in **{render.esc(status.story.title)}** "
+            f"👋 You're in **{escape_line(status.story.title)}** "
             f"(<#{status.story.thread_id}>). " + _turn_summary(status),
         )
 
     @story.command(name="leave")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def leave(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
+    async def leave(self, interaction: MuseInteraction, story: StoryRef | None = None) -> None:
         """Leave a story's rotation (your segments stay in the story)."""
-        status = await self.bot.services.story.leave(
-            guild_id=interaction.guild_id,
-            story=story,
-            channel_id=interaction.channel_id,
-            user_id=interaction.user.id,
-        )
-        await _reply(interaction, f"🚪 You left **{render.esc(status.story.title)}**.")
+        status = await self.bot.services.story.leave(actor_of(interaction), story)
+        await reply_private(interaction, f"🚪 You left **{escape_line(status.story.title)}**.")
 
     @story.command(name="write")
     @app_commands.describe(
@@ -212,36 +154,27 @@ class StoryCog(commands.Cog):
     @app_commands.autocomplete(story=complete_running)
     async def write(
         self,
-        interaction: discord.Interaction,
+        interaction: MuseInteraction,
         story: StoryRef | None = None,
         text: app_commands.Range[str, 1, SEGMENT_LIMIT] | None = None,
     ) -> None:
         """Write your turn of a story."""
         service = self.bot.services.story
         if text is None:
-            record = await service.check_can_write(
-                interaction.guild_id, story, interaction.channel_id, interaction.user.id
-            )
+            record = await service.check_can_write(actor_of(interaction), story)
             await interaction.response.send_modal(
                 StoryWriteModal(record.id, record.title, record.word_limit)
             )
             return
-        result = await service.write(
-            guild_id=interaction.guild_id,
-            story=story,
-            channel_id=interaction.channel_id,
-            user_id=interaction.user.id,
-            display_name=interaction.user.display_name,
-            text=text,
-        )
-        await _reply(interaction, write_confirmation(result))
+        result = await service.write(actor_of(interaction), story, text)
+        await reply_private(interaction, write_confirmation(result))
 
     @story.command(name="show")
     @app_commands.describe(story=STORY_OPTION, page="Page to open (default 1)")
     @app_commands.autocomplete(story=complete_any)
     async def show(
         self,
-        interaction: discord.Interaction,
+        interaction: MuseInteraction,
         story: StoryRef | None = None,
         page: app_commands.Range[int, 1, 10000] = 1,
     ) -> None:
@@ -249,117 +182,86 @@ class StoryCog(commands.Cog):
         found = await self.bot.services.story.page(
             interaction.guild_id, story, interaction.channel_id, page - 1
         )
-        await _reply(interaction, embed=render.page_embed(found), view=page_view(found))
+        await reply_private(interaction, embed=render.page_embed(found), view=page_view(found))
 
     @story.command(name="status")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_any)
-    async def status(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
+    async def status(self, interaction: MuseInteraction, story: StoryRef | None = None) -> None:
         """Whose turn it is, the deadline and the rotation."""
         found = await self.bot.services.story.status(
             interaction.guild_id, story, interaction.channel_id
         )
-        await _reply(interaction, embed=render.status_embed(found))
+        await reply_private(interaction, embed=render.status_embed(found))
 
     @story.command(name="list")
-    async def list_(self, interaction: discord.Interaction) -> None:
+    async def list_(self, interaction: MuseInteraction) -> None:
         """The server's stories, running ones first."""
         stories = await self.bot.services.story.list_stories(interaction.guild_id)
-        await _reply(interaction, embed=render.list_embed(stories))
+        await reply_private(interaction, embed=render.list_embed(stories))
 
     @story.command(name="skip")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def skip(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
+    async def skip(self, interaction: MuseInteraction, story: StoryRef | None = None) -> None:
         """Skip the current writer's turn (starter or Manage Messages)."""
-        status = await self.bot.services.story.skip(
-            guild_id=interaction.guild_id,
-            story=story,
-            channel_id=interaction.channel_id,
-            user_id=interaction.user.id,
-            can_moderate=moderator_check(interaction),
-        )
-        await _reply(interaction, "⏭️ Skipped. " + _turn_summary(status))
+        status = await self.bot.services.story.skip(actor_of(interaction), story)
+        await reply_private(interaction, "⏭️ Skipped. " + _turn_summary(status))
 
     @story.command(name="kick")
     @app_commands.describe(member="Who to remove from the rotation", story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
     async def kick(
         self,
-        interaction: discord.Interaction,
+        interaction: MuseInteraction,
         member: discord.Member,
         story: StoryRef | None = None,
     ) -> None:
         """Remove a member from a story's rotation (starter or Manage Messages)."""
-        status = await self.bot.services.story.kick(
-            guild_id=interaction.guild_id,
-            story=story,
-            channel_id=interaction.channel_id,
-            user_id=interaction.user.id,
-            can_moderate=moderator_check(interaction),
-            member_id=member.id,
-        )
-        await _reply(
+        status = await self.bot.services.story.kick(actor_of(interaction), story, member.id)
+        await reply_private(
             interaction,
-            f"🚫 {render.esc(member.display_name)} is out of the rotation. "
+            f"🚫 {escape_line(member.display_name)} is out of the rotation. "
             + _turn_summary(status),
         )
 
     @story.command(name="pause")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def pause(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
+    async def pause(self, interaction: MuseInteraction, story: StoryRef | None = None) -> None:
         """Pause a story: no turns, no deadlines (starter or Manage Messages)."""
-        status = await self.bot.services.story.pause(
-            guild_id=interaction.guild_id,
-            story=story,
-            channel_id=interaction.channel_id,
-            user_id=interaction.user.id,
-            can_moderate=moderator_check(interaction),
-        )
-        await _reply(interaction, f"⏸️ **{render.esc(status.story.title)}** is paused.")
+        status = await self.bot.services.story.pause(actor_of(interaction), story)
+        await reply_private(interaction, f"⏸️ **{escape_line(status.story.title)}** is paused.")
 
     @story.command(name="resume")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def resume(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
+    async def resume(self, interaction: MuseInteraction, story: StoryRef | None = None) -> None:
         """Resume a paused story (starter or Manage Messages)."""
-        status = await self.bot.services.story.resume(
-            guild_id=interaction.guild_id,
-            story=story,
-            channel_id=interaction.channel_id,
-            user_id=interaction.user.id,
-            can_moderate=moderator_check(interaction),
-        )
-        await _reply(
+        status = await self.bot.services.story.resume(actor_of(interaction), story)
+        await reply_private(
             interaction,
-            f"▶️ **{render.esc(status.story.title)}** continues. " + _turn_summary(status),
+            f"▶️ **{escape_line(status.story.title)}** continues. " + _turn_summary(status),
         )
 
     @story.command(name="end")
     @app_commands.describe(story=STORY_OPTION)
     @app_commands.autocomplete(story=complete_running)
-    async def end(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
+    async def end(self, interaction: MuseInteraction, story: StoryRef | None = None) -> None:
         """End a story and post it as a book (starter or Manage Messages)."""
         # A refusal (permissions are checked before anything changes) stays private.
         await defer_thinking(interaction, ephemeral=True)
-        status = await self.bot.services.story.end(
-            guild_id=interaction.guild_id,
-            story=story,
-            channel_id=interaction.channel_id,
-            user_id=interaction.user.id,
-            can_moderate=moderator_check(interaction),
-        )
-        await _reply(
+        status = await self.bot.services.story.end(actor_of(interaction), story)
+        await reply_private(
             interaction,
-            f"📕 **{render.esc(status.story.title)}** is finished: the book is in "
+            f"📕 **{escape_line(status.story.title)}** is finished: the book is in "
             f"<#{status.story.thread_id}>.",
         )
 
     @story.command(name="export")
     @app_commands.describe(story="A finished story")
     @app_commands.autocomplete(story=complete_ended)
-    async def export(self, interaction: discord.Interaction, story: StoryRef | None = None) -> None:
+    async def export(self, interaction: MuseInteraction, story: StoryRef | None = None) -> None:
         """Get a finished story as Markdown and EPUB files."""
         await defer_thinking(interaction, ephemeral=True)
         files = await self.bot.services.story.export(
