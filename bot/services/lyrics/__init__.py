@@ -1,7 +1,8 @@
 """The lyric studio: constrained drafting with targeted repairs, saved drafts, rhymes,
 syllables, analysis and chords (see ``service``)."""
 
-from .drafting import LineFix, LyricsDrafter, plan_repairs, repair_model, section_model
+from .drafting import LyricsDrafter, repair_model, section_model
+from .repairs import LineFix, plan_repairs
 from .request import (
     DEFAULT_STRUCTURE,
     DEFAULT_SYLLABLES,
