@@ -1,5 +1,5 @@
 """The language-model layer: the engine protocol, the embedded llama.cpp engine, a fake for tests,
-model discovery and prompt templates."""
+model discovery and prompt assembly (marked member slots)."""
 
 from typing import TYPE_CHECKING
 

@@ -19,9 +19,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, create_model
 
+from bot.services.prompts import phrase, prompt_messages
 from bot.services.prosody.syllables import tokenize
 from models import ChatMessage, GenerationOptions, LLMEngine
-from models.prompts import build_messages, user_slot
 
 from .repairs import LineFix, expected_groups, plan_repairs, requested_fix
 from .request import PartSpec, SongSpec
@@ -92,8 +92,8 @@ def _rhyme_rules(part: PartSpec) -> str:
     for group in dict.fromkeys(groups):
         members = [str(i + 1) for i, g in enumerate(groups) if g == group]
         if len(members) > 1:
-            rules.append(f"lines {' and '.join(members)} end with words that rhyme")
-    return "; ".join(rules) if rules else "no line needs to rhyme"
+            rules.append(phrase("lyrics.rhyme_rule", lines=" and ".join(members)))
+    return "; ".join(rules) if rules else phrase("lyrics.no_rhyme")
 
 
 def _syllables_rule(part: PartSpec) -> str:
@@ -102,8 +102,23 @@ def _syllables_rule(part: PartSpec) -> str:
     low, high = part.syllables
     # Small models can't count syllables but can count words (about 1.3 syllables a word).
     words = max(2, round((low + high) / 2 / 1.3))
-    count = f"{low} syllables" if low == high else f"{low} to {high} syllables"
-    return f" Each line has {count}, about {words} words."
+    if low == high:
+        count = phrase("lyrics.syllables_one", count=low)
+    else:
+        count = phrase("lyrics.syllables_range", low=low, high=high)
+    return phrase("lyrics.syllables_rule", count=count, words=words)
+
+
+def _described(fix: LineFix) -> str:
+    """One line to repair, as the repair prompt lists it."""
+    if fix.end_choices and len(fix.end_choices) == 1:
+        shape = phrase("lyrics.keep_end", word=fix.end_choices[0])
+    elif fix.end_choices:
+        shape = phrase("lyrics.pick_end", partner=fix.partner, choices=", ".join(fix.end_choices))
+    else:
+        shape = phrase("lyrics.whole_line")
+    problems = "; ".join(fix.problems)
+    return phrase("lyrics.fix", field=fix.field, text=fix.text, problems=problems, shape=shape)
 
 
 def _compose(before_end: str, end: str) -> str:
@@ -136,18 +151,15 @@ class LyricsDrafter:
         self._temperature = temperature
 
     def _messages(
-        self, task: str, song: SongSpec, brief: str | None, extra: dict[str, str] | None = None
+        self,
+        name: str,
+        fields: dict[str, object],
+        song: SongSpec,
+        brief: str | None,
+        extra: dict[str, str | None] | None = None,
     ) -> list[ChatMessage]:
-        slots = {"Topic": song.topic}
-        if song.genre:
-            slots["Genre"] = song.genre
-        if song.mood:
-            slots["Mood"] = song.mood
-        slots.update(extra or {})
-        system_extra = (
-            f"The member's own style, to echo gently: {user_slot(brief)}" if brief else ""
-        )
-        return build_messages(task, slots, system_extra=system_extra)
+        slots = {"topic": song.topic, "genre": song.genre, "mood": song.mood, **(extra or {})}
+        return prompt_messages(name, fields=fields, slots=slots, system_slots={"style_echo": brief})
 
     async def draft_part(
         self,
@@ -159,16 +171,21 @@ class LyricsDrafter:
         seed: int | None = None,
     ) -> tuple[str, ...]:
         """A new text for ``part``: drafted, checked, and repaired up to ``repair_rounds``."""
-        task = (
-            f"Write the {part.label.lower()} of a song about the topic below: exactly "
-            f"{part.lines} short lines.{_syllables_rule(part)} Rhyme scheme {part.scheme}: "
-            f"{_rhyme_rules(part)}. Only the lyric lines: no titles, labels or notes."
-        )
+        fields: dict[str, object] = {
+            "part": part.label.lower(),
+            "lines": part.lines,
+            "syllables_rule": _syllables_rule(part),
+            "scheme": part.scheme,
+            "rhyme_rules": _rhyme_rules(part),
+        }
         options = GenerationOptions(
             max_tokens=40 + part.lines * 32, temperature=self._temperature, seed=seed
         )
         reply = await self._engine.structured(
-            self._messages(task, song, brief), section_model(part.lines), options, user_id=user_id
+            self._messages("lyrics_section", fields, song, brief),
+            section_model(part.lines),
+            options,
+            user_id=user_id,
         )
         lines = tuple(_tidy(line) for line in reply.lines)  # type: ignore[attr-defined]
         return await self.repair(song, part, lines, user_id=user_id, brief=brief)
@@ -206,9 +223,8 @@ class LyricsDrafter:
     ) -> tuple[str, ...]:
         """A new version of one line the member asked for, then repairs of that line only."""
         fix = await asyncio.to_thread(requested_fix, lines, part, index)
-        extra = {"Member's wish for the new line": hint} if hint else None
         current = await self._rewrite(
-            song, part, list(lines), [fix], user_id=user_id, brief=brief, extra=extra
+            song, part, list(lines), [fix], user_id=user_id, brief=brief, wish=hint
         )
         return await self.repair(song, part, current, user_id=user_id, brief=brief, only={index})
 
@@ -221,37 +237,20 @@ class LyricsDrafter:
         *,
         user_id: int,
         brief: str | None,
-        extra: dict[str, str] | None = None,
+        wish: str | None = None,
     ) -> list[str]:
-        described = []
-        for fix in fixes:
-            reason = "; ".join(fix.problems)
-            if fix.end_choices and len(fix.end_choices) == 1:
-                shape = (
-                    f'it keeps its last word "{fix.end_choices[0]}": write "before_end", the '
-                    "line without that last word"
-                )
-            elif fix.end_choices:
-                shape = (
-                    f'it must rhyme with "{fix.partner}": pick "end" from '
-                    f'{", ".join(fix.end_choices)} and write "before_end", the rest of the '
-                    "line without its last word"
-                )
-            else:
-                shape = "give the whole new line"
-            described.append(f'{fix.field}: now "{fix.text}". Problem: {reason}. Then {shape}.')
-        task = (
-            f"Rewrite only these lines of the {part.label.lower()} of a song about the topic "
-            f"below, keeping their meaning and mood.{_syllables_rule(part)}\n"
-            + "\n".join(described)
-        )
+        fields: dict[str, object] = {
+            "part": part.label.lower(),
+            "syllables_rule": _syllables_rule(part),
+            "fixes": "\n".join(_described(fix) for fix in fixes),
+        }
         # Repairs want precision more than invention: a cooler temperature drifts less.
         options = GenerationOptions(
             max_tokens=40 + 40 * len(fixes), temperature=min(self._temperature, 0.4)
         )
 
         reply = await self._engine.structured(
-            self._messages(task, song, brief, extra),
+            self._messages("lyrics_repair", fields, song, brief, {"wish": wish}),
             repair_model(fixes),
             options,
             user_id=user_id,

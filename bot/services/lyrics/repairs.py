@@ -2,7 +2,8 @@
 
 Code, not the model, decides: :func:`plan_repairs` runs the stanza analysis and picks, for each
 rhyme group, an anchor line the others must rhyme with; a line that fails is sent back with the
-rule it broke and, for a broken rhyme, the dictionary rhymes its last word may be.
+rule it broke and, for a broken rhyme, the dictionary rhymes its last word may be. The words
+of each problem are prompt text, from ``phrases.toml`` (``[lyrics]``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 import pronouncing  # type: ignore[import-untyped]
 
+from bot.services.prompts import phrase
 from bot.services.prosody import (
     LineAnalysis,
     analyze_stanza,
@@ -144,7 +146,7 @@ def plan_repairs(
         choices: tuple[str, ...] = ()
         if anchor is not None and anchor != i and not line.ok_rhyme:
             partner = ends[anchor]
-            problems.append(f'its last word "{ends[i]}" does not rhyme with "{partner}"')
+            problems.append(phrase("lyrics.no_rhyme_with", word=ends[i], partner=partner))
             choices = _end_candidates(partner, used) if partner else ()
         elif anchor is not None and problems:
             kept = _clean_word(ends[i])
@@ -156,8 +158,8 @@ def plan_repairs(
 
 def _syllable_problem(line: LineAnalysis, part: PartSpec) -> str:
     low, high = part.syllables or (1, 30)
-    want = str(low) if low == high else f"{low} to {high}"
-    return f"it has {line.syllables} syllables but needs {want}"
+    want = str(low) if low == high else phrase("lyrics.want_range", low=low, high=high)
+    return phrase("lyrics.wrong_syllables", count=line.syllables, want=want)
 
 
 def requested_fix(lines: Sequence[str], part: PartSpec, index: int) -> LineFix:
@@ -178,7 +180,8 @@ def requested_fix(lines: Sequence[str], part: PartSpec, index: int) -> LineFix:
         choices = choices[:END_CHOICES]
     low, high = part.syllables or (1, 30)
     count = line_syllables(lines[index])
-    problems = ["the member asked for a new version of this line"]
+    problems = [phrase("lyrics.asked_for")]
     if not low <= count <= high:
-        problems.append(f"it has {count} syllables but needs {low} to {high}")
+        want = phrase("lyrics.want_range", low=low, high=high)
+        problems.append(phrase("lyrics.wrong_syllables", count=count, want=want))
     return LineFix(index, lines[index], tuple(problems), partner, choices, requested=True)
