@@ -1,5 +1,5 @@
 """The language-model layer: the engine protocol, the embedded llama.cpp engine, a fake for tests,
-model discovery, building the engine from settings, and prompt templates."""
+model discovery, building the engine from settings, and prompt assembly (marked member slots)."""
 
 from .discovery import bundled_model_path, check_gguf, resolve_model_path
 from .engine import DeltaSink, LLMEngine, QueuedEngine, collect_text

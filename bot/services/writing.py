@@ -14,10 +14,10 @@ from bot.db.repositories import GenerationRecord, GenerationRepository
 from bot.errors import NotAllowed, NotFound, UserInputError
 from bot.services.continuation import NoRepeatFilter, tail_lines
 from bot.services.hooks import Contributions, NoContributions, NoStyleBriefs, StyleBriefs
+from bot.services.prompts import phrases, prompt_messages
 from bot.services.slot_echo import SlotEchoFilter
 from bot.services.text import clean_text
 from models import ChatMessage, GenerationOptions, LLMEngine, StreamEvent, TextDelta
-from models.prompts import build_messages, user_slot
 
 __all__ = [
     "FORMS",
@@ -32,17 +32,11 @@ __all__ = [
 
 Form = Literal["poem", "story", "lyrics", "scene"]
 Length = Literal["short", "medium", "long"]
-FORMS: dict[str, str] = {
-    "poem": "a poem",
-    "story": "a short story",
-    "lyrics": "song lyrics with verses and a chorus",
-    "scene": "a screenplay scene in standard screenplay format",
-}
+FORMS: dict[str, str] = phrases("write.forms")  # form -> how the prompt names it
 FORM_LABELS = {"poem": "Poem", "story": "Short story", "lyrics": "Song lyrics", "scene": "Scene"}
-LENGTHS: dict[str, tuple[int, str]] = {
-    "short": (160, "Keep it short: under 120 words."),
-    "medium": (350, "Aim for about 250 words."),
-    "long": (700, "Aim for about 500 words."),
+_LENGTH_TOKENS = {"short": 160, "medium": 350, "long": 700}
+LENGTHS: dict[str, tuple[int, str]] = {  # length -> (max tokens, the prompt's length rule)
+    name: (tokens, phrases("write.lengths")[name]) for name, tokens in _LENGTH_TOKENS.items()
 }
 TOPIC_LIMIT = 300
 TONE_LIMIT = 60
@@ -170,33 +164,24 @@ class WritingService:
 
     async def _messages(self, record: GenerationRecord) -> list[ChatMessage]:
         _, length_rule = LENGTHS[record.length]
-        task = (
-            f"Write {FORMS[record.form]} about the topic below. {length_rule} "
-            "Answer with the piece only: no preface, no explanation."
-        )
-        slots = {"Topic": record.topic}
-        if record.tone:
-            slots["Tone"] = record.tone
         brief = await self._style.brief_for(record.guild_id, record.user_id)
-        system_extra = (
-            f"The member's own style, to echo gently: {user_slot(brief)}" if brief else ""
+        return prompt_messages(
+            "write",
+            fields={"form": FORMS[record.form], "length_rule": length_rule},
+            slots={"topic": record.topic, "tone": record.tone},
+            system_slots={"style_echo": brief},
         )
-        return build_messages(task, slots, system_extra=system_extra)
 
     async def _continue_messages(self, record: GenerationRecord, text: str) -> list[ChatMessage]:
         """Only the piece's last lines, and a request for the lines that come after them."""
         _, length_rule = LENGTHS[record.length]
-        task = (
-            f"Below are the last lines of {FORMS[record.form]} about the topic. Write the lines "
-            "that come next, carrying the piece forward. Never repeat or rewrite the lines "
-            f"given: answer with the new lines only, no title. {length_rule}"
-        )
-        slots = {"Topic": record.topic, "Last lines": tail_lines(text, CONTINUE_TAIL_CHARS)}
         brief = await self._style.brief_for(record.guild_id, record.user_id)
-        system_extra = (
-            f"The member's own style, to echo gently: {user_slot(brief)}" if brief else ""
+        return prompt_messages(
+            "write_continue",
+            fields={"form": FORMS[record.form], "length_rule": length_rule},
+            slots={"topic": record.topic, "last_lines": tail_lines(text, CONTINUE_TAIL_CHARS)},
+            system_slots={"style_echo": brief},
         )
-        return build_messages(task, slots, system_extra=system_extra)
 
     def _stream(
         self, record: GenerationRecord, messages: list[ChatMessage], *, original: str | None = None

@@ -244,6 +244,6 @@ def test_offered_rhymes_leave_out_crude_words_and_anchor_on_real_words() -> None
     assert fixes[0].end_choices and "whore" not in fixes[0].end_choices
     fixes = plan_repairs(["I want you more", "The sea is wide"], part)
     assert fixes[0].index == 1 and "whore" not in fixes[0].end_choices
-    from bot.services.lyrics.drafting import _clean_word
+    from bot.services.lyrics.repairs import _clean_word
 
     assert _clean_word("whore") is None and _clean_word("Shore") == "shore"

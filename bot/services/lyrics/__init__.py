@@ -5,7 +5,8 @@ syllables, analysis and chords.
 the drafts, ``tools`` holds rhymes, syllables, analysis and chords, ``codec`` stores a draft
 and ``types`` its records."""
 
-from .drafting import LineFix, LyricsDrafter, plan_repairs, repair_model, section_model
+from .drafting import LyricsDrafter, repair_model, section_model
+from .repairs import LineFix, plan_repairs
 from .request import (
     DEFAULT_STRUCTURE,
     DEFAULT_SYLLABLES,

@@ -13,36 +13,23 @@ rhyme by construction; the syllable count is checked again in the next round. Af
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-import pronouncing  # type: ignore[import-untyped]
 from pydantic import BaseModel, Field, StringConstraints, create_model
 
-from bot.services.prosody import (
-    LineAnalysis,
-    analyze_stanza,
-    end_word,
-    find_rhymes,
-    line_syllables,
-    rhyme_class,
-)
+from bot.services.prompts import phrase, prompt_messages
 from bot.services.prosody.syllables import tokenize
 from models import ChatMessage, GenerationOptions, LLMEngine
-from models.prompts import build_messages, user_slot
 
+from .repairs import LineFix, expected_groups, plan_repairs, requested_fix
 from .request import PartSpec, SongSpec
 
 __all__ = [
     "LINE_CHARS",
     "LINE_PATTERN",
-    "LineFix",
     "LyricsDrafter",
-    "expected_groups",
-    "plan_repairs",
     "repair_model",
     "section_model",
 ]
@@ -56,8 +43,6 @@ LINE_PATTERN = rf"^[A-Z]{_WORD_RE}( [A-Za-z]{_WORD_RE}){{1,11}}[.!?]?$"
 START_PATTERN = rf"^[A-Za-z]{_WORD_RE}( [A-Za-z]{_WORD_RE}){{1,9}}$"
 LINE_CHARS = 170
 START_CHARS = 140
-_WORD = re.compile(r"^[a-z][a-z']*$")
-END_CHOICES = 12
 
 LineText = Annotated[
     str, StringConstraints(min_length=2, max_length=LINE_CHARS, pattern=LINE_PATTERN)
@@ -75,23 +60,6 @@ def section_model(count: int) -> type[BaseModel]:
         lines=(list[LineText], Field(min_length=count, max_length=count)),
     )
     return model
-
-
-@dataclass(frozen=True, slots=True)
-class LineFix:
-    """One line to send back: 0-based ``index`` in its section, what it broke, and (for a
-    rhyme) the partner word and the last words it may end with."""
-
-    index: int
-    text: str
-    problems: tuple[str, ...]
-    partner: str | None = None
-    end_choices: tuple[str, ...] = ()
-    requested: bool = False  # the member asked for this line to be rewritten
-
-    @property
-    def field(self) -> str:
-        return f"line_{self.index + 1}"
 
 
 def repair_model(fixes: Sequence[LineFix]) -> type[BaseModel]:
@@ -118,121 +86,14 @@ def repair_model(fixes: Sequence[LineFix]) -> type[BaseModel]:
     return model
 
 
-def expected_groups(scheme: str, count: int) -> list[str]:
-    """The rhyme group of each line; a short scheme repeats with fresh letters (ABAB over
-    eight lines is ABAB CDCD), as in :func:`analyze_stanza`."""
-    return [f"{scheme[i % len(scheme)]}{i // len(scheme)}" for i in range(count)]
-
-
-def _rhymes(a: str, b: str) -> bool:
-    """Whether two end words rhyme as the analysis counts it (a repeated word does too)."""
-    return bool(a and b) and rhyme_class(a, b) != "none"
-
-
-#: Rhymes code offers the model never include these (the dictionary has every word in it).
-_UNSUITABLE_TEXT = """
-    anus arse ass bitch boob boobs butt cock coon crap cum cunt damn dick dyke fag fuck homo
-    jap kike nazi nigger piss poop porn prick pussy rape rapist retard semen sex shit slut spic
-    tit tits twat whore"""
-_UNSUITABLE = frozenset(_UNSUITABLE_TEXT.split())
-
-
-def _clean_word(word: str) -> str | None:
-    plain = word.lower()
-    return plain if _WORD.match(plain) and plain not in _UNSUITABLE else None
-
-
-def _known(word: str) -> bool:
-    return bool(word) and bool(pronouncing.phones_for_word(word))
-
-
-def _end_candidates(anchor: str, used: set[str]) -> tuple[str, ...]:
-    """Dictionary rhymes for ``anchor``, everyday words first, none already ending a line."""
-    found: list[str] = []
-    for kind in ("perfect", "slant"):
-        # find_rhymes ranks everyday words first; asking for few keeps rare names out.
-        for rhyme in find_rhymes(anchor, kind, limit=END_CHOICES + len(used)):
-            word = _clean_word(rhyme.word)
-            if (
-                word
-                and word not in used
-                and word not in found
-                and rhyme_class(anchor, word) not in ("none", "identical")
-            ):
-                found.append(word)
-        if len(found) >= 4:
-            break
-    # find_rhymes returns shorter words first; keep them, they fit a syllable budget best.
-    return tuple(found[:END_CHOICES])
-
-
-def plan_repairs(
-    lines: Sequence[str],
-    part: PartSpec,
-    *,
-    only: set[int] | None = None,
-) -> list[LineFix]:
-    """The lines of a section that fail, and what each must fix. CPU-bound: run in a thread.
-
-    Only lines the analysis marks as failing are sent. In each rhyme group the anchor is the
-    line most others already rhyme with (then one ending on a dictionary word, then the first);
-    a line of the group that rhymes with none of its partners is sent back to end on a rhyme
-    for the anchor's last word, picked from dictionary rhymes (crude words left out). The
-    anchor itself is sent back only for its syllables, keeping its last word, so a repair
-    never breaks a rhyme that held.
-    """
-    analysis = analyze_stanza(lines, part.scheme, part.syllables)
-    groups = expected_groups(part.scheme, len(analysis))
-    ends = [a.end_word for a in analysis]
-    used = {e for e in ends if e}
-    fixes: list[LineFix] = []
-    anchors: dict[str, int] = {}
-    for group in dict.fromkeys(groups):
-        members = [i for i, g in enumerate(groups) if g == group]
-        if len(members) < 2:
-            continue
-        # Most rhymes first, then a real (dictionary) word, then the earliest line.
-        scores = [
-            (sum(_rhymes(ends[i], ends[j]) for j in members if j != i), _known(ends[i]))
-            for i in members
-        ]
-        best = max(scores)
-        anchors[group] = members[scores.index(best)]
-    for i, line in enumerate(analysis):
-        if only is not None and i not in only:
-            continue
-        problems: list[str] = []
-        if not line.ok_syllables:
-            problems.append(_syllable_problem(line, part))
-        anchor = anchors.get(groups[i])
-        partner: str | None = None
-        choices: tuple[str, ...] = ()
-        if anchor is not None and anchor != i and not line.ok_rhyme:
-            partner = ends[anchor]
-            problems.append(f'its last word "{ends[i]}" does not rhyme with "{partner}"')
-            choices = _end_candidates(partner, used) if partner else ()
-        elif anchor is not None and problems:
-            kept = _clean_word(ends[i])
-            choices = (kept,) if kept else ()
-        if problems:
-            fixes.append(LineFix(i, line.text, tuple(problems), partner, choices))
-    return fixes
-
-
-def _syllable_problem(line: LineAnalysis, part: PartSpec) -> str:
-    low, high = part.syllables or (1, 30)
-    want = str(low) if low == high else f"{low} to {high}"
-    return f"it has {line.syllables} syllables but needs {want}"
-
-
 def _rhyme_rules(part: PartSpec) -> str:
     groups = expected_groups(part.scheme, part.lines)
     rules = []
     for group in dict.fromkeys(groups):
         members = [str(i + 1) for i, g in enumerate(groups) if g == group]
         if len(members) > 1:
-            rules.append(f"lines {' and '.join(members)} end with words that rhyme")
-    return "; ".join(rules) if rules else "no line needs to rhyme"
+            rules.append(phrase("lyrics.rhyme_rule", lines=" and ".join(members)))
+    return "; ".join(rules) if rules else phrase("lyrics.no_rhyme")
 
 
 def _syllables_rule(part: PartSpec) -> str:
@@ -241,8 +102,23 @@ def _syllables_rule(part: PartSpec) -> str:
     low, high = part.syllables
     # Small models can't count syllables but can count words (about 1.3 syllables a word).
     words = max(2, round((low + high) / 2 / 1.3))
-    count = f"{low} syllables" if low == high else f"{low} to {high} syllables"
-    return f" Each line has {count}, about {words} words."
+    if low == high:
+        count = phrase("lyrics.syllables_one", count=low)
+    else:
+        count = phrase("lyrics.syllables_range", low=low, high=high)
+    return phrase("lyrics.syllables_rule", count=count, words=words)
+
+
+def _described(fix: LineFix) -> str:
+    """One line to repair, as the repair prompt lists it."""
+    if fix.end_choices and len(fix.end_choices) == 1:
+        shape = phrase("lyrics.keep_end", word=fix.end_choices[0])
+    elif fix.end_choices:
+        shape = phrase("lyrics.pick_end", partner=fix.partner, choices=", ".join(fix.end_choices))
+    else:
+        shape = phrase("lyrics.whole_line")
+    problems = "; ".join(fix.problems)
+    return phrase("lyrics.fix", field=fix.field, text=fix.text, problems=problems, shape=shape)
 
 
 def _compose(before_end: str, end: str) -> str:
@@ -275,18 +151,15 @@ class LyricsDrafter:
         self._temperature = temperature
 
     def _messages(
-        self, task: str, song: SongSpec, brief: str | None, extra: dict[str, str] | None = None
+        self,
+        name: str,
+        fields: dict[str, object],
+        song: SongSpec,
+        brief: str | None,
+        extra: dict[str, str | None] | None = None,
     ) -> list[ChatMessage]:
-        slots = {"Topic": song.topic}
-        if song.genre:
-            slots["Genre"] = song.genre
-        if song.mood:
-            slots["Mood"] = song.mood
-        slots.update(extra or {})
-        system_extra = (
-            f"The member's own style, to echo gently: {user_slot(brief)}" if brief else ""
-        )
-        return build_messages(task, slots, system_extra=system_extra)
+        slots = {"topic": song.topic, "genre": song.genre, "mood": song.mood, **(extra or {})}
+        return prompt_messages(name, fields=fields, slots=slots, system_slots={"style_echo": brief})
 
     async def draft_part(
         self,
@@ -298,16 +171,21 @@ class LyricsDrafter:
         seed: int | None = None,
     ) -> tuple[str, ...]:
         """A new text for ``part``: drafted, checked, and repaired up to ``repair_rounds``."""
-        task = (
-            f"Write the {part.label.lower()} of a song about the topic below: exactly "
-            f"{part.lines} short lines.{_syllables_rule(part)} Rhyme scheme {part.scheme}: "
-            f"{_rhyme_rules(part)}. Only the lyric lines: no titles, labels or notes."
-        )
+        fields: dict[str, object] = {
+            "part": part.label.lower(),
+            "lines": part.lines,
+            "syllables_rule": _syllables_rule(part),
+            "scheme": part.scheme,
+            "rhyme_rules": _rhyme_rules(part),
+        }
         options = GenerationOptions(
             max_tokens=40 + part.lines * 32, temperature=self._temperature, seed=seed
         )
         reply = await self._engine.structured(
-            self._messages(task, song, brief), section_model(part.lines), options, user_id=user_id
+            self._messages("lyrics_section", fields, song, brief),
+            section_model(part.lines),
+            options,
+            user_id=user_id,
         )
         lines = tuple(_tidy(line) for line in reply.lines)  # type: ignore[attr-defined]
         return await self.repair(song, part, lines, user_id=user_id, brief=brief)
@@ -344,10 +222,9 @@ class LyricsDrafter:
         brief: str | None = None,
     ) -> tuple[str, ...]:
         """A new version of one line the member asked for, then repairs of that line only."""
-        fix = await asyncio.to_thread(_requested_fix, lines, part, index)
-        extra = {"Member's wish for the new line": hint} if hint else None
+        fix = await asyncio.to_thread(requested_fix, lines, part, index)
         current = await self._rewrite(
-            song, part, list(lines), [fix], user_id=user_id, brief=brief, extra=extra
+            song, part, list(lines), [fix], user_id=user_id, brief=brief, wish=hint
         )
         return await self.repair(song, part, current, user_id=user_id, brief=brief, only={index})
 
@@ -360,37 +237,20 @@ class LyricsDrafter:
         *,
         user_id: int,
         brief: str | None,
-        extra: dict[str, str] | None = None,
+        wish: str | None = None,
     ) -> list[str]:
-        described = []
-        for fix in fixes:
-            reason = "; ".join(fix.problems)
-            if fix.end_choices and len(fix.end_choices) == 1:
-                shape = (
-                    f'it keeps its last word "{fix.end_choices[0]}": write "before_end", the '
-                    "line without that last word"
-                )
-            elif fix.end_choices:
-                shape = (
-                    f'it must rhyme with "{fix.partner}": pick "end" from '
-                    f'{", ".join(fix.end_choices)} and write "before_end", the rest of the '
-                    "line without its last word"
-                )
-            else:
-                shape = "give the whole new line"
-            described.append(f'{fix.field}: now "{fix.text}". Problem: {reason}. Then {shape}.')
-        task = (
-            f"Rewrite only these lines of the {part.label.lower()} of a song about the topic "
-            f"below, keeping their meaning and mood.{_syllables_rule(part)}\n"
-            + "\n".join(described)
-        )
+        fields: dict[str, object] = {
+            "part": part.label.lower(),
+            "syllables_rule": _syllables_rule(part),
+            "fixes": "\n".join(_described(fix) for fix in fixes),
+        }
         # Repairs want precision more than invention: a cooler temperature drifts less.
         options = GenerationOptions(
             max_tokens=40 + 40 * len(fixes), temperature=min(self._temperature, 0.4)
         )
 
         reply = await self._engine.structured(
-            self._messages(task, song, brief, extra),
+            self._messages("lyrics_repair", fields, song, brief, {"wish": wish}),
             repair_model(fixes),
             options,
             user_id=user_id,
@@ -403,27 +263,3 @@ class LyricsDrafter:
                 end = fix.end_choices[0] if len(fix.end_choices) == 1 else value.end
                 lines[fix.index] = _compose(value.before_end, end)
         return lines
-
-
-def _requested_fix(lines: Sequence[str], part: PartSpec, index: int) -> LineFix:
-    """The member wants line ``index`` rewritten: it may change, as long as it still rhymes
-    where the scheme says so (its last word comes from rhymes of its partner)."""
-    groups = expected_groups(part.scheme, len(lines))
-    ends = [end_word(line) for line in lines]
-    partners = [j for j, g in enumerate(groups) if g == groups[index] and j != index]
-    own = _clean_word(ends[index])
-    choices: tuple[str, ...] = ()
-    partner: str | None = None
-    if partners:
-        rhymed = [j for j in partners if _rhymes(ends[index], ends[j])]
-        partner = ends[(rhymed or partners)[0]]
-        used = {e for j, e in enumerate(ends) if e and j != index}
-        candidates = _end_candidates(partner, used) if partner else ()
-        choices = tuple(dict.fromkeys([*([own] if own and rhymed else []), *candidates]))
-        choices = choices[:END_CHOICES]
-    low, high = part.syllables or (1, 30)
-    count = line_syllables(lines[index])
-    problems = ["the member asked for a new version of this line"]
-    if not low <= count <= high:
-        problems.append(f"it has {count} syllables but needs {low} to {high}")
-    return LineFix(index, lines[index], tuple(problems), partner, choices, requested=True)

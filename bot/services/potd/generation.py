@@ -22,8 +22,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from bot.services.prompts import phrases, prompt_messages
 from models import GenerationOptions, LLMEngine, Priority
-from models.prompts import build_messages
 
 from .types import MEDIA, PromptContent, PromptDraft
 
@@ -44,12 +44,7 @@ _ARTICLES = re.compile(r"^(the|a|an)\s+")
 _NOT_WORD = re.compile(r"[^a-z0-9 ]+")
 _LINKS = re.compile(r"https?:|www\.|discord\.gg", re.IGNORECASE)
 
-MEDIUM_AUDIENCE = {
-    "visual": "visual artists (drawing, painting, digital art, photography, sculpture)",
-    "writing": "writers (poetry, fiction, flash fiction, essays)",
-    "music": "musicians and composers (songs, instrumentals, beats, sound design)",
-    "mixed": "artists, writers and musicians together, so the prompt must work in any medium",
-}
+MEDIUM_AUDIENCE = phrases("potd.audience")  # medium -> who the prompt is for
 
 
 LAST_RESORT = PromptContent(
@@ -177,22 +172,8 @@ class PromptGenerator:
         self, medium: str, themes: str | None, word: str | None, avoid: Sequence[str]
     ) -> list[Any]:
         audience = MEDIUM_AUDIENCE.get(medium, MEDIUM_AUDIENCE["mixed"])
-        task = (
-            f"Write today's creative prompt for a community of {audience}. A prompt of the day "
-            "is a short, open invitation to make something today: concrete, vivid, and doable "
-            "in an hour. Give a fresh title of two to six words, the prompt in one or two "
-            "sentences, up to three optional twists or constraints for members who want a "
-            "challenge, and up to four one-word lowercase tags. The title and the idea must be "
-            "new: not one of the titles listed as already used. Answer with JSON only."
-        )
-        slots: dict[str, str] = {}
-        if themes:
-            slots["The server's themes"] = themes
-        if word:
-            slots["Today's calendar word (build the prompt around it)"] = word
-        if avoid:
-            slots["Titles already used"] = "; ".join(avoid[:AVOID_LIST_SIZE])
-        return build_messages(task, slots)
+        slots = {"themes": themes, "word": word, "avoid": "; ".join(avoid[:AVOID_LIST_SIZE])}
+        return prompt_messages("potd", fields={"audience": audience}, slots=slots)
 
     async def generate(
         self,

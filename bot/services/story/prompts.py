@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.services.prompts import phrase, prompt_messages
 from models import ChatMessage
-from models.prompts import build_messages, user_slot
 
 from .types import SegmentRecord, StoryRecord
 
@@ -98,24 +98,17 @@ def recent_text(segments: Sequence[SegmentRecord], limit: int = RECENT_CHARS) ->
     return "\n\n".join(reversed(parts))
 
 
-def _story_slots(story: StoryRecord, recent: Sequence[SegmentRecord]) -> dict[str, str]:
-    slots = {"Title": story.title[:100], "Genre": story.genre[:60]}
-    if story.summary:
-        slots["Summary of the story so far"] = story.summary[:SUMMARY_CHARS]
-    passages = recent_text(recent)
-    if passages:
-        slots["Latest passages"] = passages
-    return slots
+def _story_slots(story: StoryRecord, recent: Sequence[SegmentRecord]) -> dict[str, str | None]:
+    return {
+        "title": story.title[:100],
+        "genre": story.genre[:60],
+        "summary": story.summary[:SUMMARY_CHARS] if story.summary else None,
+        "passages": recent_text(recent),
+    }
 
 
 def recap_messages(story: StoryRecord, recent: Sequence[SegmentRecord]) -> list[ChatMessage]:
-    task = (
-        "Several people are writing a story together, taking turns. Write a short "
-        '"Previously…" recap for the next writer: two or three sentences, under 60 words, '
-        "about what has happened so far and where the latest passage left off. Answer with the "
-        "recap only."
-    )
-    return build_messages(task, _story_slots(story, recent))
+    return prompt_messages("story_recap", slots=_story_slots(story, recent))
 
 
 def segment_messages(
@@ -126,31 +119,21 @@ def segment_messages(
     style_brief: str | None = None,
 ) -> list[ChatMessage]:
     opening = not recent and not story.summary
-    what = "Begin the story" if opening else "Continue the story from where it left off"
-    task = (
-        f"Several people are writing a {story.genre[:60]} story together, taking turns, and it "
-        f"is your turn. {what} with the next passage: at most {words} words, in the same tense "
-        "and voice, moving the plot forward a little. Do not repeat earlier passages and do not "
-        "end the story. Answer with the passage only: no title, no preface."
+    what = phrase("story.begin") if opening else phrase("story.continue")
+    return prompt_messages(
+        "story_segment",
+        fields={"genre": story.genre[:60], "what": what, "words": words},
+        slots=_story_slots(story, recent),
+        system_slots={"stand_in": style_brief},
     )
-    extra = ""
-    if style_brief:
-        extra = "Write this passage in the style of the member you stand in for: " + user_slot(
-            style_brief
-        )
-    return build_messages(task, _story_slots(story, recent), system_extra=extra)
 
 
 def summary_messages(
     story: StoryRecord, new_segments: Sequence[SegmentRecord]
 ) -> list[ChatMessage]:
-    task = (
-        "Update the running summary of a story that several people write in turns: fold the new "
-        "passages into the summary so far. Keep the main characters, places and events, in "
-        "order, in under 150 words. Answer with the updated summary only."
-    )
-    slots = {"Title": story.title[:100]}
-    if story.summary:
-        slots["Summary so far"] = story.summary[:SUMMARY_CHARS]
-    slots["New passages"] = recent_text(new_segments, NEW_PASSAGES_CHARS)
-    return build_messages(task, slots)
+    slots = {
+        "title": story.title[:100],
+        "summary": story.summary[:SUMMARY_CHARS] if story.summary else None,
+        "passages": recent_text(new_segments, NEW_PASSAGES_CHARS),
+    }
+    return prompt_messages("story_summary", slots=slots)

@@ -18,10 +18,10 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import JsonDict
 
 from bot.errors import StructuredOutputError, UserInputError
+from bot.services.prompts import prompt_messages
 from bot.services.prosody._cmu import in_dictionary
 from bot.services.text import clean_text
 from models import ChatMessage, GenerationOptions, LLMEngine
-from models.prompts import build_messages
 
 __all__ = [
     "ALLOWED_SUFFIXES",
@@ -168,12 +168,7 @@ def text_stats(text: str) -> TextStats:
 
 
 def analysis_messages(text: str) -> list[ChatMessage]:
-    task = (
-        "Analyse the creative work below for its author. List its themes, recurring motifs and "
-        "images (a few words each), name its tone and form, say what it does well, and write "
-        "three 'remix' prompts: one-sentence ideas for a new piece that transforms this one."
-    )
-    return build_messages(task, {"Work": text})
+    return prompt_messages("analyze", slots={"work": text})
 
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
+from bot.services.prompts import phrases, prompt_messages
 from models import ChatMessage
-from models.prompts import build_messages
 
 __all__ = [
     "HEX_PATTERN",
@@ -32,12 +32,7 @@ __all__ = [
 
 HEX_PATTERN = r"^#[0-9A-Fa-f]{6}$"
 PALETTE_SIZE = 5
-MEDIUM_WORDS = {
-    "visual": "a visual art community (drawing, painting, digital art, photography)",
-    "writing": "a writing community (poetry, fiction, essays)",
-    "music": "a music community (songwriting, composition, production)",
-    "mixed": "a mixed art, writing and music community",
-}
+MEDIUM_WORDS = phrases("inspire.community")  # medium -> the community the prompt names
 _VISUAL_WORDS = re.compile(
     r"\b(art|arts|artist|draw\w*|paint\w*|illustrat\w*|sketch\w*|digital|pixel\w*|photo\w*|"
     r"visual\w*|comic\w*|manga|animat\w*|design\w*|watercolou?r\w*|ink\w*|sculpt\w*|"
@@ -90,13 +85,12 @@ def is_visual(medium: str, media_preference: str) -> bool:
 
 
 def inspire_messages(medium: str, brief: str | None, *, visual: bool) -> list[ChatMessage]:
-    task = (
-        f"Write three different creative prompts for a member of {MEDIUM_WORDS[medium]}. "
-        "Each has a short title and one or two sentences that spark a new piece"
-        + (" and suggest a colour palette of five hex colours." if visual else ".")
+    ending = phrases("inspire.ending")["palette" if visual else "plain"]
+    return prompt_messages(
+        "inspire",
+        fields={"community": MEDIUM_WORDS[medium], "ending": ending},
+        slots={"style": brief},
     )
-    slots = {"Member's style": brief} if brief else {}
-    return build_messages(task, slots)
 
 
 def _tidy(text: str, limit: int) -> str:

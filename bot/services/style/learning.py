@@ -18,8 +18,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from bot.db.repositories.style import TraitRecord
+from bot.services.prompts import prompt_messages
 from models import ChatMessage
-from models.prompts import build_messages
 
 __all__ = [
     "MAX_SINGLE_CONFIDENCE",
@@ -85,13 +85,7 @@ def effective_confidence(
 
 def learning_messages(kind: str, text: str) -> list[ChatMessage]:
     what = kind.replace("_", " ")
-    task = (
-        f"Here is a {what} a community member wrote. Name up to four traits of their style. "
-        "For each: kind (tone, imagery, theme, form or vocabulary), a value of one to three "
-        "plain words (e.g. wistful, sea imagery, loss, free verse, archaic words), a confidence "
-        "from 0 to 1, and evidence: a short exact quote from the piece."
-    )
-    return build_messages(task, {"Piece": text})
+    return prompt_messages("style_learn", fields={"what": what}, slots={"piece": text})
 
 
 def _normalise(text: str) -> str:
