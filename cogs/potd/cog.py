@@ -12,8 +12,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_io import CONTENT_LIMIT, NO_PINGS, defer_thinking
+from bot.scheduling.potd import ApsJobRegistry
 from bot.services.potd import (
-    ApsJobRegistry,
     AttachmentInfo,
     PostOutcome,
     PotdService,

@@ -2,11 +2,12 @@
 
 ``service`` holds the feature (configuration, curation, the daily post, submissions, streaks),
 ``generation`` the model-then-curated-list writing with its repeat filter, ``timing`` local times
-and timezones, ``scheduling`` the APScheduler jobs, ``streaks`` the streak arithmetic.
+and timezones, ``scheduling`` the port of the daily jobs (APScheduler's side is
+``bot/scheduling/potd.py``), ``streaks`` the streak arithmetic.
 """
 
 from .generation import CuratedPrompt, PromptGenerator, RepeatFilter, load_curated
-from .scheduling import ApsJobRegistry, JobRegistry, job_id
+from .scheduling import JobRegistry, job_id
 from .service import (
     POST_KIND,
     AttachmentInfo,
@@ -34,7 +35,6 @@ __all__ = [
     "MEDIUM_LABELS",
     "POST_KIND",
     "Actor",
-    "ApsJobRegistry",
     "AttachmentInfo",
     "CuratedPrompt",
     "HistoryPage",
