@@ -38,6 +38,7 @@ __all__ = [
     "FailureHook",
     "Outbox",
     "OutboxFile",
+    "OutboxItem",
     "OutboxMessage",
     "OutboxTransport",
     "OutboxWorker",

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
-from bot.db.repositories.outbox import OutboxItem
 from bot.db.repositories.potd import PotdPostRecord
-from bot.services.outbox import DeliveryRetry, OutboxMessage
+from bot.services.outbox import DeliveryRetry, OutboxItem, OutboxMessage
 from bot.services.potd import MEDIUM_LABELS
 
 if TYPE_CHECKING:
