@@ -13,6 +13,7 @@ import io
 import logging
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import aiohttp
 import discord
@@ -22,13 +23,15 @@ from bot.services.outbox import DeliveryRefused, DeliveryRetry, OutboxMessage
 
 from .mentions import NO_PINGS, ping_only
 
-__all__ = ["Delivered", "DiscordOutboxTransport", "Renderer"]
+__all__ = ["Delivered", "DiscordOutboxTransport", "Failed", "Renderer", "mapped_errors"]
 
 log = logging.getLogger(__name__)
 
 Renderer = Callable[[OutboxItem], Awaitable[list[OutboxMessage] | None]]
 # Told the ids of an item's messages once all are posted (idempotent).
 Delivered = Callable[[OutboxItem, Sequence[int]], Awaitable[None]]
+# Told that Discord refused an item for good, with the reason (idempotent).
+Failed = Callable[[OutboxItem, str], Awaitable[None]]
 # Clocks differ between this host and Discord: look a little before the recorded time.
 CLOCK_SKEW_SECONDS = 120.0
 
@@ -48,19 +51,34 @@ class DiscordOutboxTransport:
         self._client = client
         self._renderers: dict[str, Renderer] = {}
         self._delivered: dict[str, Delivered] = {}
+        self._failed: dict[str, Failed] = {}
 
     def register(
-        self, kind_prefix: str, renderer: Renderer, delivered: Delivered | None = None
+        self,
+        kind_prefix: str,
+        renderer: Renderer,
+        delivered: Delivered | None = None,
+        failed: Failed | None = None,
     ) -> None:
         """Render items whose kind starts with ``kind_prefix`` (e.g. ``"story."``); tell
-        ``delivered`` where their messages went, once posted."""
+        ``delivered`` where their messages went, once posted, and ``failed`` when Discord
+        refused them for good."""
         self._renderers[kind_prefix] = renderer
         if delivered is not None:
             self._delivered[kind_prefix] = delivered
+        if failed is not None:
+            self._failed[kind_prefix] = failed
 
     def unregister(self, kind_prefix: str) -> None:
         self._renderers.pop(kind_prefix, None)
         self._delivered.pop(kind_prefix, None)
+        self._failed.pop(kind_prefix, None)
+
+    async def failed(self, item: OutboxItem, reason: str) -> None:
+        for prefix, hook in self._failed.items():
+            if item.kind.startswith(prefix):
+                await hook(item, reason)
+                return
 
     async def delivered(self, item: OutboxItem, message_ids: Sequence[int]) -> None:
         for prefix, hook in self._delivered.items():
@@ -85,7 +103,7 @@ class DiscordOutboxTransport:
         )
         files = [discord.File(io.BytesIO(f.data), filename=f.filename) for f in message.files]
         embeds = [discord.Embed.from_dict(e) for e in message.embeds]
-        with _mapped_errors():
+        with mapped_errors():
             sent = await self._channel(item).send(
                 message.content or None,
                 nonce=nonce,
@@ -103,7 +121,7 @@ class DiscordOutboxTransport:
             return None
         since = datetime.fromtimestamp(max(0.0, after - CLOCK_SKEW_SECONDS), UTC)
         marker = discord.Object(discord.utils.time_snowflake(since))
-        with _mapped_errors():
+        with mapped_errors():
             async for found in self._channel(item).history(
                 limit=None, after=marker, oldest_first=True
             ):
@@ -112,16 +130,29 @@ class DiscordOutboxTransport:
                 if str(found.nonce or "") == nonce:
                     return found.id
                 # Discord keeps nonces only briefly: the same content with the same attached
-                # file names is the same post.
-                if found.content == message.content and [a.filename for a in found.attachments] == [
-                    f.filename for f in message.files
-                ]:
+                # file names (and embeds with the same title and footer) is the same post.
+                names = [a.filename for a in found.attachments]
+                if (
+                    found.content == message.content
+                    and names == [f.filename for f in message.files]
+                    and _embed_marks(found.embeds) == _json_embed_marks(message.embeds)
+                ):
                     return found.id
         return None
 
 
+def _embed_marks(embeds: Sequence[discord.Embed]) -> list[tuple[str, str]]:
+    return [(e.title or "", e.footer.text or "") for e in embeds]
+
+
+def _json_embed_marks(embeds: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [
+        (str(e.get("title") or ""), str((e.get("footer") or {}).get("text") or "")) for e in embeds
+    ]
+
+
 @contextlib.contextmanager
-def _mapped_errors() -> Iterator[None]:
+def mapped_errors() -> Iterator[None]:
     """Turns discord.py's and aiohttp's errors into retry/refuse decisions."""
     try:
         yield

@@ -27,7 +27,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from bot.clock import Clock
 from bot.db.repositories.outbox import OutboxItem, OutboxRepository
@@ -35,8 +35,10 @@ from bot.db.repositories.outbox import OutboxItem, OutboxRepository
 __all__ = [
     "DeliveryRefused",
     "DeliveryRetry",
+    "FailureHook",
     "Outbox",
     "OutboxFile",
+    "OutboxItem",
     "OutboxMessage",
     "OutboxTransport",
     "OutboxWorker",
@@ -128,6 +130,16 @@ class OutboxTransport(Protocol):
         ...
 
 
+@runtime_checkable
+class FailureHook(Protocol):
+    """A transport that wants to hear about items given up on (optional)."""
+
+    async def failed(self, item: OutboxItem, reason: str) -> None:
+        """Discord refused the item for good (or it kept failing): called before the item is
+        marked failed, so again after a crash in between: must be idempotent."""
+        ...
+
+
 class Outbox:
     """What features use: record a message to publish, then nudge the worker."""
 
@@ -174,6 +186,31 @@ class Outbox:
     def wake(self) -> None:
         if self._listener is not None:
             self._listener()
+
+    async def find(self, dedupe_key: str) -> OutboxItem | None:
+        """The item recorded under ``dedupe_key``, whatever its status."""
+        return await self._repo.by_dedupe_key(dedupe_key)
+
+    async def wait_settled(
+        self,
+        dedupe_key: str,
+        timeout: float,  # noqa: ASYNC109
+        *,
+        poll: float = 0.05,
+    ) -> OutboxItem | None:
+        """Wait up to ``timeout`` seconds for one item to be delivered (or given up on), so a
+        caller can still report the normal case synchronously. Returns the item as it stands:
+        still ``pending`` when the time ran out or an attempt already failed (the worker keeps
+        retrying). Without a worker listening it returns at once."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + max(0.0, timeout)
+        while True:
+            item = await self._repo.by_dedupe_key(dedupe_key)
+            if item is None or item.status != "pending" or item.last_error is not None:
+                return item
+            if self._listener is None or loop.time() >= deadline:
+                return item
+            await asyncio.sleep(poll)
 
 
 class OutboxWorker:
@@ -288,7 +325,7 @@ class OutboxWorker:
                 await asyncio.sleep(delay)
             except DeliveryRefused as exc:
                 log.warning("outbox: Discord refused item %s (%s): %s", item.id, item.kind, exc)
-                await self._repo.finish(item.id, "failed", self._clock.now(), str(exc)[:500])
+                await self._give_up(item, str(exc)[:500])
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -296,10 +333,23 @@ class OutboxWorker:
                 failures += 1
                 log.exception("outbox: item %s (%s) failed", item.id, item.kind)
                 if unexpected >= self._max_unexpected:
-                    await self._repo.finish(item.id, "failed", self._clock.now(), repr(exc)[:500])
+                    await self._give_up(item, repr(exc)[:500])
                     unexpected = 0
                 else:
+                    await self._repo.note_error(item.id, repr(exc))
                     await asyncio.sleep(self._delay(failures, None))
+
+    async def _give_up(self, item: OutboxItem, reason: str) -> None:
+        """Mark an item failed, telling its feature first (when it listens)."""
+        if isinstance(self._transport, FailureHook):
+            fresh = await self._repo.get(item.id)
+            try:
+                await self._transport.failed(fresh or item, reason)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox: the failure hook of item %s (%s) failed", item.id, item.kind)
+        await self._repo.finish(item.id, "failed", self._clock.now(), reason)
 
     def _delay(self, failures: int, retry_after: float | None) -> float:
         """Exponential backoff with jitter; never sooner than Discord's ``retry_after``."""

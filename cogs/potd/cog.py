@@ -12,14 +12,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_io import CONTENT_LIMIT, NO_PINGS, defer_thinking
+from bot.scheduling.potd import ApsJobRegistry
 from bot.services.potd import (
-    ApsJobRegistry,
     AttachmentInfo,
     PostOutcome,
     PotdService,
 )
 from bot.services.potd.service import (
     CALENDAR_TEXT_LIMIT,
+    POST_KIND,
     POST_TIME_LIMIT,
     PROMPT_LIMIT,
     SUBMISSION_KIND,
@@ -109,9 +110,13 @@ class PotdCog(commands.Cog):
     # -- scheduling ------------------------------------------------------------------------------
 
     async def cog_load(self) -> None:
-        self.service.bind(self.publisher, self.jobs)
+        self.service.bind(self.jobs)
         renderer = SubmissionRenderer(self.bot)
         self.bot.outbox_transport.register(SUBMISSION_KIND, renderer.render, renderer.delivered)
+        publisher = self.publisher
+        self.bot.outbox_transport.register(
+            POST_KIND, publisher.render, publisher.delivered, publisher.failed
+        )
         count = await self.service.rebuild_jobs()
         self.jobs.start_sweep(self.sweep, self.service.options.sweep_minutes)
         log.info("prompt of the day: %d server(s) scheduled", count)
@@ -123,6 +128,7 @@ class PotdCog(commands.Cog):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.catch_up_task
         self.bot.outbox_transport.unregister(SUBMISSION_KIND)
+        self.bot.outbox_transport.unregister(POST_KIND)
         self.service.unbind()
 
     async def _catch_up(self) -> list[PostOutcome]:

@@ -1,17 +1,22 @@
-"""The Discord side of the daily post: the embed, its submissions thread, and finding a post
-that went out before a crash."""
+"""The Discord side of the daily post: the embed the outbox posts, and its submissions thread.
+
+The outbox worker sends the post (nonce, retries, and after a crash a look-up by the embed's
+title and dated footer); :class:`DiscordPotdPublisher` renders it and, once delivered, records
+it and opens the thread."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 
 from bot.db.repositories.potd import PotdPostRecord
-from bot.discord_io import NO_PINGS
-from bot.services.potd import MEDIUM_LABELS, LookupUnavailable, PublishedPost, PublishRejected
+from bot.services.outbox import DeliveryRetry, OutboxItem, OutboxMessage
+from bot.services.potd import MEDIUM_LABELS
 
 if TYPE_CHECKING:
     from bot.app import MuseBot
@@ -33,8 +38,6 @@ MEDIUM_COLOURS = {
     "music": discord.Colour.from_rgb(155, 89, 182),
     "mixed": discord.Colour.from_rgb(26, 188, 156),
 }
-# Clocks differ between this host and Discord: look a little before the send began.
-LOOKUP_SKEW = timedelta(minutes=15)
 THREAD_EXISTS = 160004
 
 
@@ -83,88 +86,74 @@ def post_embed(post: PotdPostRecord) -> discord.Embed:
     return embed
 
 
-def post_nonce(post: PotdPostRecord) -> str:
-    """The Discord nonce of a post (at most 25 characters)."""
-    return f"potd-{post.id}"
-
-
-def _lookup_after(post: PotdPostRecord) -> discord.Object:
-    """The bot's post can't be older than its first send: read the channel from there on
-    (``after=`` its snowflake time), however many messages came since."""
-    now = datetime.now(UTC)
-    started = datetime.fromisoformat(post.send_started_at) if post.send_started_at else now
-    if started.tzinfo is None:
-        started = started.replace(tzinfo=UTC)
-    since = min(started, now) - LOOKUP_SKEW
-    return discord.Object(discord.utils.time_snowflake(since))
-
-
 class DiscordPotdPublisher:
-    """Implements :class:`bot.services.potd.PotdPublisher` with the bot's REST client."""
+    """The Discord side of ``potd.post`` outbox items: renders the day's embed, and once the
+    worker has posted it, records it and opens its submissions thread."""
 
     def __init__(self, bot: MuseBot) -> None:
         self.bot = bot
 
-    def _channel(self, post: PotdPostRecord) -> discord.PartialMessageable:
-        return self.bot.get_partial_messageable(
-            post.channel_id, guild_id=post.guild_id, type=discord.ChannelType.text
+    async def render(self, item: OutboxItem) -> list[OutboxMessage] | None:
+        post = await self.bot.services.potd.post_to_publish(int(item.payload["post_id"]))
+        if post is None:
+            return None
+        return [OutboxMessage("", embeds=[dict(post_embed(post).to_dict())])]
+
+    async def delivered(self, item: OutboxItem, message_ids: Sequence[int]) -> None:
+        """Record the post, then open its thread. A transient failure to open it raises
+        :class:`DeliveryRetry`, so the worker calls this again (both steps are idempotent)."""
+        if not message_ids:
+            return
+        service = self.bot.services.potd
+        post = await service.post_delivered(int(item.payload["post_id"]), message_ids[0])
+        if post is None or post.thread_id is not None:
+            return
+        thread_id = await self._open_thread(
+            post.guild_id, post.channel_id, message_ids[0], post.local_date
+        )
+        if thread_id is not None:
+            await service.set_post_thread(post.id, thread_id)
+
+    async def failed(self, item: OutboxItem, reason: str) -> None:
+        await self.bot.services.potd.post_failed(
+            int(item.payload["post_id"]),
+            f"I couldn't post in <#{item.channel_id}> ({reason[:200]}). Check that the channel "
+            "exists and that I may send messages and embeds there.",
+            uncertain=item.attempts > 1,
         )
 
-    async def publish(self, post: PotdPostRecord) -> PublishedPost:
-        channel = self._channel(post)
-        try:
-            # One nonce per post (discord.py sends it with enforce_nonce): Discord answers a
-            # repeated send of the same post within minutes with the message it already made.
-            message = await channel.send(
-                embed=post_embed(post), allowed_mentions=NO_PINGS, nonce=post_nonce(post)
-            )
-        except (discord.Forbidden, discord.NotFound) as exc:
-            raise PublishRejected(
-                f"I couldn't post in <#{post.channel_id}> ({exc.text or exc.status}). Check "
-                "that the channel exists and that I may send messages and embeds there."
-            ) from exc
-        return PublishedPost(message.id, await self._thread_for(message, post.local_date))
-
-    async def find_published(self, post: PotdPostRecord) -> PublishedPost | None:
-        channel = self._channel(post)
-        marker = footer_marker(post.local_date)
-        me = self.bot.user
-        try:
-            async for message in channel.history(limit=None, after=_lookup_after(post)):
-                if me is None or message.author.id != me.id:
-                    continue
-                if any((e.footer.text or "").startswith(marker) for e in message.embeds):
-                    thread_id = await self._thread_for(message, post.local_date)
-                    return PublishedPost(message.id, thread_id)
-        except (discord.Forbidden, discord.NotFound) as exc:
-            raise LookupUnavailable(
-                f"I couldn't read <#{post.channel_id}> to check whether the post went out."
-            ) from exc
-        return None
-
-    async def _thread_for(self, message: discord.Message, local_date: str) -> int | None:
-        """The submissions thread under the post, created when missing."""
-        try:
-            thread = await message.create_thread(
-                name=thread_name(local_date), auto_archive_duration=1440
-            )
-        except discord.HTTPException as exc:
-            if exc.code == THREAD_EXISTS:
-                return message.id  # a thread started from a message has the message's id
-            log.warning("could not open the submissions thread: %s", exc)
-            return None
-        return thread.id
-
-    async def ensure_thread(self, channel_id: int, message_id: int, local_date: str) -> int | None:
-        """For a post whose thread could not be made when it was posted."""
-        partial = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+    async def _open_thread(
+        self, guild_id: int | None, channel_id: int, message_id: int, local_date: str
+    ) -> int | None:
+        """The submissions thread under the post, created when missing. Raises
+        :class:`DeliveryRetry` when Discord could not be reached; None when it refused."""
+        channel = self.bot.get_partial_messageable(
+            channel_id, guild_id=guild_id, type=discord.ChannelType.text
+        )
+        partial = channel.get_partial_message(message_id)
         try:
             thread = await partial.create_thread(
                 name=thread_name(local_date), auto_archive_duration=1440
             )
         except discord.HTTPException as exc:
             if exc.code == THREAD_EXISTS:
-                return message_id
+                return message_id  # a thread started from a message has the message's id
+            if exc.status == 429 or exc.status >= 500:
+                raise DeliveryRetry(f"could not open the thread ({exc.status})") from exc
             log.warning("could not open the submissions thread: %s", exc)
             return None
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise DeliveryRetry(f"could not open the thread: {exc!r}"[:300]) from exc
         return thread.id
+
+    async def ensure_thread(self, channel_id: int, message_id: int, local_date: str) -> int | None:
+        """For a post whose thread could not be made when it was posted."""
+        try:
+            channel = self.bot.get_channel(channel_id)
+            guild = getattr(channel, "guild", None)
+            return await self._open_thread(
+                guild.id if guild is not None else None, channel_id, message_id, local_date
+            )
+        except DeliveryRetry as exc:
+            log.warning("could not open the submissions thread: %s", exc)
+            return None

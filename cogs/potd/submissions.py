@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
-from bot.db.repositories.outbox import OutboxItem
-from bot.services.outbox import DeliveryRetry, OutboxFile, OutboxMessage
+from bot.services.outbox import DeliveryRetry, OutboxFile, OutboxItem, OutboxMessage
 
 from .views import submission_embed
 

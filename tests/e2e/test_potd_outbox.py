@@ -1,5 +1,5 @@
-"""Prompt-of-the-day submissions through the outbox: a Discord outage loses none and posts none
-twice.
+"""The prompt of the day through the outbox: a Discord outage loses no post, thread or
+submission, and posts none twice.
 
 The real bot runs against the sandbox; retries wait a fraction of a second here
 (``outbox_retry_base_seconds``), and the outage lasts a few seconds, not 30.
@@ -10,15 +10,15 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.clock import FakeClock
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, StoredChannel
 from tests.e2e.conftest import MuseHarness, start_muse
-from tests.e2e.test_potd_schedule import caught_up, fire_cron, posts_in, setup_potd
+from tests.e2e.test_potd_schedule import caught_up, cog_of, fire_cron, posts_in, setup_potd
 
 pytestmark = pytest.mark.e2e
 
@@ -92,3 +92,72 @@ async def test_a_503_outage_during_submissions_keeps_them_and_posts_each_once(
     confirmed = await muse.bot.repos.potd.submissions_for(record.id)
     assert all(s.message_id in ids for s in confirmed), confirmed
     assert await muse.bot.repos.outbox.count_pending() == 0
+
+
+def threads_under(sandbox: Sandbox, channel: StoredChannel) -> list[StoredChannel]:
+    return [
+        c
+        for c in sandbox.state.channels.values()
+        if c.parent_id == channel.id and c.name.startswith("Submissions for")
+    ]
+
+
+async def test_a_503_outage_at_posting_time_posts_the_day_and_its_thread_once_afterwards(
+    muse: MuseHarness,
+) -> None:
+    sandbox = muse.sandbox
+    await setup_potd(muse)
+    outage = sandbox.inject_fault(status=503, seconds=OUTAGE_SECONDS)  # every channel route
+    fired = await fire_cron(muse, sandbox.guild.id)
+    day = fired.date().isoformat()
+    # The daily job did not wait out the outage: the post is the outbox's to deliver now.
+    assert outage.hits > 0, "the outage never hit the post"
+    assert posts_in(sandbox, sandbox.channel) == []
+    row = await muse.bot.repos.potd.get_post(sandbox.guild.id, day)
+    assert row is not None and row.status == "pending" and row.send_started_at
+
+    await muse.bot.services.outbox.settle(timeout=60)
+    assert not outage.active
+    posts = posts_in(sandbox, sandbox.channel)
+    assert len(posts) == 1, [m.embeds[0]["footer"] for m in posts]
+    threads = threads_under(sandbox, sandbox.channel)
+    assert [t.name for t in threads] == [f"Submissions for {day}"]
+    row = await muse.bot.repos.potd.get_post(sandbox.guild.id, day)
+    assert row is not None and row.status == "posted"
+    assert row.message_id == posts[0].id and row.thread_id == threads[0].id
+    # Later due-checks find the day done.
+    for _ in range(2):
+        muse.clock.advance(timedelta(minutes=30))
+        await cog_of(muse).sweep()
+    assert len(posts_in(sandbox, sandbox.channel)) == 1
+    assert len(threads_under(sandbox, sandbox.channel)) == 1
+    assert await muse.bot.repos.outbox.count_pending() == 0
+
+
+async def test_a_thread_outage_still_opens_the_submissions_thread_once(
+    muse: MuseHarness,
+) -> None:
+    sandbox = muse.sandbox
+    await setup_potd(muse)
+    outage = sandbox.inject_fault(
+        r"^POST /channels/\d+/messages/\d+/threads$", status=503, seconds=OUTAGE_SECONDS
+    )
+    fired = await fire_cron(muse, sandbox.guild.id)
+    day = fired.date().isoformat()
+    posts = posts_in(sandbox, sandbox.channel)
+    assert len(posts) == 1 and outage.hits > 0
+    assert threads_under(sandbox, sandbox.channel) == []
+    row = await muse.bot.repos.potd.get_post(sandbox.guild.id, day)
+    assert row is not None and row.status == "posted" and row.thread_id is None
+
+    await muse.bot.services.outbox.settle(timeout=60)
+    assert not outage.active
+    threads = threads_under(sandbox, sandbox.channel)
+    assert len(threads) == 1
+    assert len(posts_in(sandbox, sandbox.channel)) == 1
+    row = await muse.bot.repos.potd.get_post(sandbox.guild.id, day)
+    assert row is not None and row.thread_id == threads[0].id
+    # Members can answer in it.
+    ix = await sandbox.slash("potd submit", {"text": "Gulls in charcoal."}, user=sandbox.members[0])
+    reply = await ix.final_message()
+    assert f"<#{threads[0].id}>" in reply.content, reply.content

@@ -190,7 +190,9 @@ async def test_restart_between_pending_and_posted_leaves_exactly_one_post(
     berlin.clock.advance(timedelta(minutes=1))
     await berlin.restart()
     outcomes = await caught_up(berlin)
-    assert [o.action for o in outcomes] == ["adopted"]
+    # The new process's outbox worker finishes the post; the catch-up waits for it
+    # ("adopted") or, when the worker was quicker, finds the day done ("exists").
+    assert [o.action for o in outcomes] in (["adopted"], ["exists"])
     for _ in range(3):  # the cron job and later sweeps find the day done
         berlin.clock.advance(timedelta(minutes=30))
         await cog_of(berlin).sweep()
@@ -316,7 +318,9 @@ async def test_a_post_buried_under_busy_chat_is_still_found_after_a_crash(
     berlin.clock.advance(timedelta(minutes=1))
     await berlin.restart()
     outcomes = await caught_up(berlin)
-    assert [o.action for o in outcomes] == ["adopted"]
+    # The new process's outbox worker finishes the post; the catch-up waits for it
+    # ("adopted") or, when the worker was quicker, finds the day done ("exists").
+    assert [o.action for o in outcomes] in (["adopted"], ["exists"])
     assert len(posts_in(sandbox, sandbox.channel)) == 1
     sends = [
         c

@@ -287,3 +287,33 @@ async def test_erasing_a_member_forgets_their_pings_and_rerenders_pending_posts(
     remaining = {i.id: i for i in await repo.items()}
     assert set(remaining) == {other, post}
     assert remaining[post].parts is None  # rendered again, from the erased data
+
+
+async def test_the_migration_hands_an_older_versions_unconfirmed_daily_post_to_the_outbox(
+    tmp_path: Path,
+) -> None:
+    db = Database(tmp_path / "old-potd.db")
+    await db.open(migrate=False)
+    await db.migrate(load_migrations()[:7])
+    started = datetime(2031, 1, 6, 8, 0, 30, 250000, tzinfo=UTC)
+    rows = [  # (id, date, status, title, send_started_at)
+        (1, "2031-01-04", "posted", "Done", started.isoformat()),
+        (2, "2031-01-05", "pending", None, None),  # nothing chosen yet: the due-check goes on
+        (3, "2031-01-06", "pending", "Tide", started.isoformat()),  # sent, never confirmed
+    ]
+    for post_id, day, status, title, sent_at in rows:
+        await db.execute(
+            "INSERT INTO potd_posts (id, guild_id, local_date, status, title, prompt, "
+            "channel_id, claimed_at, send_started_at) VALUES (?, 5, ?, ?, ?, ?, 66, ?, ?)",
+            (post_id, day, status, title, title and "A prompt.", NOW.isoformat(), sent_at),
+        )
+    await db.migrate()
+    items = await OutboxRepository(db).items()
+    assert [(i.kind, i.guild_id, i.channel_id, i.payload) for i in items] == [
+        ("potd.post", 5, 66, {"post_id": 3})
+    ]
+    # One attempt from the old send's time on: the worker looks in the channel before posting.
+    assert items[0].attempts == 1 and items[0].status == "pending"
+    assert items[0].first_attempt_at == pytest.approx(started.timestamp(), abs=0.01)
+    assert await OutboxRepository(db).by_dedupe_key("potd.post:3") == items[0]
+    await db.close()

@@ -4,7 +4,8 @@ the never-twice rules for interrupted posts, permissions, and member data."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import random
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -12,18 +13,23 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.db import Repositories
+from bot.db.repositories.outbox import OutboxItem
 from bot.db.repositories.potd import PotdPostRecord
 from bot.errors import NotAllowed, UserInputError
-from bot.services.outbox import Outbox
+from bot.services.outbox import (
+    DeliveryRefused,
+    DeliveryRetry,
+    Outbox,
+    OutboxMessage,
+    OutboxWorker,
+)
 from bot.services.potd import (
+    POST_KIND,
     Actor,
     AttachmentInfo,
-    LookupUnavailable,
     PotdOptions,
     PotdService,
     PromptGenerator,
-    PublishedPost,
-    PublishRejected,
 )
 from bot.services.potd.generation import CuratedPrompt
 from models import FakeEngine
@@ -40,27 +46,64 @@ CURATED = [
 
 
 class FakePublisher:
+    """The Discord side of the day's post, as the outbox worker drives it: renders through the
+    service, "sends" (or fails as scripted), looks up by nonce, and reports back."""
+
     def __init__(self) -> None:
+        self.service: PotdService | None = None
         self.sent: list[PotdPostRecord] = []
-        self.visible: dict[str, PublishedPost] = {}
-        self.fail_with: Exception | None = None
+        self.visible: dict[str, int] = {}  # nonce -> message id
+        self.failures: list[Exception] = []
         self.lookup_fails = False
+        self.lookups = 0
         self.delay = 0.0
 
-    async def publish(self, post: PotdPostRecord) -> PublishedPost:
+    def _service(self) -> PotdService:
+        assert self.service is not None
+        return self.service
+
+    async def render(self, item: OutboxItem) -> list[OutboxMessage] | None:
+        if item.kind != POST_KIND:
+            return None  # submission posts are not this test's subject
+        post = await self._service().post_to_publish(int(item.payload["post_id"]))
+        if post is None:
+            return None
+        embed = {"title": post.title, "footer": {"text": post.local_date}}
+        return [OutboxMessage("", embeds=[embed])]
+
+    async def send(self, item: OutboxItem, message: OutboxMessage, nonce: str) -> int:
         if self.delay:
             await asyncio.sleep(self.delay)
-        if self.fail_with is not None:
-            raise self.fail_with
+        if self.failures:
+            raise self.failures.pop(0)
+        post = await self._service().post_to_publish(int(item.payload["post_id"]))
+        assert post is not None
         self.sent.append(post)
-        published = PublishedPost(1000 + len(self.sent), 2000 + len(self.sent))
-        self.visible[post.local_date] = published
-        return published
+        self.visible[nonce] = 1000 + len(self.sent)
+        return self.visible[nonce]
 
-    async def find_published(self, post: PotdPostRecord) -> PublishedPost | None:
+    async def find_sent(
+        self, item: OutboxItem, message: OutboxMessage, nonce: str, after: float
+    ) -> int | None:
+        self.lookups += 1
         if self.lookup_fails:
-            raise LookupUnavailable("can't read the channel")
-        return self.visible.get(post.local_date)
+            raise DeliveryRefused("can't read the channel")
+        return self.visible.get(nonce)
+
+    async def delivered(self, item: OutboxItem, message_ids: Sequence[int]) -> None:
+        post = await self._service().post_delivered(int(item.payload["post_id"]), message_ids[0])
+        if post is not None and post.thread_id is None:
+            await self._service().set_post_thread(post.id, message_ids[0] + 1000)
+
+    async def failed(self, item: OutboxItem, reason: str) -> None:
+        await self._service().post_failed(
+            int(item.payload["post_id"]), reason, uncertain=item.attempts > 1
+        )
+
+
+async def submission_items(repos: Repositories) -> list[OutboxItem]:
+    """The outbox items of submission posts (the day's post is an outbox item too)."""
+    return [i for i in await repos.outbox.items() if i.kind == "potd.submission"]
 
 
 class Env(NamedTuple):
@@ -68,6 +111,21 @@ class Env(NamedTuple):
     publisher: FakePublisher
     clock: FakeClock
     engine: FakeEngine
+    outbox: Outbox
+
+
+def start_worker(repos: Repositories, outbox: Outbox, publisher: FakePublisher) -> OutboxWorker:
+    worker = OutboxWorker(
+        repos.outbox,
+        publisher,
+        FakeClock(datetime(2026, 7, 1, 6, 0, tzinfo=UTC)),
+        base_delay=0.01,
+        max_delay=0.05,
+        rng=random.Random(5),
+    )
+    outbox.listen(worker.wake, worker.wait_idle)
+    worker.start()
+    return worker
 
 
 @pytest.fixture
@@ -76,24 +134,28 @@ async def env(repos: Repositories) -> AsyncIterator[Env]:
     engine = FakeEngine()
     engine.fail_next = 10_000
     await engine.start()
+    outbox = Outbox(repos.outbox, clock)
     service = PotdService(
         repos.potd,
         PromptGenerator(engine, attempts=1, curated=CURATED),
         clock,
-        options=PotdOptions(grace_hours=6),
-        outbox=Outbox(repos.outbox, clock),
+        options=PotdOptions(grace_hours=6, post_wait_seconds=5),
+        outbox=outbox,
     )
     publisher = FakePublisher()
-    service.bind(publisher, None)
+    publisher.service = service
+    worker = start_worker(repos, outbox, publisher)
+    service.bind(None)
     await service.configure(
         GUILD, ADMIN, channel_id=5, post_time="09:00", timezone="Europe/Berlin", medium="mixed"
     )
-    yield Env(service, publisher, clock, engine)
+    yield Env(service, publisher, clock, engine, outbox)
+    await worker.close()
     await engine.close()
 
 
 async def test_concurrent_due_checks_post_once(env: Env) -> None:
-    service, publisher, clock, _ = env
+    service, publisher, clock, _, _ = env
     clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
     publisher.delay = 0.05
     outcomes = await asyncio.gather(*(service.post_if_due(GUILD) for _ in range(5)))
@@ -102,11 +164,10 @@ async def test_concurrent_due_checks_post_once(env: Env) -> None:
 
 
 async def test_a_refused_post_is_not_retried_the_same_day(env: Env) -> None:
-    service, publisher, clock, _ = env
+    service, publisher, clock, _, _ = env
     clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
-    publisher.fail_with = PublishRejected("no access")
+    publisher.failures = [DeliveryRefused("no access")]
     assert (await service.post_if_due(GUILD)).action == "failed"
-    publisher.fail_with = None
     clock.advance(timedelta(minutes=10))
     assert (await service.post_if_due(GUILD)).action == "exists"
     assert publisher.sent == []
@@ -114,49 +175,55 @@ async def test_a_refused_post_is_not_retried_the_same_day(env: Env) -> None:
     assert overview.last_post_status == "failed" and overview.last_post_note == "no access"
 
 
-async def test_uncertain_send_is_checked_then_resent_only_after_settling(env: Env) -> None:
-    service, publisher, clock, _ = env
+async def test_uncertain_send_is_looked_up_then_sent_once_by_the_outbox(
+    env: Env, repos: Repositories
+) -> None:
+    service, publisher, clock, _, outbox = env
     clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
-    publisher.fail_with = ConnectionResetError("network went away mid-send")
-    assert (await service.post_if_due(GUILD)).action == "error"
-    publisher.fail_with = None
-    clock.advance(timedelta(seconds=30))
-    assert (await service.post_if_due(GUILD)).action == "waiting"  # maybe still in flight
-    clock.advance(timedelta(minutes=3))
-    outcome = await service.post_if_due(GUILD)
-    assert outcome.action == "posted" and len(publisher.sent) == 1
+    publisher.failures = [DeliveryRetry("network went away mid-send")]
+    service.options = PotdOptions(grace_hours=6, post_wait_seconds=0)  # report without waiting
+    assert (await service.post_if_due(GUILD)).action == "queued"  # the outbox retries it
+    await outbox.settle(5)
+    assert len(publisher.sent) == 1 and publisher.lookups == 1  # looked before re-sending
+    row = await repos.potd.get_post(GUILD, "2026-07-01")
+    assert row is not None and row.status == "posted" and row.thread_id is not None
     assert (await service.post_if_due(GUILD)).action == "exists"
 
 
 async def test_unreadable_channel_marks_the_day_unknown_rather_than_risk_a_duplicate(
     env: Env, repos: Repositories
 ) -> None:
-    service, publisher, clock, _ = env
+    service, publisher, clock, _, outbox = env
     clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
-    publisher.fail_with = TimeoutError()
-    await service.post_if_due(GUILD)
-    publisher.fail_with = None
+    publisher.failures = [DeliveryRetry("timed out")]
     publisher.lookup_fails = True
-    clock.advance(timedelta(minutes=5))
-    assert (await service.post_if_due(GUILD)).action == "unknown"
+    service.options = PotdOptions(grace_hours=6, post_wait_seconds=0)
+    assert (await service.post_if_due(GUILD)).action == "queued"
+    await outbox.settle(5)
     assert publisher.sent == []
     row = await repos.potd.get_post(GUILD, "2026-07-01")
     assert row is not None and row.status == "unknown"
+    assert (await service.post_if_due(GUILD)).action == "exists"
 
 
-async def test_an_interrupted_post_past_the_grace_window_is_missed(env: Env) -> None:
-    service, publisher, clock, _ = env
+async def test_an_interrupted_post_past_the_grace_window_is_missed(
+    env: Env, repos: Repositories
+) -> None:
+    service, publisher, clock, _, outbox = env
+    outbox.listen(None)  # the process dies right after handing the post to the outbox
     clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
-    publisher.fail_with = OSError("crash")
-    await service.post_if_due(GUILD)
-    publisher.fail_with = None
+    assert (await service.post_if_due(GUILD)).action == "queued"
     clock.set(datetime(2026, 7, 1, 14, 0, tzinfo=UTC))  # 16:00 Berlin: 7 h late
-    assert (await service.post_if_due(GUILD)).action == "missed"
+    worker = start_worker(repos, outbox, publisher)
+    try:
+        assert (await service.post_if_due(GUILD)).action == "missed"
+    finally:
+        await worker.close()
     assert publisher.sent == []
 
 
 async def test_pause_and_resume_do_not_cause_a_late_post_for_paused_days(env: Env) -> None:
-    service, _publisher, clock, _ = env
+    service, _publisher, clock, _, _ = env
     await service.set_paused(GUILD, ADMIN, True)
     clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
     assert (await service.post_if_due(GUILD)).action == "paused"
@@ -170,7 +237,7 @@ async def test_pause_and_resume_do_not_cause_a_late_post_for_paused_days(env: En
 
 
 async def test_managers_only_and_nothing_changes(env: Env, repos: Repositories) -> None:
-    service, _, _, _ = env
+    service, _, _, _, _ = env
     before = await repos.potd.get_config(GUILD)
     calls = [
         service.configure(
@@ -205,7 +272,7 @@ async def test_calendar_words_are_parsed_and_bounded() -> None:
 
 
 async def test_member_data_is_exported_and_erased(env: Env, repos: Repositories) -> None:
-    service, _, clock, _ = env
+    service, _, clock, _, _ = env
     suggestion = await service.suggest(
         GUILD, 7, title="Tide Pools", prompt="Draw a tide pool up close."
     )
@@ -229,7 +296,7 @@ async def test_member_data_is_exported_and_erased(env: Env, repos: Repositories)
 
 
 async def test_submissions_are_validated(env: Env, repos: Repositories) -> None:
-    service, _, clock, _ = env
+    service, _, clock, _, _ = env
     with pytest.raises(UserInputError, match="no prompt"):
         await service.submit(GUILD, 3, text="early", attachment=None)
     clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
@@ -242,23 +309,23 @@ async def test_submissions_are_validated(env: Env, repos: Repositories) -> None:
         await service.submit(
             GUILD, 3, text=None, attachment=AttachmentInfo("big.wav", "u", 50 * 1024 * 1024)
         )
-    assert await repos.outbox.items() == []  # refusals record nothing
+    assert await submission_items(repos) == []  # refusals record nothing
     ok = await service.submit(GUILD, 3, text="fine", attachment=None)
     assert ok.streak.total == 1
     # The submission and the post that shows it in the day's thread were recorded together.
-    items = await repos.outbox.items()
+    items = await submission_items(repos)
     assert [(i.kind, i.channel_id, i.payload["submission_id"]) for i in items] == [
         ("potd.submission", ok.thread_id, ok.submission_id)
     ]
     with pytest.raises(UserInputError, match="already answered"):
         await service.submit(GUILD, 3, text="again", attachment=None)
-    assert len(await repos.outbox.items()) == 1
+    assert len(await submission_items(repos)) == 1
 
 
 async def test_a_submission_needs_the_thread_and_records_nothing_without_it(
     env: Env, repos: Repositories
 ) -> None:
-    service, _, clock, _ = env
+    service, _, clock, _, _ = env
     clock.set(datetime(2026, 7, 1, 7, 0, tzinfo=UTC))
     await service.post_if_due(GUILD)
     post = await repos.potd.latest_posted(GUILD)
@@ -274,13 +341,13 @@ async def test_a_submission_needs_the_thread_and_records_nothing_without_it(
         await service.submit(GUILD, 3, text="fine", attachment=None, ensure_thread=no_thread)
     assert asked == [(post.channel_id, post.message_id, post.local_date)]
     assert await repos.potd.submissions_for(post.id) == []
-    assert await repos.outbox.items() == []
+    assert await submission_items(repos) == []
 
     async def new_thread(channel_id: int, message_id: int, local_date: str) -> int | None:
         return 4242
 
     ok = await service.submit(GUILD, 3, text="fine", attachment=None, ensure_thread=new_thread)
     assert ok.thread_id == 4242
-    assert [i.channel_id for i in await repos.outbox.items()] == [4242]
+    assert [i.channel_id for i in await submission_items(repos)] == [4242]
     again = await repos.potd.latest_posted(GUILD)
     assert again is not None and again.thread_id == 4242  # remembered for the next member

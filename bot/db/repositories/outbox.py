@@ -101,6 +101,10 @@ class OutboxRepository:
         row = await self._db.fetchone("SELECT * FROM outbox WHERE id = ?", (item_id,))
         return OutboxItem.from_row(row) if row else None
 
+    async def by_dedupe_key(self, dedupe_key: str) -> OutboxItem | None:
+        row = await self._db.fetchone("SELECT * FROM outbox WHERE dedupe_key = ?", (dedupe_key,))
+        return OutboxItem.from_row(row) if row else None
+
     async def pending(self, limit: int = 500) -> list[OutboxItem]:
         """Pending items, oldest first (the order they must appear in within a channel)."""
         rows = await self._db.fetchall(

@@ -348,11 +348,12 @@ class PotdRepository:
         )
 
     async def mark_posted(
-        self, post_id: int, *, message_id: int, thread_id: int | None, at: str
+        self, post_id: int, *, message_id: int, at: str, thread_id: int | None = None
     ) -> None:
+        """Discord confirmed the post (again, after a crash: a thread already recorded stays)."""
         await self._db.execute(
-            "UPDATE potd_posts SET status = 'posted', message_id = ?, thread_id = ?, "
-            "posted_at = ? WHERE id = ?",
+            "UPDATE potd_posts SET status = 'posted', message_id = ?, "
+            "thread_id = COALESCE(?, thread_id), posted_at = COALESCE(posted_at, ?) WHERE id = ?",
             (message_id, thread_id, at, post_id),
         )
 

@@ -2,18 +2,16 @@
 
 ``service`` holds the feature (configuration, curation, the daily post, submissions, streaks),
 ``generation`` the model-then-curated-list writing with its repeat filter, ``timing`` local times
-and timezones, ``scheduling`` the APScheduler jobs, ``streaks`` the streak arithmetic.
+and timezones, ``scheduling`` the port of the daily jobs (APScheduler's side is
+``bot/scheduling/potd.py``), ``streaks`` the streak arithmetic.
 """
 
 from .generation import CuratedPrompt, PromptGenerator, RepeatFilter, load_curated
-from .scheduling import ApsJobRegistry, JobRegistry, job_id
+from .scheduling import JobRegistry, job_id
 from .service import (
+    POST_KIND,
     AttachmentInfo,
-    LookupUnavailable,
-    PotdPublisher,
     PotdService,
-    PublishedPost,
-    PublishRejected,
     SubmissionPost,
     build_potd_service,
 )
@@ -35,24 +33,20 @@ from .types import (
 __all__ = [
     "MEDIA",
     "MEDIUM_LABELS",
+    "POST_KIND",
     "Actor",
-    "ApsJobRegistry",
     "AttachmentInfo",
     "CuratedPrompt",
     "HistoryPage",
     "JobRegistry",
-    "LookupUnavailable",
     "PostOutcome",
     "PotdOptions",
     "PotdOverview",
-    "PotdPublisher",
     "PotdService",
     "Preview",
     "PromptContent",
     "PromptDraft",
     "PromptGenerator",
-    "PublishRejected",
-    "PublishedPost",
     "RepeatFilter",
     "StreakInfo",
     "SubmissionPost",

@@ -2,25 +2,29 @@
 
 Never twice for one server and local date
 -----------------------------------------
-Posting goes through the row ``potd_posts(guild_id, local_date)`` (a unique key):
+Posting goes through the row ``potd_posts(guild_id, local_date)`` (a unique key) and the
+outbox (``bot/services/outbox``):
 
 1. **claim**: the row is inserted as ``pending`` (``INSERT OR IGNORE``; a second claim for the
    same day finds the row and stops);
 2. the content is chosen (queue, then the model, then the curated list) and stored in the row;
-3. ``send_started_at`` is written, then the message is sent;
-4. the row becomes ``posted`` with the message id (and the thread id).
+3. ``send_started_at`` is written **in the same transaction** as the outbox item
+   (``potd.post``) that publishes the row: from then on the day's post is the outbox's to
+   deliver, with its retries, nonces and look-up after a crash (by the embed's title and its
+   footer, which carries the date);
+4. once Discord confirmed it, the item's "delivered" hook marks the row ``posted`` with the
+   message id and opens the submissions thread (retried by the worker like a send); a
+   permanent refusal closes the row as ``failed`` (``unknown`` when an earlier attempt may have
+   gone through).
+
+The daily job waits briefly (``PotdOptions.post_wait_seconds``) for the delivery, so the
+normal case is still reported as ``posted``; otherwise the outcome is ``queued``.
 
 A crash can leave a ``pending`` row. The next due-check (start-up catch-up, cron job or the
-periodic sweep) reconciles it:
-
-* without ``send_started_at`` nothing was sent: the post simply continues (within the grace
-  window; after it the day is marked ``missed``);
-* with ``send_started_at`` the message may or may not have gone out, so the channel is
-  **checked** for the bot's post carrying that date in its footer. Found: the row is adopted
-  (``posted`` with that message id, no second message). Not found: it is re-sent only once the
-  send is older than ``RESEND_AFTER`` (so a send still in flight elsewhere is never doubled)
-  and still within the grace window. If the channel cannot be read, the day is marked
-  ``unknown`` and skipped: a missing post is better than a duplicate.
+periodic sweep) reconciles it: without ``send_started_at`` nothing was handed to the outbox
+yet, so the post continues (within the grace window; after it the day is marked ``missed``);
+with it, the outbox owns the post and the due-check only waits for it (``adopted`` once
+delivered). An item first rendered after the grace window is dropped and the day ``missed``.
 
 Late posts
 ----------
@@ -38,7 +42,6 @@ import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -50,7 +53,7 @@ from bot.db.repositories.potd import (
     PotdSubmissionRecord,
     PotdSuggestionRecord,
 )
-from bot.errors import MuseError, NotAllowed, NotFound, UserInputError
+from bot.errors import NotAllowed, NotFound, UserInputError
 from bot.services.bounds import check_length
 from bot.services.hooks import Contributions, NoContributions, NoWorksIndex, WorksIndex
 from bot.services.locks import KeyedLocks
@@ -88,9 +91,9 @@ from .types import (
 
 __all__ = [
     "CALENDAR_TEXT_LIMIT",
+    "POST_KIND",
     "POST_TIME_LIMIT",
     "PROMPT_LIMIT",
-    "RESEND_AFTER",
     "SUBMISSION_KIND",
     "SUBMISSION_TEXT_LIMIT",
     "TAGS_TEXT_LIMIT",
@@ -99,18 +102,13 @@ __all__ = [
     "TITLE_LIMIT",
     "TWISTS_TEXT_LIMIT",
     "AttachmentInfo",
-    "LookupUnavailable",
-    "PotdPublisher",
     "PotdService",
-    "PublishRejected",
-    "PublishedPost",
     "SubmissionPost",
     "build_potd_service",
 ]
 
 log = logging.getLogger(__name__)
 
-RESEND_AFTER = timedelta(minutes=2)
 THEMES_LIMIT = 200
 TITLE_LIMIT = 60
 PROMPT_LIMIT = 320
@@ -118,6 +116,8 @@ TWIST_LIMIT = 100
 SUBMISSION_TEXT_LIMIT = 1500
 # The outbox kind of a submission's post in the day's thread.
 SUBMISSION_KIND = "potd.submission"
+# The outbox kind of the day's post (its thread is opened once it is delivered).
+POST_KIND = "potd.post"
 CALENDAR_WORD_LIMIT = 32
 # Whole-option lengths (the command schema declares these same constants).
 POST_TIME_LIMIT = 20
@@ -129,35 +129,6 @@ MAX_PENDING_SUGGESTIONS_PER_MEMBER = 3
 HISTORY_PAGE_SIZE = 10
 KEEP_DRAFTS = 20
 ATTACHMENT_SIZE_LIMIT = 8 * 1024 * 1024
-
-
-# -- the Discord side, as ports the cog implements ----------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PublishedPost:
-    message_id: int
-    thread_id: int | None
-
-
-class PublishRejected(MuseError):
-    """Discord refused the post (no access to the channel, channel gone): nothing was sent."""
-
-
-class LookupUnavailable(MuseError):
-    """The channel could not be read to check whether a post went out."""
-
-
-class PotdPublisher(Protocol):
-    async def publish(self, post: PotdPostRecord) -> PublishedPost:
-        """Send the day's post (embed + submissions thread). Raise :class:`PublishRejected`
-        when Discord refused it; any other error leaves it uncertain."""
-        ...
-
-    async def find_published(self, post: PotdPostRecord) -> PublishedPost | None:
-        """The bot's post for ``post.local_date`` in its channel, if it is there. Raise
-        :class:`LookupUnavailable` when the channel cannot be read."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,14 +145,6 @@ class SubmissionPost:
 
     record: PotdSubmissionRecord
     title: str
-
-
-class _Unbound:
-    async def publish(self, post: PotdPostRecord) -> PublishedPost:
-        raise PublishRejected("The prompt of the day has no way to post yet.")
-
-    async def find_published(self, post: PotdPostRecord) -> PublishedPost | None:
-        raise LookupUnavailable("The prompt of the day has no way to look yet.")
 
 
 # -- the service -------------------------------------------------------------------------------
@@ -206,7 +169,6 @@ class PotdService:
         self.options = options or PotdOptions()
         self._contributions = contributions or NoContributions()
         self._works = works or NoWorksIndex()
-        self._publisher: PotdPublisher = _Unbound()
         self._jobs: JobRegistry | None = None
         self._locks = KeyedLocks()
 
@@ -216,14 +178,12 @@ class PotdService:
 
     # -- wiring (the cog binds the Discord side at load) ----------------------------------------
 
-    def bind(self, publisher: PotdPublisher, jobs: JobRegistry | None) -> None:
-        self._publisher = publisher
+    def bind(self, jobs: JobRegistry | None) -> None:
         self._jobs = jobs
 
     def unbind(self) -> None:
         if self._jobs is not None:
             self._jobs.clear()
-        self._publisher = _Unbound()
         self._jobs = None
 
     async def rebuild_jobs(self) -> int:
@@ -620,61 +580,104 @@ class PotdService:
             return PostOutcome(post.guild_id, "failed", post.local_date)
         return await self._send(refreshed)
 
+    def _post_key(self, post_id: int) -> str:
+        return f"{POST_KIND}:{post_id}"
+
     async def _send(self, post: PotdPostRecord) -> PostOutcome:
-        await self._repo.mark_sending(post.id, self._stamp())
-        try:
-            published = await self._publisher.publish(post)
-        except PublishRejected as exc:
-            await self._repo.close_post(post.id, "failed", exc.user_message)
-            log.warning("prompt of the day for %s refused: %s", post.guild_id, exc.user_message)
-            return PostOutcome(post.guild_id, "failed", post.local_date, detail=exc.user_message)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            # It may or may not have gone out; the row stays pending and is reconciled later.
-            log.warning("prompt of the day for %s uncertain: %r", post.guild_id, exc)
-            return PostOutcome(post.guild_id, "error", post.local_date, detail=repr(exc))
-        await self._repo.mark_posted(
-            post.id,
-            message_id=published.message_id,
-            thread_id=published.thread_id,
-            at=self._stamp(),
+        """Hand the post to the outbox (with ``send_started_at``, in one transaction), then
+        wait briefly for its delivery."""
+        outbox = self._require_outbox()
+        async with self._repo.transaction():
+            await self._repo.mark_sending(post.id, self._stamp())
+            await self._enqueue(post)
+        outbox.wake()
+        return await self._settled(post, adopted=False)
+
+    async def _enqueue(self, post: PotdPostRecord) -> None:
+        await self._require_outbox().add(
+            guild_id=post.guild_id,
+            channel_id=post.channel_id,
+            kind=POST_KIND,
+            payload={"post_id": post.id},
+            dedupe_key=self._post_key(post.id),
         )
-        log.info("prompt of the day posted for %s (%s)", post.guild_id, post.local_date)
-        return PostOutcome(post.guild_id, "posted", post.local_date, published.message_id)
+
+    async def _settled(self, post: PotdPostRecord, *, adopted: bool) -> PostOutcome:
+        """The outcome once the outbox delivered the post, gave up on it, or the wait ran out
+        (``queued``: the worker goes on retrying)."""
+        await self._require_outbox().wait_settled(
+            self._post_key(post.id), self.options.post_wait_seconds
+        )
+        row = await self._repo.get_post_by_id(post.id)
+        if row is not None and row.status == "posted":
+            log.info("prompt of the day posted for %s (%s)", post.guild_id, post.local_date)
+            if adopted:
+                return PostOutcome(post.guild_id, "adopted", post.local_date, row.message_id)
+            return PostOutcome(post.guild_id, "posted", post.local_date, row.message_id)
+        for closed in ("failed", "unknown", "missed"):
+            if row is not None and row.status == closed:
+                return PostOutcome(post.guild_id, closed, post.local_date, detail=row.note or "")
+        return PostOutcome(post.guild_id, "queued", post.local_date)
 
     async def _resume(
         self, post: PotdPostRecord, config: PotdConfigRecord, tz: ZoneInfo
     ) -> PostOutcome:
         """Reconcile a pending row a previous attempt left (see the module docstring)."""
-        now = self._now()
-        day = date.fromisoformat(post.local_date)
-        window_ends = scheduled_at(day, parse_post_time(config.post_time), tz) + max(
-            self.grace, timedelta(minutes=15)
-        )
         if post.send_started_at is not None:
-            try:
-                found = await self._publisher.find_published(post)
-            except LookupUnavailable as exc:
-                await self._repo.close_post(post.id, "unknown", exc.user_message)
-                return PostOutcome(post.guild_id, "unknown", post.local_date)
-            if found is not None:
-                await self._repo.mark_posted(
-                    post.id,
-                    message_id=found.message_id,
-                    thread_id=found.thread_id,
-                    at=self._stamp(),
-                )
-                log.info("prompt of the day for %s: adopted %s", post.guild_id, found.message_id)
-                return PostOutcome(post.guild_id, "adopted", post.local_date, found.message_id)
-            if now - datetime.fromisoformat(post.send_started_at) < RESEND_AFTER:
-                return PostOutcome(post.guild_id, "waiting", post.local_date)
-        if now >= window_ends:
+            # The outbox has it (the item was written with send_started_at): make sure it
+            # does (a no-op when it exists), nudge the worker and wait for it.
+            await self._enqueue(post)
+            self._require_outbox().wake()
+            return await self._settled(post, adopted=True)
+        day = date.fromisoformat(post.local_date)
+        if self._now() >= self._window_ends(config, day, tz):
             await self._repo.close_post(post.id, "missed", "not posted within the grace window")
             return PostOutcome(post.guild_id, "missed", post.local_date)
         if not post.has_content:
             return await self._fill_and_send(post, config, day)
         return await self._send(post)
+
+    def _window_ends(self, config: PotdConfigRecord, day: date, tz: ZoneInfo) -> datetime:
+        return scheduled_at(day, parse_post_time(config.post_time), tz) + max(
+            self.grace, timedelta(minutes=15)
+        )
+
+    def _require_outbox(self) -> Outbox:
+        if self._outbox is None:
+            raise RuntimeError("the prompt of the day has no outbox to post with")
+        return self._outbox
+
+    # -- the outbox's side of the daily post -------------------------------------------------------
+
+    async def post_to_publish(self, post_id: int) -> PotdPostRecord | None:
+        """What the outbox renders for a ``potd.post`` item: the row while it still waits to
+        be posted. None when there is nothing to post any more: the row was closed, or its
+        grace window passed before the first attempt (the day is then ``missed``)."""
+        post = await self._repo.get_post_by_id(post_id)
+        if post is None or post.status != "pending" or not post.has_content:
+            return None
+        config = await self._repo.get_config(post.guild_id)
+        if config is not None:
+            day = date.fromisoformat(post.local_date)
+            if self._now() >= self._window_ends(config, day, ZoneInfo(config.timezone)):
+                await self._repo.close_post(post.id, "missed", "not posted within the grace window")
+                return None
+        return post
+
+    async def post_delivered(self, post_id: int, message_id: int) -> PotdPostRecord | None:
+        """Discord confirmed the day's post: record it as posted (idempotent)."""
+        await self._repo.mark_posted(post_id, message_id=message_id, at=self._stamp())
+        log.info("prompt of the day %s delivered as %s", post_id, message_id)
+        return await self._repo.get_post_by_id(post_id)
+
+    async def post_failed(self, post_id: int, note: str, *, uncertain: bool) -> None:
+        """Discord refused the day's post for good: the day is closed without a post
+        (``unknown`` when an earlier attempt may have gone through)."""
+        post = await self._repo.get_post_by_id(post_id)
+        status = "unknown" if uncertain else "failed"
+        await self._repo.close_post(post_id, status, note)
+        if post is not None:
+            log.warning("prompt of the day for %s %s: %s", post.guild_id, status, note)
 
     async def _next_content(
         self, config: PotdConfigRecord, day: date, word: str | None

@@ -87,6 +87,9 @@ class PotdOptions:
     generation_attempts: int = 3
     temperature: float = 0.7
     sweep_minutes: int = 5
+    # How long the daily job waits for the outbox to deliver its post before it reports the
+    # post as queued (the worker goes on retrying either way).
+    post_wait_seconds: float = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,7 @@ class PostOutcome:
     action: Literal[
         "posted",
         "adopted",
+        "queued",
         "not_configured",
         "paused",
         "not_due",
