@@ -77,6 +77,7 @@ def build_services(
         contributions=contributions,
         works=works,
         outbox=outbox,
+        server_medium=repos.guilds,
     )
     member_data.append(repos.potd)
     story = StoryService(

@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING, Literal
 
 import discord
 
-from bot.db.repositories.outbox import OutboxItem
 from bot.discord_io import NO_PINGS
 from bot.errors import UserInputError
 from bot.services.markdown import escape_line
-from bot.services.outbox import OutboxFile, OutboxMessage
+from bot.services.outbox import OutboxFile, OutboxItem, OutboxMessage
 from bot.services.story import EPUB_MISSING, has_epub
 
 from . import render

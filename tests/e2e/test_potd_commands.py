@@ -310,3 +310,22 @@ def _custom_ids(message: StoredMessage) -> list[str]:
             if component.get("custom_id"):
                 found.append(str(component["custom_id"]))
     return found
+
+
+async def test_setup_sets_the_servers_medium_that_inspire_reads(muse: MuseHarness) -> None:
+    sandbox = muse.sandbox
+    guild_id = sandbox.guild.id
+    assert (await muse.bot.repos.guilds.get(guild_id)).medium == "mixed"  # nothing set yet
+    reply = await setup_potd(muse, medium="music")
+    assert reply.ephemeral and reply.embeds
+    assert (await muse.bot.repos.guilds.get(guild_id)).medium == "music"
+    await setup_potd(muse, medium="writing")
+    assert (await muse.bot.repos.guilds.get(guild_id)).medium == "writing"
+    # A refused setup changes nothing.
+    ix = await sandbox.slash(
+        "potd setup",
+        {"channel": sandbox.channel, "time": "09:00", "timezone": "UTC", "medium": "visual"},
+        user=sandbox.members[0],
+    )
+    assert "Manage Server" in (await ix.final_message()).content
+    assert (await muse.bot.repos.guilds.get(guild_id)).medium == "writing"

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 import bot.services.prompts as prompts
-from bot.services.story.types import SegmentRecord, StoryRecord
 from bot.services.prompts import (
     PERSONA,
     PHRASES_FILE,
@@ -28,6 +27,7 @@ from bot.services.prompts import (
     template_names,
 )
 from bot.services.story import prompts as story_prompts
+from bot.services.story.types import SegmentRecord, StoryRecord
 from bot.services.style.inspire import inspire_messages
 from tests.unit.prompt_cases import largest_prompts
 

@@ -85,6 +85,7 @@ from .types import (
     PotdOverview,
     Preview,
     PromptContent,
+    ServerMedium,
     StreakInfo,
     SubmissionResult,
 )
@@ -161,8 +162,10 @@ class PotdService:
         contributions: Contributions | None = None,
         works: WorksIndex | None = None,
         outbox: Outbox | None = None,
+        server_medium: ServerMedium | None = None,
     ) -> None:
         self._repo = repo
+        self._server_medium = server_medium
         self._outbox = outbox
         self._generator = generator
         self._clock = clock
@@ -262,6 +265,9 @@ class PotdService:
             updated_by=actor.user_id,
             now=self._stamp(),
         )
+        if self._server_medium is not None:
+            # The prompt of the day's medium is the server's medium (/inspire uses it too).
+            await self._server_medium.set_medium(guild_id, MEDIA[MEDIA.index(medium)])
         self._sync_job(config)
         return await self._overview(config)
 
@@ -899,6 +905,7 @@ def build_potd_service(
     contributions: Contributions | None = None,
     works: WorksIndex | None = None,
     outbox: Outbox | None = None,
+    server_medium: ServerMedium | None = None,
 ) -> PotdService:
     """The service as the container builds it, from ``MUSE_POTD_*`` settings."""
     options = PotdOptions(
@@ -920,4 +927,5 @@ def build_potd_service(
         contributions=contributions,
         works=works,
         outbox=outbox,
+        server_medium=server_medium,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,12 +22,21 @@ __all__ = [
     "Preview",
     "PromptContent",
     "PromptDraft",
+    "ServerMedium",
     "StreakInfo",
     "SubmissionResult",
 ]
 
 Medium = Literal["visual", "writing", "music", "mixed"]
 MEDIA: tuple[Medium, ...] = ("visual", "writing", "music", "mixed")
+
+
+class ServerMedium(Protocol):
+    """Where the server's medium is kept (``guild_settings``; /inspire reads it)."""
+
+    async def set_medium(self, guild_id: int, medium: Medium) -> object: ...
+
+
 MEDIUM_LABELS: dict[str, str] = {
     "visual": "Visual art",
     "writing": "Writing",
