@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .creative import CreativeCog
-from .data import DataCog
-from .profile import StyleCog
+from .cog import CreativeCog, DataCog, StyleCog
 from .views import CancelEraseButton, EraseButton
 
 if TYPE_CHECKING:

@@ -1,24 +1,32 @@
-"""/style: consent, the explicit profile, writing samples, showing and removing, forgetting."""
+"""Style memory's slash commands: /style (consent, profile, samples, forgetting); /inspire,
+/analyze and /discover (style memory put to use); /mydata and the admin erasure of a member
+who left."""
 
 from __future__ import annotations
 
+import io
+import re
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_io import NO_PINGS
+from bot.discord_io import NO_PINGS, defer_thinking, generation_limited
+from bot.errors import NotAllowed, UserInputError
+from bot.services.bounds import check_length
+from bot.services.style.analyze import TEXT_LIMIT
 from bot.services.style.consent import FORGET_TEXT
 from bot.services.style.profile import ITEM_KEY_LIMIT, PREFERENCE_LIMIT
+from bot.services.style.works import DISCOVER_QUERY_LIMIT
 
-from .render import profile_embeds
+from .render import analysis_embed, discover_embed, inspiration_embed, profile_embeds
 from .views import ProfileModal, SampleModal, erase_view
 
 if TYPE_CHECKING:
     from bot.app import MuseBot
 
-__all__ = ["StyleCog"]
+__all__ = ["CreativeCog", "DataCog", "StyleCog"]
 
 _TEXT = app_commands.Range[str, 1, PREFERENCE_LIMIT]
 
@@ -146,6 +154,129 @@ class StyleCog(commands.Cog):
         await interaction.response.send_message(
             FORGET_TEXT,
             view=erase_view(user_id, user_id),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+
+class CreativeCog(commands.Cog):
+    def __init__(self, bot: MuseBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="inspire")
+    @generation_limited()
+    @app_commands.guild_only()
+    async def inspire(self, interaction: discord.Interaction) -> None:
+        """Three prompts made for you (with a colour palette for visual artists)."""
+        await defer_thinking(interaction)
+        result = await self.bot.services.style.inspire(
+            interaction.guild_id or 0, interaction.user.id
+        )
+        files = (
+            [discord.File(io.BytesIO(result.palette_png), "palette.png")]
+            if result.palette_png
+            else []
+        )
+        await interaction.followup.send(
+            embed=inspiration_embed(result), files=files, allowed_mentions=NO_PINGS
+        )
+
+    @app_commands.command(name="analyze")
+    @generation_limited()
+    @app_commands.guild_only()
+    @app_commands.describe(
+        text="The work to analyse (or attach a file instead)",
+        file="A .txt or .md file with your work",
+        public="Show the analysis to the channel (default: only you)",
+    )
+    async def analyze(
+        self,
+        interaction: discord.Interaction,
+        text: app_commands.Range[str, 1, TEXT_LIMIT] | None = None,
+        file: discord.Attachment | None = None,
+        public: bool = False,
+    ) -> None:
+        """Themes, motifs, imagery, tone, form, strengths and three remix prompts for a work."""
+        service = self.bot.services.style
+        if (text is None) == (file is None):
+            raise UserInputError("Give me either some text or a .txt/.md file to analyse.")
+        if file is not None:
+            service.check_upload(file.filename, file.size)  # before downloading anything
+        await defer_thinking(interaction, ephemeral=not public)
+        upload = (file.filename, await file.read()) if file is not None else None
+        result = await service.analyze(interaction.user.id, text=text, upload=upload)
+        await interaction.followup.send(
+            embed=analysis_embed(result), ephemeral=not public, allowed_mentions=NO_PINGS
+        )
+
+    @app_commands.command(name="discover")
+    @app_commands.guild_only()
+    @app_commands.describe(about="Search for these words instead of your style profile")
+    async def discover(
+        self,
+        interaction: discord.Interaction,
+        about: app_commands.Range[str, 1, DISCOVER_QUERY_LIMIT] | None = None,
+    ) -> None:
+        """Community works that fit your style: stories, prompt submissions, public lyrics."""
+        results, keywords = await self.bot.services.style.discover(
+            interaction.guild_id or 0, interaction.user.id, about
+        )
+        await interaction.response.send_message(
+            embed=discover_embed(results, keywords), ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+
+#: A user id (up to 21 digits), possibly written as a mention, with some room for spaces.
+USER_ID_LIMIT = 32
+_SNOWFLAKE = re.compile(r"^\s*<?@?!?(\d{15,21})>?\s*$")
+
+
+class DataCog(commands.Cog):
+    mydata = app_commands.Group(
+        name="mydata", description="What Muse stores about you", guild_only=True
+    )
+
+    def __init__(self, bot: MuseBot) -> None:
+        self.bot = bot
+
+    @mydata.command(name="export")
+    async def export(self, interaction: discord.Interaction) -> None:
+        """Get a JSON file with everything Muse stores about you in this server."""
+        await defer_thinking(interaction, ephemeral=True)
+        result = await self.bot.services.style.export(
+            interaction.guild_id or 0, interaction.user.id
+        )
+        summary = ", ".join(f"{name}: {count}" for name, count in result.counts.items())
+        await interaction.followup.send(
+            f"Everything Muse stores about you in this server ({summary}).",
+            file=discord.File(io.BytesIO(result.data), result.filename),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    @app_commands.command(name="erase-member")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.describe(user_id="The user ID of the member (they may have left the server)")
+    async def erase_member(
+        self, interaction: discord.Interaction, user_id: app_commands.Range[str, 1, USER_ID_LIMIT]
+    ) -> None:
+        """Admins: erase everything Muse stores about a member, e.g. one who left (asks first)."""
+        if not interaction.permissions.manage_guild:
+            raise NotAllowed("You need the Manage Server permission to erase a member's data.")
+        check_length(user_id, field="user ID", max_length=USER_ID_LIMIT)
+        match = _SNOWFLAKE.match(user_id)
+        if match is None:
+            raise UserInputError(
+                "That isn't a user ID. Copy it from the member's profile (Developer Mode), "
+                "e.g. 123456789012345678."
+            )
+        target = int(match.group(1))
+        await interaction.response.send_message(
+            f"Erase everything Muse stores about user `{target}` in this server: style profile, "
+            "traits, samples, /write history, drafts and submissions? Their story segments "
+            'stay, credited to "a former member". This can\'t be undone.',
+            view=erase_view(target, interaction.user.id),
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )
