@@ -25,14 +25,15 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/muse run
 
-## Install (or refresh) the virtualenv and epubcheck, then lint, type-check and run the whole
-## test suite.
+## Install (or refresh) the virtualenv and epubcheck, then lint, type-check, check the layer
+## contracts (import-linter, see pyproject.toml) and run the whole test suite.
 test: $(STAMP) $(EPUBCHECK_JAR)
 	@# The CPU and llama.cpp's build decide which kernels run: name them so a failure can be placed.
 	$(BIN)/python -c 'from models.cpu import report; print(report())'
 	$(BIN)/ruff check bot cogs models tests
 	$(BIN)/ruff format --check bot cogs models tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	EPUBCHECK_JAR=$(EPUBCHECK_JAR) $(BIN)/python -m pytest
 
 check: $(STAMP)
@@ -42,4 +43,4 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_engine.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
