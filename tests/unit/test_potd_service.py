@@ -14,7 +14,6 @@ import pytest
 from bot.clock import FakeClock
 from bot.db import Repositories
 from bot.db.repositories.outbox import OutboxItem
-from bot.db.repositories.potd import PotdPostRecord
 from bot.errors import NotAllowed, UserInputError
 from bot.services.outbox import (
     DeliveryRefused,
@@ -28,6 +27,7 @@ from bot.services.potd import (
     Actor,
     AttachmentInfo,
     PotdOptions,
+    PotdPostRecord,
     PotdService,
     PromptGenerator,
 )

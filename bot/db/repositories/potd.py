@@ -5,10 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
+
+from bot.services.potd.types import (
+    PotdConfigRecord,
+    PotdPostRecord,
+    PotdQueueRecord,
+    PotdSubmissionRecord,
+    PotdSuggestionRecord,
+)
 
 from ..connection import Database
 
@@ -20,85 +27,6 @@ __all__ = [
     "PotdSubmissionRecord",
     "PotdSuggestionRecord",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class PotdConfigRecord:
-    guild_id: int
-    channel_id: int
-    post_time: str
-    timezone: str
-    medium: str
-    themes: str | None
-    paused: bool
-    active_since: str
-
-
-@dataclass(frozen=True, slots=True)
-class PotdPostRecord:
-    id: int
-    guild_id: int
-    local_date: str
-    status: str
-    source: str | None
-    title: str | None
-    prompt: str | None
-    twists: tuple[str, ...]
-    tags: tuple[str, ...]
-    medium: str | None
-    calendar_word: str | None
-    channel_id: int
-    message_id: int | None
-    thread_id: int | None
-    late: bool
-    note: str | None
-    claimed_at: str
-    send_started_at: str | None
-    posted_at: str | None
-
-    @property
-    def has_content(self) -> bool:
-        return bool(self.title and self.prompt)
-
-
-@dataclass(frozen=True, slots=True)
-class PotdQueueRecord:
-    id: int
-    guild_id: int
-    status: str
-    origin: str
-    title: str
-    prompt: str
-    twists: tuple[str, ...]
-    tags: tuple[str, ...]
-    author_id: int | None
-    added_by: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class PotdSuggestionRecord:
-    id: int
-    guild_id: int
-    user_id: int
-    title: str
-    prompt: str
-    status: str
-    reviewer_id: int | None
-    queue_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class PotdSubmissionRecord:
-    id: int
-    guild_id: int
-    post_id: int
-    local_date: str
-    user_id: int
-    text: str | None
-    attachment_name: str | None
-    attachment_url: str | None
-    message_id: int | None
-    created_at: str
 
 
 _CONFIG = "guild_id, channel_id, post_time, timezone, medium, themes, paused, active_since"

@@ -42,17 +42,10 @@ import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.db.repositories.potd import (
-    PotdConfigRecord,
-    PotdPostRecord,
-    PotdQueueRecord,
-    PotdRepository,
-    PotdSubmissionRecord,
-    PotdSuggestionRecord,
-)
 from bot.errors import NotAllowed, NotFound, UserInputError
 from bot.services.bounds import check_length
 from bot.services.hooks import Contributions, NoContributions, NoWorksIndex, WorksIndex
@@ -81,14 +74,22 @@ from .types import (
     HistoryEntry,
     HistoryPage,
     PostOutcome,
+    PotdConfigRecord,
     PotdOptions,
     PotdOverview,
+    PotdPostRecord,
+    PotdQueueRecord,
+    PotdSubmissionRecord,
+    PotdSuggestionRecord,
     Preview,
     PromptContent,
     ServerMedium,
     StreakInfo,
     SubmissionResult,
 )
+
+if TYPE_CHECKING:
+    from bot.db.repositories.potd import PotdRepository
 
 __all__ = [
     "CALENDAR_TEXT_LIMIT",
