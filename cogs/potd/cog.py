@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.discord_io import CONTENT_LIMIT, NO_PINGS, defer_thinking
 from bot.scheduling.potd import ApsJobRegistry
 from bot.services.potd import AttachmentInfo, PostOutcome, PotdService
-from bot.services.potd.service import (
+from bot.services.potd.limits import (
     CALENDAR_TEXT_LIMIT,
     POST_KIND,
     POST_TIME_LIMIT,
