@@ -54,7 +54,7 @@ class PotdConfiguration(PotdCore):
             medium=medium,
             themes=clean_themes,
             updated_by=actor.user_id,
-            now=self._stamp(),
+            now=self._now(),
         )
         if self._server_medium is not None:
             # The prompt of the day's medium is the server's medium (/inspire uses it too).
@@ -68,7 +68,7 @@ class PotdConfiguration(PotdCore):
         if config.paused == paused:
             state = "already paused" if paused else "already running"
             raise UserInputError(f"The prompt of the day is {state}.")
-        await self._repo.set_paused(guild_id, paused, actor.user_id, self._stamp())
+        await self._repo.set_paused(guild_id, paused, actor.user_id, self._now())
         config = await self._config(guild_id)
         self._sync_job(config)
         return await self._overview(config)
@@ -83,7 +83,7 @@ class PotdConfiguration(PotdCore):
         if channel_id is not None and config.channel_id != channel_id:
             return False
         # 0: Muse itself paused it (no member did).
-        await self._repo.set_paused(guild_id, True, 0, self._stamp())
+        await self._repo.set_paused(guild_id, True, 0, self._now())
         self._sync_job(await self._config(guild_id))
         return True
 

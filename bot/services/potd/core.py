@@ -124,6 +124,3 @@ class PotdCore:
 
     def _now(self) -> datetime:
         return self._clock.now()
-
-    def _stamp(self) -> str:
-        return self._clock.now().isoformat()

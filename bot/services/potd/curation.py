@@ -97,6 +97,7 @@ class PotdCuration(PotdConfiguration):
             tags=fields[3],
             author_id=actor.user_id,
             added_by=actor.user_id,
+            now=self._now(),
         )
         history = await self._history_filter(guild_id)
         return item, history.repeats(fields[0], fields[1])
@@ -130,7 +131,9 @@ class PotdCuration(PotdConfiguration):
                 f"You already have {waiting} suggestions waiting for review. Please wait until "
                 "the admins have looked at them."
             )
-        return await self._repo.add_suggestion(guild_id, user_id, clean_title, clean_prompt)
+        return await self._repo.add_suggestion(
+            guild_id, user_id, clean_title, clean_prompt, now=self._now()
+        )
 
     async def next_suggestion(self, guild_id: int, actor: Actor) -> PotdSuggestionRecord | None:
         self.require_manager(actor)
@@ -147,7 +150,7 @@ class PotdCuration(PotdConfiguration):
         if found is None or found.guild_id != guild_id:
             raise NotFound("That suggestion no longer exists.")
         decided = await self._repo.decide_suggestion(
-            suggestion_id, approve=approve, reviewer_id=actor.user_id, at=self._stamp()
+            suggestion_id, approve=approve, reviewer_id=actor.user_id, at=self._now()
         )
         if decided is None:
             raise UserInputError(f"That suggestion was already {found.status}.")
@@ -177,6 +180,7 @@ class PotdCuration(PotdConfiguration):
             twists=content.twists,
             tags=content.tags,
             added_by=actor.user_id,
+            now=self._now(),
         )
         return Preview(content, draft.id, word, local_day.isoformat())
 

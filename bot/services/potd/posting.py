@@ -89,7 +89,7 @@ class PotdPosting(PotdCuration):
             if due is None:
                 return outcome or PostOutcome(guild_id, "not_due")
             day, at = due
-            if at < datetime.fromisoformat(config.active_since):
+            if at < config.active_since:
                 return outcome or PostOutcome(guild_id, "not_due", day.isoformat())
             existing = await self._repo.get_post(guild_id, day.isoformat())
             if existing is not None:
@@ -98,7 +98,7 @@ class PotdPosting(PotdCuration):
                 )
             late = self._now() - at > LATE_AFTER
             claimed = await self._repo.claim_post(
-                guild_id, day.isoformat(), config.channel_id, late=late, claimed_at=self._stamp()
+                guild_id, day.isoformat(), config.channel_id, late=late, claimed_at=self._now()
             )
             if claimed is None:
                 return PostOutcome(guild_id, "exists", day.isoformat())
@@ -138,7 +138,7 @@ class PotdPosting(PotdCuration):
         wait briefly for its delivery."""
         outbox = self._require_outbox()
         async with self._repo.transaction():
-            await self._repo.mark_sending(post.id, self._stamp())
+            await self._repo.mark_sending(post.id, self._now())
             await self._enqueue(post)
         outbox.wake()
         return await self._settled(post, adopted=False)
@@ -211,7 +211,7 @@ class PotdPosting(PotdCuration):
 
     async def post_delivered(self, post_id: int, message_id: int) -> PotdPostRecord | None:
         """Discord confirmed the day's post: record it as posted (idempotent)."""
-        await self._repo.mark_posted(post_id, message_id=message_id, at=self._stamp())
+        await self._repo.mark_posted(post_id, message_id=message_id, at=self._now())
         log.info("prompt of the day %s delivered as %s", post_id, message_id)
         return await self._repo.get_post_by_id(post_id)
 

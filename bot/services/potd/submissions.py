@@ -92,7 +92,7 @@ class PotdSubmissions(PotdPosting):
                 text=clean,
                 attachment_name=attachment.filename[:200] if attachment else None,
                 attachment_url=attachment.url[:1000] if attachment else None,
-                created_at=self._stamp(),
+                created_at=self._now(),
             )
             if record is not None:
                 await self._outbox.add(

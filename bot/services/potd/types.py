@@ -221,7 +221,7 @@ class PotdConfigRecord:
     medium: str
     themes: str | None
     paused: bool
-    active_since: str
+    active_since: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,9 +242,9 @@ class PotdPostRecord:
     thread_id: int | None
     late: bool
     note: str | None
-    claimed_at: str
-    send_started_at: str | None
-    posted_at: str | None
+    claimed_at: datetime
+    send_started_at: datetime | None
+    posted_at: datetime | None
 
     @property
     def has_content(self) -> bool:
@@ -288,4 +288,4 @@ class PotdSubmissionRecord:
     attachment_name: str | None
     attachment_url: str | None
     message_id: int | None
-    created_at: str
+    created_at: datetime

@@ -1,6 +1,9 @@
 """What the parts of the prompt-of-the-day repository share: the connection, the transaction
 the service makes its checks in, and the mapping of rows to the service's records
-(``bot.services.potd.types``)."""
+(``bot.services.potd.types``).
+
+Moments cross the boundary as aware ``datetime`` values (``bot.db.timestamps``), given by the
+service, which owns the clock."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from bot.services.potd.types import (
 )
 
 from ...connection import Database
+from ...timestamps import from_db, from_db_optional
 
 __all__ = [
     "CONFIG_COLUMNS",
@@ -81,7 +85,7 @@ def config_from_row(row: aiosqlite.Row) -> PotdConfigRecord:
         medium=str(row["medium"]),
         themes=row["themes"],
         paused=bool(row["paused"]),
-        active_since=str(row["active_since"]),
+        active_since=from_db(row["active_since"]),
     )
 
 
@@ -103,9 +107,9 @@ def post_from_row(row: aiosqlite.Row) -> PotdPostRecord:
         thread_id=row["thread_id"],
         late=bool(row["late"]),
         note=row["note"],
-        claimed_at=str(row["claimed_at"]),
-        send_started_at=row["send_started_at"],
-        posted_at=row["posted_at"],
+        claimed_at=from_db(row["claimed_at"]),
+        send_started_at=from_db_optional(row["send_started_at"]),
+        posted_at=from_db_optional(row["posted_at"]),
     )
 
 
@@ -138,4 +142,15 @@ def suggestion_from_row(row: aiosqlite.Row) -> PotdSuggestionRecord:
 
 
 def submission_from_row(row: aiosqlite.Row) -> PotdSubmissionRecord:
-    return PotdSubmissionRecord(*tuple(row))
+    return PotdSubmissionRecord(
+        id=int(row["id"]),
+        guild_id=int(row["guild_id"]),
+        post_id=int(row["post_id"]),
+        local_date=str(row["local_date"]),
+        user_id=int(row["user_id"]),
+        text=row["text"],
+        attachment_name=row["attachment_name"],
+        attachment_url=row["attachment_url"],
+        message_id=row["message_id"],
+        created_at=from_db(row["created_at"]),
+    )

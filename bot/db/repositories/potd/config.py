@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.services.potd.types import PotdConfigRecord
 
+from ...timestamps import to_db
 from .base import CONFIG_COLUMNS, PotdStore, config_from_row, json_list
 
 __all__ = ["PotdConfigRows"]
@@ -37,30 +39,42 @@ class PotdConfigRows(PotdStore):
         medium: str,
         themes: str | None,
         updated_by: int,
-        now: str,
+        now: datetime,
     ) -> PotdConfigRecord:
         """Create or replace the server's configuration; a paused server stays paused."""
+        stamp = to_db(now)
         await self._db.execute(
             "INSERT INTO potd_config (guild_id, channel_id, post_time, timezone, medium, themes, "
-            "updated_by, active_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "updated_by, active_since, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, "
             "post_time = excluded.post_time, timezone = excluded.timezone, "
             "medium = excluded.medium, themes = excluded.themes, "
-            "updated_by = excluded.updated_by, "
-            "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-            (guild_id, channel_id, post_time, timezone, medium, themes, updated_by, now),
+            "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            (
+                guild_id,
+                channel_id,
+                post_time,
+                timezone,
+                medium,
+                themes,
+                updated_by,
+                stamp,
+                stamp,
+                stamp,
+            ),
         )
         saved = await self.get_config(guild_id)
         assert saved is not None
         return saved
 
-    async def set_paused(self, guild_id: int, paused: bool, updated_by: int, now: str) -> bool:
+    async def set_paused(self, guild_id: int, paused: bool, updated_by: int, now: datetime) -> bool:
         """Pause or resume; resuming restarts ``active_since`` (no late post for paused days)."""
         changed = await self._db.execute(
             "UPDATE potd_config SET paused = ?, updated_by = ?, "
             "active_since = CASE WHEN ? THEN active_since ELSE ? END, "
-            "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE guild_id = ?",
-            (int(paused), updated_by, int(paused), now, guild_id),
+            "updated_at = ? WHERE guild_id = ?",
+            (int(paused), updated_by, int(paused), to_db(now), to_db(now), guild_id),
         )
         return changed > 0
 

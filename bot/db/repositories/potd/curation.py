@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.services.potd.types import PotdQueueRecord, PotdSuggestionRecord
 
+from ...timestamps import to_db
 from .base import QUEUE_COLUMNS, SUGGESTION_COLUMNS, PotdStore, queue_from_row, suggestion_from_row
 
 __all__ = ["PotdCurationRows"]
@@ -27,10 +29,11 @@ class PotdCurationRows(PotdStore):
         author_id: int | None = None,
         added_by: int | None = None,
         status: str = "queued",
+        now: datetime,
     ) -> PotdQueueRecord:
         new_id = await self._db.insert(
             "INSERT INTO potd_queue (guild_id, status, origin, title, prompt, twists, tags, "
-            "author_id, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "author_id, added_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 guild_id,
                 status,
@@ -41,6 +44,7 @@ class PotdCurationRows(PotdStore):
                 json.dumps(list(tags)),
                 author_id,
                 added_by,
+                to_db(now),
             ),
         )
         item = await self.get_queue_item(new_id)
@@ -93,11 +97,12 @@ class PotdCurationRows(PotdStore):
         )
 
     async def add_suggestion(
-        self, guild_id: int, user_id: int, title: str, prompt: str
+        self, guild_id: int, user_id: int, title: str, prompt: str, *, now: datetime
     ) -> PotdSuggestionRecord:
         new_id = await self._db.insert(
-            "INSERT INTO potd_suggestions (guild_id, user_id, title, prompt) VALUES (?, ?, ?, ?)",
-            (guild_id, user_id, title, prompt),
+            "INSERT INTO potd_suggestions (guild_id, user_id, title, prompt, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (guild_id, user_id, title, prompt, to_db(now)),
         )
         found = await self.get_suggestion(new_id)
         assert found is not None
@@ -132,7 +137,7 @@ class PotdCurationRows(PotdStore):
         return int(row[0]) if row else 0
 
     async def decide_suggestion(
-        self, suggestion_id: int, *, approve: bool, reviewer_id: int, at: str
+        self, suggestion_id: int, *, approve: bool, reviewer_id: int, at: datetime
     ) -> PotdSuggestionRecord | None:
         """Approve (into the queue) or reject a pending suggestion, atomically. None when it
         was no longer pending."""
@@ -149,11 +154,18 @@ class PotdCurationRows(PotdStore):
                     prompt=found.prompt,
                     author_id=found.user_id,
                     added_by=reviewer_id,
+                    now=at,
                 )
                 queue_id = item.id
             await self._db.execute(
                 "UPDATE potd_suggestions SET status = ?, reviewer_id = ?, queue_id = ?, "
                 "reviewed_at = ? WHERE id = ?",
-                ("approved" if approve else "rejected", reviewer_id, queue_id, at, suggestion_id),
+                (
+                    "approved" if approve else "rejected",
+                    reviewer_id,
+                    queue_id,
+                    to_db(at),
+                    suggestion_id,
+                ),
             )
             return await self.get_suggestion(suggestion_id)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.services.potd.types import PotdPostRecord
 
+from ...timestamps import to_db
 from .base import POST_COLUMNS, PotdStore, post_from_row
 
 __all__ = ["PotdPostRows"]
@@ -30,7 +32,7 @@ class PotdPostRows(PotdStore):
         return post_from_row(row) if row else None
 
     async def claim_post(
-        self, guild_id: int, local_date: str, channel_id: int, *, late: bool, claimed_at: str
+        self, guild_id: int, local_date: str, channel_id: int, *, late: bool, claimed_at: datetime
     ) -> PotdPostRecord | None:
         """Record the day's post as pending. None when the day already has a row: the unique
         key on (guild, local date) is what makes a second post for one day impossible."""
@@ -38,7 +40,7 @@ class PotdPostRows(PotdStore):
             changed = await self._db.execute(
                 "INSERT OR IGNORE INTO potd_posts (guild_id, local_date, channel_id, late, "
                 "claimed_at) VALUES (?, ?, ?, ?, ?)",
-                (guild_id, local_date, channel_id, int(late), claimed_at),
+                (guild_id, local_date, channel_id, int(late), to_db(claimed_at)),
             )
             if not changed:
                 return None
@@ -84,20 +86,20 @@ class PotdPostRows(PotdStore):
             )
         return True
 
-    async def mark_sending(self, post_id: int, at: str) -> None:
+    async def mark_sending(self, post_id: int, at: datetime) -> None:
         await self._db.execute(
             "UPDATE potd_posts SET send_started_at = ? WHERE id = ? AND status = 'pending'",
-            (at, post_id),
+            (to_db(at), post_id),
         )
 
     async def mark_posted(
-        self, post_id: int, *, message_id: int, at: str, thread_id: int | None = None
+        self, post_id: int, *, message_id: int, at: datetime, thread_id: int | None = None
     ) -> None:
         """Discord confirmed the post (again, after a crash: a thread already recorded stays)."""
         await self._db.execute(
             "UPDATE potd_posts SET status = 'posted', message_id = ?, "
             "thread_id = COALESCE(?, thread_id), posted_at = COALESCE(posted_at, ?) WHERE id = ?",
-            (message_id, thread_id, at, post_id),
+            (message_id, thread_id, to_db(at), post_id),
         )
 
     async def set_thread(self, post_id: int, thread_id: int) -> None:

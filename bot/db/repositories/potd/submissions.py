@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.services.potd.types import PotdSubmissionRecord
 
+from ...timestamps import to_db
 from .base import SUBMISSION_COLUMNS, PotdStore, submission_from_row
 
 __all__ = ["PotdSubmissionRows"]
@@ -22,7 +25,7 @@ class PotdSubmissionRows(PotdStore):
         text: str | None,
         attachment_name: str | None,
         attachment_url: str | None,
-        created_at: str,
+        created_at: datetime,
     ) -> PotdSubmissionRecord | None:
         """None when the member already answered this post."""
         async with self._db.transaction():
@@ -38,7 +41,7 @@ class PotdSubmissionRows(PotdStore):
                     text,
                     attachment_name,
                     attachment_url,
-                    created_at,
+                    to_db(created_at),
                 ),
             )
             if not changed:
