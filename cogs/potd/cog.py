@@ -13,12 +13,8 @@ from discord.ext import commands
 
 from bot.discord_io import CONTENT_LIMIT, NO_PINGS, defer_thinking
 from bot.scheduling.potd import ApsJobRegistry
-from bot.services.potd import (
-    AttachmentInfo,
-    PostOutcome,
-    PotdService,
-)
-from bot.services.potd.service import (
+from bot.services.potd import AttachmentInfo, PostOutcome, PotdService
+from bot.services.potd.limits import (
     CALENDAR_TEXT_LIMIT,
     POST_KIND,
     POST_TIME_LIMIT,
@@ -33,18 +29,9 @@ from bot.services.potd.service import (
 )
 from bot.services.potd.timing import timezone_choices
 
-from .publisher import DiscordPotdPublisher
-from .submissions import SubmissionRenderer
-from .views import (
-    actor_of,
-    history_message,
-    leaderboard_embed,
-    overview_embed,
-    preview_message,
-    queue_embed,
-    review_message,
-    streak_text,
-)
+from . import render
+from .publisher import DiscordPotdPublisher, SubmissionRenderer
+from .views import actor_of, history_message, preview_message, review_message
 
 if TYPE_CHECKING:
     from bot.app import MuseBot
@@ -53,32 +40,6 @@ __all__ = ["PotdCog"]
 
 log = logging.getLogger(__name__)
 
-MEDIUM_CHOICES = [
-    app_commands.Choice(name="Visual art", value="visual"),
-    app_commands.Choice(name="Writing", value="writing"),
-    app_commands.Choice(name="Music", value="music"),
-    app_commands.Choice(name="Mixed (all of them)", value="mixed"),
-]
-MONTHS = [
-    app_commands.Choice(name=name, value=number)
-    for number, name in enumerate(
-        (
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ),
-        start=1,
-    )
-]
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 
 
@@ -164,7 +125,7 @@ class PotdCog(commands.Cog):
         medium="What your community makes",
         themes=f"Optional themes to steer the prompts (up to {THEMES_LIMIT} characters)",
     )
-    @app_commands.choices(medium=MEDIUM_CHOICES)
+    @app_commands.choices(medium=render.MEDIUM_CHOICES)
     async def setup_(
         self,
         interaction: discord.Interaction,
@@ -186,7 +147,7 @@ class PotdCog(commands.Cog):
         )
         await interaction.response.send_message(
             "✅ The prompt of the day is set up.",
-            embed=overview_embed(overview),
+            embed=render.overview_embed(overview),
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )
@@ -214,7 +175,7 @@ class PotdCog(commands.Cog):
         )
         await interaction.response.send_message(
             "▶️ The prompt of the day is running again.",
-            embed=overview_embed(overview),
+            embed=render.overview_embed(overview),
             ephemeral=True,
         )
 
@@ -222,14 +183,16 @@ class PotdCog(commands.Cog):
     async def settings(self, interaction: discord.Interaction) -> None:
         """Show every prompt-of-the-day setting for this server."""
         overview = await self.service.overview(interaction.guild_id or 0, actor_of(interaction))
-        await interaction.response.send_message(embed=overview_embed(overview), ephemeral=True)
+        await interaction.response.send_message(
+            embed=render.overview_embed(overview), ephemeral=True
+        )
 
     @calendar.command(name="set")
     @app_commands.describe(
         words="Up to 31 words, one per day, separated by commas (or spaces)",
         month="Only for this month (default: every month without its own list)",
     )
-    @app_commands.choices(month=MONTHS)
+    @app_commands.choices(month=render.MONTHS)
     async def calendar_set(
         self,
         interaction: discord.Interaction,
@@ -243,17 +206,13 @@ class PotdCog(commands.Cog):
             words,
             month.value if month else None,
         )
-        chosen = calendar.months.get(month.value, ()) if month else calendar.default
         scope = month.name if month else "every month"
-        preview = ", ".join(f"{day}. {word}" for day, word in enumerate(chosen, start=1))
-        await interaction.response.send_message(
-            f"📅 Calendar for {scope} ({len(chosen)} day(s)): {preview}"[:CONTENT_LIMIT],
-            ephemeral=True,
-        )
+        text = render.calendar_text(calendar, month.value if month else None, scope)
+        await interaction.response.send_message(text[:CONTENT_LIMIT], ephemeral=True)
 
     @calendar.command(name="clear")
     @app_commands.describe(month="Only this month's list (default: every list)")
-    @app_commands.choices(month=MONTHS)
+    @app_commands.choices(month=render.MONTHS)
     async def calendar_clear(
         self, interaction: discord.Interaction, month: app_commands.Choice[int] | None = None
     ) -> None:
@@ -299,21 +258,13 @@ class PotdCog(commands.Cog):
             twists=twists,
             tags=tags,
         )
-        note = (
-            f"\n⚠️ It resembles an earlier prompt, “{discord.utils.escape_markdown(resembles)}”."
-            if resembles
-            else ""
-        )
-        await interaction.response.send_message(
-            f"➕ Queued as `#{item.id}`: **{discord.utils.escape_markdown(item.title)}**.{note}",
-            ephemeral=True,
-        )
+        await interaction.response.send_message(render.queued_text(item, resembles), ephemeral=True)
 
     @queue.command(name="list")
     async def queue_list(self, interaction: discord.Interaction) -> None:
         """List the queued prompts, in the order they will be used."""
         items = await self.service.queue_list(interaction.guild_id or 0, actor_of(interaction))
-        await interaction.response.send_message(embed=queue_embed(items), ephemeral=True)
+        await interaction.response.send_message(embed=render.queue_embed(items), ephemeral=True)
 
     @queue.command(name="remove")
     @app_commands.describe(item="The queued prompt to remove")
@@ -324,22 +275,14 @@ class PotdCog(commands.Cog):
         removed = await self.service.queue_remove(
             interaction.guild_id or 0, actor_of(interaction), item
         )
-        await interaction.response.send_message(
-            f"🗑️ Removed `#{removed.id}`: **{discord.utils.escape_markdown(removed.title)}**.",
-            ephemeral=True,
-        )
+        await interaction.response.send_message(render.removed_text(removed), ephemeral=True)
 
     @queue_remove.autocomplete("item")
     async def _queue_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
         items = await self.service.queue_choices(interaction.guild_id or 0, actor_of(interaction))
-        typed = current.casefold().lstrip("#")
-        return [
-            app_commands.Choice(name=f"#{i.id} {i.title}"[:100], value=i.id)
-            for i in items
-            if not typed or typed in f"{i.id} {i.title}".casefold()
-        ][:25]
+        return render.queue_choices(items, current)
 
     @potd.command(name="suggest")
     @app_commands.describe(
@@ -409,11 +352,7 @@ class PotdCog(commands.Cog):
             ensure_thread=self.publisher.ensure_thread,
         )
         await interaction.response.send_message(
-            f"📬 Submitted to **{discord.utils.escape_markdown(result.title)}** "
-            f"({result.local_date}). It's recorded and will appear in <#{result.thread_id}> "
-            "shortly.\n" + streak_text(result.streak, own=True),
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
+            render.submitted_text(result), ephemeral=True, allowed_mentions=NO_PINGS
         )
 
     @potd.command(name="streak")
@@ -426,7 +365,7 @@ class PotdCog(commands.Cog):
         info = await self.service.streak(interaction.guild_id or 0, target.id)
         own = target.id == interaction.user.id
         await interaction.response.send_message(
-            streak_text(info, own=own, name=target.display_name),
+            render.streak_text(info, own=own, name=target.display_name),
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )
@@ -436,7 +375,7 @@ class PotdCog(commands.Cog):
         """Show the server's longest current streaks."""
         ranking = await self.service.leaderboard(interaction.guild_id or 0)
         await interaction.response.send_message(
-            embed=leaderboard_embed(ranking), allowed_mentions=NO_PINGS
+            embed=render.leaderboard_embed(ranking), allowed_mentions=NO_PINGS
         )
 
     @potd.command(name="history")

@@ -1,89 +1,36 @@
-"""The Discord side of the daily post: the embed the outbox posts, and its submissions thread.
+"""What the prompt of the day posts through the outbox, outside any interaction: the daily post
+with its submissions thread, and the members' submissions in that thread.
 
 The outbox worker sends the post (nonce, retries, and after a crash a look-up by the embed's
 title and dated footer); :class:`DiscordPotdPublisher` renders it and, once delivered, records
-it and opens the thread."""
+it and opens the thread.
+
+:class:`SubmissionRenderer` renders ``potd.submission`` items: the member's answer as an embed
+in the day's thread, with their file re-uploaded. The file is fetched from Discord's CDN when
+the item is rendered (once, before the first send); the rendered message, file included, is
+stored with the item, so retries send the same bytes."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date
 from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
 
-from bot.db.repositories.potd import PotdPostRecord
-from bot.services.outbox import DeliveryRetry, OutboxItem, OutboxMessage
-from bot.services.potd import MEDIUM_LABELS
+from bot.services.outbox import DeliveryRetry, OutboxFile, OutboxItem, OutboxMessage
+
+from .render import post_embed, submission_embed, thread_name
 
 if TYPE_CHECKING:
     from bot.app import MuseBot
 
-__all__ = [
-    "MEDIUM_COLOURS",
-    "DiscordPotdPublisher",
-    "footer_marker",
-    "nice_date",
-    "post_embed",
-    "thread_name",
-]
+__all__ = ["DiscordPotdPublisher", "SubmissionRenderer"]
 
 log = logging.getLogger(__name__)
 
-MEDIUM_COLOURS = {
-    "visual": discord.Colour.from_rgb(230, 126, 34),
-    "writing": discord.Colour.from_rgb(52, 152, 219),
-    "music": discord.Colour.from_rgb(155, 89, 182),
-    "mixed": discord.Colour.from_rgb(26, 188, 156),
-}
 THREAD_EXISTS = 160004
-
-
-def footer_marker(local_date: str) -> str:
-    """Written into every post's footer; how a post is recognised after a crash."""
-    return f"Prompt of the day · {local_date}"
-
-
-def nice_date(local_date: str) -> str:
-    day = date.fromisoformat(local_date)
-    return f"{day:%A}, {day.day} {day:%B %Y}"
-
-
-def thread_name(local_date: str) -> str:
-    return f"Submissions for {local_date}"
-
-
-def post_embed(post: PotdPostRecord) -> discord.Embed:
-    medium = post.medium or "mixed"
-    embed = discord.Embed(
-        title=(post.title or "Prompt of the day")[:256],
-        description=post.prompt or "",
-        colour=MEDIUM_COLOURS.get(medium, discord.Colour.blurple()),
-    )
-    if post.twists:
-        embed.add_field(
-            name="Twists (optional)",
-            value="\n".join(f"• {t}" for t in post.twists)[:1024],
-            inline=False,
-        )
-    if post.calendar_word:
-        embed.add_field(name="Word of the day", value=post.calendar_word[:1024])
-    embed.add_field(name="Medium", value=MEDIUM_LABELS.get(medium, medium))
-    embed.add_field(name="Date", value=nice_date(post.local_date))
-    if post.tags:
-        embed.add_field(name="Tags", value=", ".join(post.tags)[:1024])
-    embed.add_field(
-        name="Join in",
-        value="Answer with `/potd submit` (text, a file or both); it appears in the thread.",
-        inline=False,
-    )
-    footer = footer_marker(post.local_date)
-    if post.late:
-        footer += " · posted late"
-    embed.set_footer(text=footer)
-    return embed
 
 
 class DiscordPotdPublisher:
@@ -157,3 +104,62 @@ class DiscordPotdPublisher:
         except DeliveryRetry as exc:
             log.warning("could not open the submissions thread: %s", exc)
             return None
+
+
+class SubmissionRenderer:
+    """The Discord side of ``potd.submission`` outbox items."""
+
+    def __init__(self, bot: MuseBot) -> None:
+        self._bot = bot
+
+    def _author(self, guild_id: int, user_id: int) -> tuple[str, str | None]:
+        guild = self._bot.get_guild(guild_id)
+        member: discord.abc.User | None = guild.get_member(user_id) if guild else None
+        member = member or self._bot.get_user(user_id)
+        if member is None:
+            return "A member", None
+        return member.display_name, member.display_avatar.url
+
+    async def _download(self, url: str, filename: str) -> bytes | None:
+        """The member's file, or None when Discord no longer has it."""
+        try:
+            return await self._bot.http.get_from_cdn(url)
+        except (discord.NotFound, discord.Forbidden):
+            log.warning("potd: the file %r of a submission is gone; posting without it", filename)
+            return None
+        except discord.HTTPException as exc:
+            raise DeliveryRetry(f"could not fetch the submission's file ({exc.status})") from exc
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise DeliveryRetry(f"could not fetch the submission's file: {exc!r}"[:300]) from exc
+
+    async def render(self, item: OutboxItem) -> list[OutboxMessage] | None:
+        found = await self._bot.services.potd.submission_post(int(item.payload["submission_id"]))
+        if found is None:
+            return None  # erased meanwhile
+        record = found.record
+        name, icon = self._author(record.guild_id, record.user_id)
+        embed = submission_embed(name, icon, record.text, found.title, record.local_date)
+        files: list[OutboxFile] = []
+        if record.attachment_url and record.attachment_name:
+            data = await self._download(record.attachment_url, record.attachment_name)
+            if data is not None:
+                files.append(OutboxFile(record.attachment_name, data))
+                if item.payload.get("image"):
+                    embed.set_image(url=f"attachment://{record.attachment_name}")
+            else:
+                embed.add_field(
+                    name="File", value=f"{record.attachment_name} (no longer available)"
+                )
+        return [
+            OutboxMessage(
+                f"<@{record.user_id}> answered today's prompt.",
+                files=files,
+                embeds=[dict(embed.to_dict())],
+            )
+        ]
+
+    async def delivered(self, item: OutboxItem, message_ids: Sequence[int]) -> None:
+        if message_ids:
+            await self._bot.services.potd.confirm_submission(
+                item.guild_id, int(item.payload["submission_id"]), item.channel_id, message_ids[0]
+            )

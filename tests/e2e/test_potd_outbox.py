@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
+from bot.db import Repositories
+from bot.db.repositories.potd.base import SUBMISSION_COLUMNS, submission_from_row
 from bot.sandbox import Sandbox, StoredChannel
+from bot.services.potd import PotdSubmissionRecord
 from tests.e2e.conftest import MuseHarness, start_muse
 from tests.e2e.test_potd_schedule import caught_up, cog_of, fire_cron, posts_in, setup_potd
 
@@ -40,6 +43,15 @@ async def muse(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[MuseHarness]:
     yield harness
     await harness.stop()
     assert not sandbox.unknown_routes, f"the bot called unknown routes: {sandbox.unknown_routes}"
+
+
+async def submissions_for(repos: Repositories, post_id: int) -> list[PotdSubmissionRecord]:
+    """The submissions recorded for a post, read from its table."""
+    rows = await repos.db.fetchall(
+        f"SELECT {SUBMISSION_COLUMNS} FROM potd_submissions WHERE post_id = ? ORDER BY id",
+        (post_id,),
+    )
+    return [submission_from_row(row) for row in rows]
 
 
 async def test_a_503_outage_during_submissions_keeps_them_and_posts_each_once(
@@ -67,7 +79,7 @@ async def test_a_503_outage_during_submissions_keeps_them_and_posts_each_once(
         assert "recorded" in reply.content and f"<#{post.thread_id}>" in reply.content
     await asyncio.sleep(0.5)
     assert outage.hits > 0, "the outage never hit a post"
-    kept = await muse.bot.repos.potd.submissions_for(record.id)
+    kept = await submissions_for(muse.bot.repos, record.id)
     assert sorted(s.user_id for s in kept) == sorted(answers)
     assert not any(a in m.content for m in sandbox.messages_in(post.thread_id) for a in answers)
 
@@ -89,7 +101,7 @@ async def test_a_503_outage_during_submissions_keeps_them_and_posts_each_once(
         assert allowed.get("parse", []) == [] and not allowed.get("users")
     # Each submission remembers the message that shows it (set once Discord confirmed it).
     ids = {m.id for m in messages}
-    confirmed = await muse.bot.repos.potd.submissions_for(record.id)
+    confirmed = await submissions_for(muse.bot.repos, record.id)
     assert all(s.message_id in ids for s in confirmed), confirmed
     assert await muse.bot.repos.outbox.count_pending() == 0
 

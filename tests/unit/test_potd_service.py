@@ -14,7 +14,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.db import Repositories
 from bot.db.repositories.outbox import OutboxItem
-from bot.db.repositories.potd import PotdPostRecord
+from bot.db.repositories.potd.base import SUBMISSION_COLUMNS, submission_from_row
 from bot.errors import NotAllowed, UserInputError
 from bot.services.outbox import (
     DeliveryRefused,
@@ -28,7 +28,9 @@ from bot.services.potd import (
     Actor,
     AttachmentInfo,
     PotdOptions,
+    PotdPostRecord,
     PotdService,
+    PotdSubmissionRecord,
     PromptGenerator,
 )
 from bot.services.potd.generation import CuratedPrompt
@@ -112,6 +114,15 @@ class Env(NamedTuple):
     clock: FakeClock
     engine: FakeEngine
     outbox: Outbox
+
+
+async def submissions_for(repos: Repositories, post_id: int) -> list[PotdSubmissionRecord]:
+    """The submissions recorded for a post, read from its table."""
+    rows = await repos.db.fetchall(
+        f"SELECT {SUBMISSION_COLUMNS} FROM potd_submissions WHERE post_id = ? ORDER BY id",
+        (post_id,),
+    )
+    return [submission_from_row(row) for row in rows]
 
 
 def start_worker(repos: Repositories, outbox: Outbox, publisher: FakePublisher) -> OutboxWorker:
@@ -340,7 +351,7 @@ async def test_a_submission_needs_the_thread_and_records_nothing_without_it(
     with pytest.raises(UserInputError, match="thread"):
         await service.submit(GUILD, 3, text="fine", attachment=None, ensure_thread=no_thread)
     assert asked == [(post.channel_id, post.message_id, post.local_date)]
-    assert await repos.potd.submissions_for(post.id) == []
+    assert await submissions_for(repos, post.id) == []
     assert await submission_items(repos) == []
 
     async def new_thread(channel_id: int, message_id: int, local_date: str) -> int | None:

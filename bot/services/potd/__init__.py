@@ -1,9 +1,12 @@
 """Prompt of the day: scheduled, model-written, never repeating, with submissions and streaks.
 
-``service`` holds the feature (configuration, curation, the daily post, submissions, streaks),
-``generation`` the model-then-curated-list writing with its repeat filter, ``timing`` local times
-and timezones, ``scheduling`` the port of the daily jobs (APScheduler's side is
-``bot/scheduling/potd.py``), ``streaks`` the streak arithmetic.
+``service`` is the facade, built in layers over ``core``: ``config`` (settings and the theme
+calendar), ``curation`` (the queue, suggestions, previews), ``posting`` (the daily post through
+the outbox) and ``submissions`` (answers, streaks, history). ``limits`` holds the bounds of the
+commands' text, ``types`` the records and values the cogs read, ``generation`` the
+model-then-curated-list writing with its repeat filter, ``timing`` local times and timezones,
+``scheduling`` the port of the daily jobs (APScheduler's side is ``bot/scheduling/potd.py``),
+``streaks`` the streak arithmetic.
 """
 
 from .generation import CuratedPrompt, PromptGenerator, RepeatFilter, load_curated
@@ -21,8 +24,13 @@ from .types import (
     Actor,
     HistoryPage,
     PostOutcome,
+    PotdConfigRecord,
     PotdOptions,
     PotdOverview,
+    PotdPostRecord,
+    PotdQueueRecord,
+    PotdSubmissionRecord,
+    PotdSuggestionRecord,
     Preview,
     PromptContent,
     PromptDraft,
@@ -40,9 +48,14 @@ __all__ = [
     "HistoryPage",
     "JobRegistry",
     "PostOutcome",
+    "PotdConfigRecord",
     "PotdOptions",
     "PotdOverview",
+    "PotdPostRecord",
+    "PotdQueueRecord",
     "PotdService",
+    "PotdSubmissionRecord",
+    "PotdSuggestionRecord",
     "Preview",
     "PromptContent",
     "PromptDraft",

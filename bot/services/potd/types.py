@@ -17,8 +17,13 @@ __all__ = [
     "HistoryPage",
     "Medium",
     "PostOutcome",
+    "PotdConfigRecord",
     "PotdOptions",
     "PotdOverview",
+    "PotdPostRecord",
+    "PotdQueueRecord",
+    "PotdSubmissionRecord",
+    "PotdSuggestionRecord",
     "Preview",
     "PromptContent",
     "PromptDraft",
@@ -202,3 +207,85 @@ class HistoryPage:
     page: int
     pages: int
     total: int
+
+
+# -- the rows the repository maps to ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PotdConfigRecord:
+    guild_id: int
+    channel_id: int
+    post_time: str
+    timezone: str
+    medium: str
+    themes: str | None
+    paused: bool
+    active_since: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PotdPostRecord:
+    id: int
+    guild_id: int
+    local_date: str
+    status: str
+    source: str | None
+    title: str | None
+    prompt: str | None
+    twists: tuple[str, ...]
+    tags: tuple[str, ...]
+    medium: str | None
+    calendar_word: str | None
+    channel_id: int
+    message_id: int | None
+    thread_id: int | None
+    late: bool
+    note: str | None
+    claimed_at: datetime
+    send_started_at: datetime | None
+    posted_at: datetime | None
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.title and self.prompt)
+
+
+@dataclass(frozen=True, slots=True)
+class PotdQueueRecord:
+    id: int
+    guild_id: int
+    status: str
+    origin: str
+    title: str
+    prompt: str
+    twists: tuple[str, ...]
+    tags: tuple[str, ...]
+    author_id: int | None
+    added_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PotdSuggestionRecord:
+    id: int
+    guild_id: int
+    user_id: int
+    title: str
+    prompt: str
+    status: str
+    reviewer_id: int | None
+    queue_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PotdSubmissionRecord:
+    id: int
+    guild_id: int
+    post_id: int
+    local_date: str
+    user_id: int
+    text: str | None
+    attachment_name: str | None
+    attachment_url: str | None
+    message_id: int | None
+    created_at: datetime
