@@ -164,7 +164,7 @@ class MuseBot(commands.Bot):
             self.commands_synced.set()
             return False
         synced = await self.tree.sync(guild=guild)
-        await self.repos.state.set(SYNC_HASH_KEY, digest)
+        await self.repos.state.set(SYNC_HASH_KEY, digest, self.clock.now())
         log.info("synced %d slash command(s) to %s", len(synced), target)
         self.commands_synced.set()
         return True

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.db import Database, Migration, Repositories, load_migrations
 from bot.errors import ConfigurationError
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 async def test_fresh_database_is_fully_migrated(db: Database) -> None:
@@ -79,7 +82,7 @@ def test_migration_files_are_numbered_without_gaps(tmp_path: Path) -> None:
 async def test_transaction_rolls_back_on_error(repos: Repositories) -> None:
     with pytest.raises(RuntimeError):
         async with repos.db.transaction():
-            await repos.state.set("k", "v")
+            await repos.state.set("k", "v", NOW)
             raise RuntimeError("boom")
     assert await repos.state.get("k") is None
 
@@ -92,14 +95,14 @@ async def test_transactions_do_not_interleave(repos: Repositories) -> None:
     async def in_transaction() -> None:
         with pytest.raises(RuntimeError):
             async with repos.db.transaction():
-                await repos.state.set("a", "1")
+                await repos.state.set("a", "1", NOW)
                 entered.set()
                 await release.wait()
                 raise RuntimeError("roll back")
 
     task = asyncio.create_task(in_transaction())
     await entered.wait()
-    outside = asyncio.create_task(repos.state.set("b", "2"))
+    outside = asyncio.create_task(repos.state.set("b", "2", NOW))
     await asyncio.sleep(0.05)
     assert not outside.done()
     release.set()
@@ -133,8 +136,8 @@ async def test_member_consent_repository(repos: Repositories) -> None:
 
 async def test_bot_state_repository(repos: Repositories) -> None:
     assert await repos.state.get("sync") is None
-    await repos.state.set("sync", "abc")
-    await repos.state.set("sync", "def")
+    await repos.state.set("sync", "abc", NOW)
+    await repos.state.set("sync", "def", NOW)
     assert await repos.state.get("sync") == "def"
     await repos.state.delete("sync")
     assert await repos.state.get("sync") is None
