@@ -114,11 +114,11 @@ async def test_transactions_do_not_interleave(repos: Repositories) -> None:
 
 async def test_guild_settings_repository(repos: Repositories) -> None:
     assert (await repos.guilds.get(1)).medium == "mixed"
-    assert (await repos.guilds.set_medium(1, "music")).medium == "music"
-    assert (await repos.guilds.set_medium(1, "writing")).medium == "writing"
+    assert (await repos.guilds.set_medium(1, "music", NOW)).medium == "music"
+    assert (await repos.guilds.set_medium(1, "writing", NOW)).medium == "writing"
     assert (await repos.guilds.get(2)).medium == "mixed"
     with pytest.raises(sqlite3.IntegrityError):
-        await repos.guilds.set_medium(1, "sculpture")  # type: ignore[arg-type]
+        await repos.guilds.set_medium(1, "sculpture", NOW)  # type: ignore[arg-type]
 
 
 async def test_member_consent_repository(repos: Repositories) -> None:
