@@ -124,12 +124,12 @@ async def test_guild_settings_repository(repos: Repositories) -> None:
 async def test_member_consent_repository(repos: Repositories) -> None:
     unknown = await repos.members.get(1, 10)
     assert unknown.consent is False and unknown.consent_at is None
-    opted = await repos.members.set_consent(1, 10, True)
+    opted = await repos.members.set_consent(1, 10, True, NOW)
     assert opted.consent is True and opted.consent_at is not None
     assert (await repos.members.get(2, 10)).consent is False  # consent is per server
-    out = await repos.members.set_consent(1, 10, False)
+    out = await repos.members.set_consent(1, 10, False, NOW)
     assert out.consent is False and out.consent_at is None
-    assert (await repos.members.set_personalise(1, 10, False)).personalise is False
+    assert (await repos.members.set_personalise(1, 10, False, NOW)).personalise is False
     assert await repos.members.delete(1, 10) is True
     assert await repos.members.delete(1, 10) is False
 

@@ -55,7 +55,7 @@ class StyleMemory:
     # -- consent --------------------------------------------------------------------------------
 
     async def optin(self, guild_id: int, user_id: int) -> str:
-        await self._members.set_consent(guild_id, user_id, True)
+        await self._members.set_consent(guild_id, user_id, True, self._clock.now())
         return OPTIN_TEXT
 
     async def optout(self, guild_id: int, user_id: int) -> str:
@@ -65,13 +65,13 @@ class StyleMemory:
                 "You haven't opted in here, so Muse isn't learning anything about you."
             )
         async with self._store.atomic():
-            await self._members.set_consent(guild_id, user_id, False)
+            await self._members.set_consent(guild_id, user_id, False, self._clock.now())
             await self._store.delete_member_pending(guild_id, user_id)
         return OPTOUT_TEXT
 
     async def set_personalise(self, guild_id: int, user_id: int, enabled: bool) -> None:
         await self._require_consent(guild_id, user_id)
-        await self._members.set_personalise(guild_id, user_id, enabled)
+        await self._members.set_personalise(guild_id, user_id, enabled, self._clock.now())
 
     async def _require_consent(self, guild_id: int, user_id: int) -> None:
         if not (await self._members.get(guild_id, user_id)).consent:

@@ -86,7 +86,7 @@ class StyleProfile:
     guild_id: int
     user_id: int
     consent: bool
-    consent_at: str | None
+    consent_at: datetime | None
     personalise: bool
     preferences: dict[str, Preference] = field(default_factory=dict)
     traits: list[LearnedTrait] = field(default_factory=list)  # most confident first
@@ -111,7 +111,7 @@ class StyleProfile:
         guild_id: int,
         user_id: int,
         consent: bool,
-        consent_at: str | None,
+        consent_at: datetime | None,
         personalise: bool,
         preferences: dict[str, tuple[str, str]],
         traits: Iterable[TraitRecord],
