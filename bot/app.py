@@ -115,7 +115,7 @@ class MuseBot(commands.Bot):
     async def setup_hook(self) -> None:
         await self.db.open()
         self._repos = Repositories.build(self.db)
-        interrupted = await self._repos.generations.mark_interrupted()
+        interrupted = await self._repos.generations.mark_interrupted(self.clock.now())
         if interrupted:
             log.info("%d generation(s) were cut off by the last shutdown", interrupted)
         await self.engine.start()

@@ -65,6 +65,7 @@ def build_services(
     writing = WritingService(
         engine,
         repos.generations,
+        clock=clock,
         style=briefs,
         contributions=contributions,
         temperature=settings.temperature,

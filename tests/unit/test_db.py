@@ -178,7 +178,7 @@ def test_statement_splitting_keeps_triggers_whole() -> None:
 
 
 async def test_generation_export_and_erasure_cover_direct_messages(repos: Repositories) -> None:
-    common = {"kind": "write", "form": "poem", "tone": None, "length": "short"}
+    common = {"kind": "write", "form": "poem", "tone": None, "length": "short", "now": NOW}
     await repos.generations.create(guild_id=1, channel_id=5, user_id=7, topic="here", **common)
     await repos.generations.create(guild_id=None, channel_id=6, user_id=7, topic="dm", **common)
     await repos.generations.create(guild_id=2, channel_id=8, user_id=7, topic="there", **common)
