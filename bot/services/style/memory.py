@@ -14,7 +14,6 @@ from bot.services.text import clean_text
 
 from .brief import build_brief
 from .consent import OPTIN_TEXT, OPTOUT_TEXT
-from .learning import format_time
 from .profile import (
     ITEM_KEY_LIMIT,
     PREFERENCE_FIELDS,
@@ -140,9 +139,7 @@ class StyleMemory:
         await self._require_consent(guild_id, user_id)
         async with self._store.atomic():
             if cleaned:
-                await self._store.set_preferences(
-                    guild_id, user_id, cleaned, format_time(self._clock.now())
-                )
+                await self._store.set_preferences(guild_id, user_id, cleaned, self._clock.now())
             for name in cleared:
                 await self._store.delete_preference(guild_id, user_id, name)
         return await self.profile(guild_id, user_id)
@@ -164,7 +161,7 @@ class StyleMemory:
             user_id,
             heading,
             clean,
-            format_time(self._clock.now()),
+            self._clock.now(),
             limit=self._config.max_samples,
         )
         if sample_id is None:

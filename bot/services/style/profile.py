@@ -53,7 +53,7 @@ _STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 class Preference:
     field: str
     value: str
-    updated_at: str
+    updated_at: datetime
 
     @property
     def label(self) -> str:
@@ -113,7 +113,7 @@ class StyleProfile:
         consent: bool,
         consent_at: datetime | None,
         personalise: bool,
-        preferences: dict[str, tuple[str, str]],
+        preferences: dict[str, tuple[str, datetime]],
         traits: Iterable[TraitRecord],
         samples: list[SampleRecord],
         now: datetime,
