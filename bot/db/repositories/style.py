@@ -25,7 +25,8 @@ __all__ = [
 @dataclass(frozen=True, slots=True)
 class TraitRecord:
     """A learned trait. ``id`` is ``None`` for a trait not stored yet. ``first_seen`` and
-    ``last_seen`` are ISO text as style learning writes them (not yet ``datetime``)."""
+    ``last_seen`` are still text (style learning writes them with ``bot.db.timestamps.to_db``
+    and reads them with ``from_db``), not yet ``datetime``."""
 
     id: int | None
     kind: str
