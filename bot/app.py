@@ -115,7 +115,7 @@ class MuseBot(commands.Bot):
     async def setup_hook(self) -> None:
         await self.db.open()
         self._repos = Repositories.build(self.db)
-        interrupted = await self._repos.generations.mark_interrupted()
+        interrupted = await self._repos.generations.mark_interrupted(self.clock.now())
         if interrupted:
             log.info("%d generation(s) were cut off by the last shutdown", interrupted)
         await self.engine.start()
@@ -164,7 +164,7 @@ class MuseBot(commands.Bot):
             self.commands_synced.set()
             return False
         synced = await self.tree.sync(guild=guild)
-        await self.repos.state.set(SYNC_HASH_KEY, digest)
+        await self.repos.state.set(SYNC_HASH_KEY, digest, self.clock.now())
         log.info("synced %d slash command(s) to %s", len(synced), target)
         self.commands_synced.set()
         return True

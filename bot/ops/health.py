@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -131,8 +130,10 @@ async def _remote_state(engine: object) -> dict[str, Any] | None:
 async def _database_writable(bot: MuseBot) -> bool:
     """A real write through the repository layer, bounded in time (a locked file fails)."""
     try:
-        stamp = datetime.now(UTC).isoformat()
-        await asyncio.wait_for(bot.repos.state.set(PROBE_KEY, stamp), DATABASE_TIMEOUT)
+        now = bot.clock.now()
+        await asyncio.wait_for(
+            bot.repos.state.set(PROBE_KEY, now.isoformat(), now), DATABASE_TIMEOUT
+        )
         return True
     except Exception:
         return False

@@ -20,6 +20,7 @@ from .lifecycle import LifecycleService
 from .lyrics import LyricsService
 from .outbox import Outbox
 from .potd import PotdService, build_potd_service
+from .server_settings import ServerSettings
 from .status import StatusService
 from .story import StoryService
 from .style import StyleConfig, StyleService
@@ -64,6 +65,7 @@ def build_services(
     writing = WritingService(
         engine,
         repos.generations,
+        clock=clock,
         style=briefs,
         contributions=contributions,
         temperature=settings.temperature,
@@ -77,7 +79,7 @@ def build_services(
         contributions=contributions,
         works=works,
         outbox=outbox,
-        server_medium=repos.guilds,
+        server_medium=ServerSettings(repos.guilds, clock),
     )
     member_data.append(repos.potd)
     story = StoryService(

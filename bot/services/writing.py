@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.clock import Clock
 from bot.db.repositories import GenerationRecord, GenerationRepository
 from bot.errors import NotAllowed, NotFound, UserInputError
 from bot.services.continuation import NoRepeatFilter, tail_lines
@@ -69,12 +70,14 @@ class WritingService:
         engine: LLMEngine,
         generations: GenerationRepository,
         *,
+        clock: Clock,
         style: StyleBriefs | None = None,
         contributions: Contributions | None = None,
         temperature: float = 0.7,
     ) -> None:
         self._engine = engine
         self._generations = generations
+        self._clock = clock
         self._style = style or NoStyleBriefs()
         self._contributions = contributions or NoContributions()
         self._temperature = temperature
@@ -114,6 +117,7 @@ class WritingService:
             topic=clean_topic,
             tone=clean_tone,
             length=length,
+            now=self._clock.now(),
         )
         await self._contributions.record(guild_id, user_id, "write_topic", clean_topic)
         messages = await self._messages(record)
@@ -131,6 +135,7 @@ class WritingService:
             tone=parent.tone,
             length=parent.length,
             parent_id=parent.id,
+            now=self._clock.now(),
         )
         return self._stream(record, await self._messages(record))
 
@@ -148,6 +153,7 @@ class WritingService:
             tone=parent.tone,
             length=parent.length,
             parent_id=parent.id,
+            now=self._clock.now(),
         )
         messages = await self._continue_messages(record, parent.text)
         return self._stream(record, messages, original=parent.text)
@@ -218,7 +224,9 @@ class WritingService:
                 yield TextDelta(rest)
             ok = True
         finally:
-            await self._generations.finish(record.id, "".join(parts).strip(), ok=ok)
+            await self._generations.finish(
+                record.id, "".join(parts).strip(), ok=ok, now=self._clock.now()
+            )
 
     async def _run_new_only(
         self,
@@ -261,4 +269,6 @@ class WritingService:
                 yield TextDelta(NOTHING_NEW)
             ok = True
         finally:
-            await self._generations.finish(record.id, "".join(parts).strip(), ok=ok)
+            await self._generations.finish(
+                record.id, "".join(parts).strip(), ok=ok, now=self._clock.now()
+            )

@@ -183,7 +183,7 @@ def drafts_list_embed(drafts: Sequence[DraftSummary]) -> discord.Embed:
             colour=INFO_COLOUR,
         )
     rows = [
-        f"**#{d.id}** {_esc(d.title)} · {d.lines} lines · {d.updated_at[:10]}"
+        f"**#{d.id}** {_esc(d.title)} · {d.lines} lines · {d.updated_at:%Y-%m-%d}"
         + (" · 🌐 shared" if d.public else "")
         for d in drafts
     ]

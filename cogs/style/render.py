@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import discord
 
 from bot.discord_io import EMBED_DESCRIPTION_LIMIT, split_text
@@ -20,8 +22,11 @@ def _esc(text: str) -> str:
     return discord.utils.escape_mentions(escape_markdown(text))
 
 
-def _day(stamp: str | None) -> str:
-    return stamp[:10] if stamp else "—"
+def _day(moment: datetime | str | None) -> str:
+    """The UTC day of a stored moment (a trait's text stamp or a record's ``datetime``)."""
+    if isinstance(moment, datetime):
+        return f"{moment.astimezone(UTC):%Y-%m-%d}"
+    return moment[:10] if moment else "—"
 
 
 def profile_embeds(profile: StyleProfile) -> list[discord.Embed]:

@@ -12,6 +12,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.db import Database, Repositories
@@ -60,7 +61,7 @@ async def toggle(repos: Repositories, ref: str, *, rebuild: bool) -> float:
         title="Shared song",
         body="granite echoes " * 40,
         url=None,
-        created_at="2026-01-01T00:00:00+00:00",
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
     )
     await repos.style.remove_work(1, "lyrics", ref)
     if rebuild:
@@ -84,7 +85,7 @@ async def main(works: int) -> None:
                     title=" ".join(rng.choices(WORDS, k=3)),
                     body=" ".join(rng.choices(WORDS, k=250)),
                     url=None,
-                    created_at="2026-01-01T00:00:00+00:00",
+                    created_at=datetime(2026, 1, 1, tzinfo=UTC),
                 )
         by_row, rebuilt = [], []
         for n in range(10):  # interleaved, so both see the same machine state

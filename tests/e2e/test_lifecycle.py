@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -183,8 +183,8 @@ async def test_housekeeping_prunes_old_results_and_unsaved_drafts_on_its_schedul
     await ix.final_message(timeout=20)
     found = await muse.bot.db.fetchone("SELECT COUNT(*) FROM generations")
     assert found is not None and found[0] == 1
-    # The rows carry SQLite's real time; the clock goes past it plus the keep period.
-    muse.clock.set(datetime.now(UTC) + timedelta(days=31))
+    # The rows carry the injected clock's time; the clock goes past it plus the keep period.
+    muse.clock.advance(timedelta(days=31))
     await housekeeping(muse)
     found = await muse.bot.db.fetchone("SELECT COUNT(*) FROM generations")
     assert found is not None and found[0] == 0

@@ -33,7 +33,9 @@ async def test_backup_taken_during_writes_restores_to_a_consistent_database(
         """Rows 0, 1, 2... in order, each in its own transaction, as fast as the bot can."""
         nonlocal written
         while not stop.is_set():
-            await muse.bot.repos.state.set(f"backup-probe-{written:06d}", "x" * 200)
+            await muse.bot.repos.state.set(
+                f"backup-probe-{written:06d}", "x" * 200, muse.clock.now()
+            )
             written += 1
             await asyncio.sleep(0)
 

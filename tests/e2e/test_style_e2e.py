@@ -213,7 +213,9 @@ async def test_brief_reaches_only_opted_in_members_prompts(muse_style: MuseHarne
 
 async def test_inspire_analyze_and_bad_files(muse_style: MuseHarness) -> None:
     sandbox, alice = muse_style.sandbox, muse_style.sandbox.members[0]
-    await muse_style.bot.repos.guilds.set_medium(sandbox.guild.id, "visual")
+    await muse_style.bot.repos.guilds.set_medium(
+        sandbox.guild.id, "visual", muse_style.bot.clock.now()
+    )
     ix = await sandbox.slash("inspire", user=alice)
     message = await ix.final_message()
     body = text_of(message)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from bot.clock import FakeClock
 from bot.services import writing
 from bot.services.lyrics import LyricsDrafter, song_spec
 from bot.services.lyrics.drafting import LINE_CHARS, LINE_PATTERN, repair_model
@@ -90,7 +91,12 @@ async def _largest() -> list[Case]:
     cases: list[Case] = []
 
     # /write: the longest form name, the longest length, topic, tone and brief at their bounds.
-    service = writing.WritingService(None, None, style=_Brief(brief))  # type: ignore[arg-type]
+    service = writing.WritingService(
+        None,  # type: ignore[arg-type]
+        None,  # type: ignore[arg-type]
+        clock=FakeClock(),
+        style=_Brief(brief),
+    )
     form = max(writing.FORMS, key=lambda f: len(writing.FORMS[f]))
     length = max(writing.LENGTHS, key=lambda n: writing.LENGTHS[n][0])
     record = SimpleNamespace(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.clock import FakeClock
 from bot.db import Repositories
 from bot.services.continuation import (
     MAX_COPIED_SHARE,
@@ -75,7 +76,8 @@ def _copying_responder(extra: str) -> object:
 async def _continued(repos: Repositories, extra: str, piece: str) -> tuple[str, FakeEngine]:
     engine = FakeEngine(responder=_copying_responder(extra))  # type: ignore[arg-type]
     await engine.start()
-    service = WritingService(engine, repos.generations)
+    clock = FakeClock()
+    service = WritingService(engine, repos.generations, clock=clock)
     parent = await repos.generations.create(
         guild_id=1,
         channel_id=2,
@@ -85,8 +87,9 @@ async def _continued(repos: Repositories, extra: str, piece: str) -> tuple[str, 
         topic="rain",
         tone=None,
         length="short",
+        now=clock.now(),
     )
-    await repos.generations.finish(parent.id, piece, ok=True)
+    await repos.generations.finish(parent.id, piece, ok=True, now=clock.now())
     stream = await service.continue_(parent.id, 3)
     text = "".join([e.text async for e in stream.events() if isinstance(e, TextDelta)])
     await engine.close()

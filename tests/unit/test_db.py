@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.db import Database, Migration, Repositories, load_migrations
 from bot.errors import ConfigurationError
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 async def test_fresh_database_is_fully_migrated(db: Database) -> None:
@@ -79,7 +82,7 @@ def test_migration_files_are_numbered_without_gaps(tmp_path: Path) -> None:
 async def test_transaction_rolls_back_on_error(repos: Repositories) -> None:
     with pytest.raises(RuntimeError):
         async with repos.db.transaction():
-            await repos.state.set("k", "v")
+            await repos.state.set("k", "v", NOW)
             raise RuntimeError("boom")
     assert await repos.state.get("k") is None
 
@@ -92,14 +95,14 @@ async def test_transactions_do_not_interleave(repos: Repositories) -> None:
     async def in_transaction() -> None:
         with pytest.raises(RuntimeError):
             async with repos.db.transaction():
-                await repos.state.set("a", "1")
+                await repos.state.set("a", "1", NOW)
                 entered.set()
                 await release.wait()
                 raise RuntimeError("roll back")
 
     task = asyncio.create_task(in_transaction())
     await entered.wait()
-    outside = asyncio.create_task(repos.state.set("b", "2"))
+    outside = asyncio.create_task(repos.state.set("b", "2", NOW))
     await asyncio.sleep(0.05)
     assert not outside.done()
     release.set()
@@ -111,30 +114,30 @@ async def test_transactions_do_not_interleave(repos: Repositories) -> None:
 
 async def test_guild_settings_repository(repos: Repositories) -> None:
     assert (await repos.guilds.get(1)).medium == "mixed"
-    assert (await repos.guilds.set_medium(1, "music")).medium == "music"
-    assert (await repos.guilds.set_medium(1, "writing")).medium == "writing"
+    assert (await repos.guilds.set_medium(1, "music", NOW)).medium == "music"
+    assert (await repos.guilds.set_medium(1, "writing", NOW)).medium == "writing"
     assert (await repos.guilds.get(2)).medium == "mixed"
     with pytest.raises(sqlite3.IntegrityError):
-        await repos.guilds.set_medium(1, "sculpture")  # type: ignore[arg-type]
+        await repos.guilds.set_medium(1, "sculpture", NOW)  # type: ignore[arg-type]
 
 
 async def test_member_consent_repository(repos: Repositories) -> None:
     unknown = await repos.members.get(1, 10)
     assert unknown.consent is False and unknown.consent_at is None
-    opted = await repos.members.set_consent(1, 10, True)
+    opted = await repos.members.set_consent(1, 10, True, NOW)
     assert opted.consent is True and opted.consent_at is not None
     assert (await repos.members.get(2, 10)).consent is False  # consent is per server
-    out = await repos.members.set_consent(1, 10, False)
+    out = await repos.members.set_consent(1, 10, False, NOW)
     assert out.consent is False and out.consent_at is None
-    assert (await repos.members.set_personalise(1, 10, False)).personalise is False
+    assert (await repos.members.set_personalise(1, 10, False, NOW)).personalise is False
     assert await repos.members.delete(1, 10) is True
     assert await repos.members.delete(1, 10) is False
 
 
 async def test_bot_state_repository(repos: Repositories) -> None:
     assert await repos.state.get("sync") is None
-    await repos.state.set("sync", "abc")
-    await repos.state.set("sync", "def")
+    await repos.state.set("sync", "abc", NOW)
+    await repos.state.set("sync", "def", NOW)
     assert await repos.state.get("sync") == "def"
     await repos.state.delete("sync")
     assert await repos.state.get("sync") is None
@@ -175,7 +178,7 @@ def test_statement_splitting_keeps_triggers_whole() -> None:
 
 
 async def test_generation_export_and_erasure_cover_direct_messages(repos: Repositories) -> None:
-    common = {"kind": "write", "form": "poem", "tone": None, "length": "short"}
+    common = {"kind": "write", "form": "poem", "tone": None, "length": "short", "now": NOW}
     await repos.generations.create(guild_id=1, channel_id=5, user_id=7, topic="here", **common)
     await repos.generations.create(guild_id=None, channel_id=6, user_id=7, topic="dm", **common)
     await repos.generations.create(guild_id=2, channel_id=8, user_id=7, topic="there", **common)

@@ -189,13 +189,13 @@ async def test_inspire_always_gives_three_prompts_and_a_palette_for_visual_artis
     assert result.palette[0] == "#123456" and "#123457" not in result.palette  # too close
     assert result.palette_png is not None and result.palette_png.startswith(b"\x89PNG")
     # A writer on a writing server gets no palette.
-    await repos.guilds.set_medium(G, "writing")
+    await repos.guilds.set_medium(G, "writing", FakeClock().now())
     await service.optin(G, BOB)
     await service.set_preferences(G, BOB, {"media": "short stories"})
     plain = await service.inspire(G, BOB)
     assert plain.palette is None and plain.palette_png is None
     # Everyone on a visual server does.
-    await repos.guilds.set_medium(G, "visual")
+    await repos.guilds.set_medium(G, "visual", FakeClock().now())
     assert (await service.inspire(G, 5555)).palette is not None
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ..connection import Database
+from ..timestamps import to_db
 
 __all__ = ["BotStateRepository"]
 
@@ -15,12 +18,13 @@ class BotStateRepository:
         row = await self._db.fetchone("SELECT value FROM bot_state WHERE key = ?", (key,))
         return str(row["value"]) if row else None
 
-    async def set(self, key: str, value: str) -> None:
+    async def set(self, key: str, value: str, now: datetime) -> None:
+        """Store ``value`` under ``key``; ``now`` (the caller's clock) becomes ``updated_at``."""
         await self._db.execute(
-            "INSERT INTO bot_state (key, value) VALUES (?, ?) "
+            "INSERT INTO bot_state (key, value, updated_at) VALUES (?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
-            "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-            (key, value),
+            "updated_at = excluded.updated_at",
+            (key, value, to_db(now)),
         )
 
     async def delete(self, key: str) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ..connection import Database
+from ..timestamps import to_db
 
 __all__ = ["GenerationRecord", "GenerationRepository"]
 
@@ -48,12 +50,13 @@ class GenerationRepository:
         topic: str,
         tone: str | None,
         length: str,
+        now: datetime,
         parent_id: int | None = None,
     ) -> GenerationRecord:
         new_id = await self._db.insert(
             "INSERT INTO generations (guild_id, channel_id, user_id, kind, form, topic, tone, "
-            "length, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (guild_id, channel_id, user_id, kind, form, topic, tone, length, parent_id),
+            "length, parent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (guild_id, channel_id, user_id, kind, form, topic, tone, length, parent_id, to_db(now)),
         )
         record = await self.get(new_id)
         assert record is not None
@@ -65,18 +68,17 @@ class GenerationRepository:
         )
         return GenerationRecord(*tuple(row)) if row else None
 
-    async def finish(self, generation_id: int, text: str, *, ok: bool) -> None:
+    async def finish(self, generation_id: int, text: str, *, ok: bool, now: datetime) -> None:
         await self._db.execute(
-            "UPDATE generations SET text = ?, status = ?, "
-            "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-            (text, "done" if ok else "failed", generation_id),
+            "UPDATE generations SET text = ?, status = ?, finished_at = ? WHERE id = ?",
+            (text, "done" if ok else "failed", to_db(now), generation_id),
         )
 
-    async def mark_interrupted(self) -> int:
-        """At start-up: generations a previous run left running were cut off."""
+    async def mark_interrupted(self, now: datetime) -> int:
+        """At start-up: generations a previous run left running were cut off at ``now``."""
         return await self._db.execute(
-            "UPDATE generations SET status = 'failed', "
-            "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE status = 'running'"
+            "UPDATE generations SET status = 'failed', finished_at = ? WHERE status = 'running'",
+            (to_db(now),),
         )
 
     # A member's /write requests in direct messages belong to no server; they go with any of

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal, cast
 
 from ..connection import Database
+from ..timestamps import to_db
 
 __all__ = ["GuildSettings", "GuildSettingsRepository", "Medium"]
 
@@ -31,12 +33,15 @@ class GuildSettingsRepository:
             return GuildSettings(guild_id)
         return GuildSettings(int(row["guild_id"]), cast(Medium, row["medium"]))
 
-    async def set_medium(self, guild_id: int, medium: Medium) -> GuildSettings:
+    async def set_medium(self, guild_id: int, medium: Medium, now: datetime) -> GuildSettings:
+        """Set the medium; ``now`` is the row's ``updated_at`` (and ``created_at`` when new)."""
+        stamp = to_db(now)
         await self._db.execute(
-            "INSERT INTO guild_settings (guild_id, medium) VALUES (?, ?) "
+            "INSERT INTO guild_settings (guild_id, medium, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?) "
             "ON CONFLICT (guild_id) DO UPDATE SET medium = excluded.medium, "
-            "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-            (guild_id, medium),
+            "updated_at = excluded.updated_at",
+            (guild_id, medium, stamp, stamp),
         )
         return await self.get(guild_id)
 

@@ -24,8 +24,9 @@ class LifecycleRepository:
     async def record_departure(self, guild_id: int, at: datetime) -> None:
         """Keep the first departure time when Muse is told twice (a replayed GUILD_DELETE)."""
         await self._db.execute(
-            "INSERT INTO bot_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
-            (f"{_PREFIX}{guild_id}", to_db(at)),
+            "INSERT INTO bot_state (key, value, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (key) DO NOTHING",
+            (f"{_PREFIX}{guild_id}", to_db(at), to_db(at)),
         )
 
     async def clear_departure(self, guild_id: int) -> bool:

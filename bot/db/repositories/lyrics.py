@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ..connection import Database
+from ..timestamps import from_db, from_db_optional, to_db
 
 __all__ = ["LyricsDraftRecord", "LyricsRepository"]
 
@@ -23,9 +25,9 @@ class LyricsDraftRecord:
     lines: str
     saved: bool
     public: bool
-    created_at: str
-    updated_at: str
-    saved_at: str | None
+    created_at: datetime
+    updated_at: datetime
+    saved_at: datetime | None
 
 
 _COLUMNS = (
@@ -45,9 +47,9 @@ def _record(row: Any) -> LyricsDraftRecord:
         lines=str(row["lines"]),
         saved=bool(row["saved"]),
         public=bool(row["public"]),
-        created_at=str(row["created_at"]),
-        updated_at=str(row["updated_at"]),
-        saved_at=row["saved_at"],
+        created_at=from_db(str(row["created_at"])),
+        updated_at=from_db(str(row["updated_at"])),
+        saved_at=from_db_optional(row["saved_at"]),
     )
 
 
@@ -66,12 +68,12 @@ class LyricsRepository:
         title: str,
         spec: str,
         lines: str,
-        now: str,
+        now: datetime,
     ) -> LyricsDraftRecord:
         new_id = await self._db.insert(
             "INSERT INTO lyrics_drafts (guild_id, channel_id, user_id, title, spec, lines, "
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (guild_id, channel_id, user_id, title, spec, lines, now, now),
+            (guild_id, channel_id, user_id, title, spec, lines, to_db(now), to_db(now)),
         )
         record = await self.get(new_id)
         assert record is not None
@@ -83,14 +85,16 @@ class LyricsRepository:
         )
         return _record(row) if row else None
 
-    async def update_lines(self, draft_id: int, lines: str, now: str) -> bool:
+    async def update_lines(self, draft_id: int, lines: str, now: datetime) -> bool:
         changed = await self._db.execute(
             "UPDATE lyrics_drafts SET lines = ?, updated_at = ? WHERE id = ?",
-            (lines, now, draft_id),
+            (lines, to_db(now), draft_id),
         )
         return changed > 0
 
-    async def save(self, draft_id: int, user_id: int, now: str, *, max_saved: int) -> bool | None:
+    async def save(
+        self, draft_id: int, user_id: int, now: datetime, *, max_saved: int
+    ) -> bool | None:
         """Mark the draft saved. True: newly saved; False: it already was; None: the member
         already has ``max_saved`` saved drafts (checked in the same transaction)."""
         async with self._db.transaction():
@@ -112,7 +116,7 @@ class LyricsRepository:
             await self._db.execute(
                 "UPDATE lyrics_drafts SET saved = 1, saved_at = ?, updated_at = ? "
                 "WHERE id = ? AND saved = 0",
-                (now, now, draft_id),
+                (to_db(now), to_db(now), draft_id),
             )
             return True
 
@@ -139,10 +143,10 @@ class LyricsRepository:
         )
         return changed > 0
 
-    async def delete_unsaved_before(self, cutoff: str) -> int:
-        """Unsaved drafts created before ``cutoff`` (an ISO timestamp) are dropped."""
+    async def delete_unsaved_before(self, cutoff: datetime) -> int:
+        """Unsaved drafts created before ``cutoff`` are dropped."""
         return await self._db.execute(
-            "DELETE FROM lyrics_drafts WHERE saved = 0 AND created_at < ?", (cutoff,)
+            "DELETE FROM lyrics_drafts WHERE saved = 0 AND created_at < ?", (to_db(cutoff),)
         )
 
     async def public_drafts(

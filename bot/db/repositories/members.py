@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ..connection import Database
+from ..timestamps import from_db_optional, to_db
 
 __all__ = ["Member", "MemberRepository"]
 
@@ -15,7 +17,7 @@ class Member:
     guild_id: int
     user_id: int
     consent: bool = False
-    consent_at: str | None = None
+    consent_at: datetime | None = None
     personalise: bool = True
 
 
@@ -36,27 +38,34 @@ class MemberRepository:
             guild_id=int(row["guild_id"]),
             user_id=int(row["user_id"]),
             consent=bool(row["consent"]),
-            consent_at=row["consent_at"],
+            consent_at=from_db_optional(row["consent_at"]),
             personalise=bool(row["personalise"]),
         )
 
-    async def set_consent(self, guild_id: int, user_id: int, consent: bool) -> Member:
+    async def set_consent(
+        self, guild_id: int, user_id: int, consent: bool, now: datetime
+    ) -> Member:
+        """Give (``consent_at`` becomes ``now``) or withdraw (``consent_at`` cleared) consent."""
+        stamp = to_db(now)
         await self._db.execute(
-            "INSERT INTO members (guild_id, user_id, consent, consent_at) "
-            "VALUES (?, ?, ?, CASE WHEN ? THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END) "
+            "INSERT INTO members (guild_id, user_id, consent, consent_at, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id, user_id) DO UPDATE SET consent = excluded.consent, "
-            "consent_at = excluded.consent_at, "
-            "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-            (guild_id, user_id, int(consent), int(consent)),
+            "consent_at = excluded.consent_at, updated_at = excluded.updated_at",
+            (guild_id, user_id, int(consent), stamp if consent else None, stamp, stamp),
         )
         return await self.get(guild_id, user_id)
 
-    async def set_personalise(self, guild_id: int, user_id: int, personalise: bool) -> Member:
+    async def set_personalise(
+        self, guild_id: int, user_id: int, personalise: bool, now: datetime
+    ) -> Member:
+        stamp = to_db(now)
         await self._db.execute(
-            "INSERT INTO members (guild_id, user_id, personalise) VALUES (?, ?, ?) "
+            "INSERT INTO members (guild_id, user_id, personalise, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id, user_id) DO UPDATE SET personalise = excluded.personalise, "
-            "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-            (guild_id, user_id, int(personalise)),
+            "updated_at = excluded.updated_at",
+            (guild_id, user_id, int(personalise), stamp, stamp),
         )
         return await self.get(guild_id, user_id)
 

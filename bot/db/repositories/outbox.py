@@ -17,6 +17,7 @@ from typing import Any
 import aiosqlite
 
 from ..connection import Database
+from ..timestamps import to_db
 
 __all__ = ["OutboxItem", "OutboxRepository"]
 
@@ -89,7 +90,7 @@ class OutboxRepository:
                 json.dumps(payload, sort_keys=True),
                 dedupe_key,
                 secrets.token_hex(8),
-                now.isoformat(),
+                to_db(now),
             ),
         )
         if changed != 1:
@@ -159,7 +160,7 @@ class OutboxRepository:
         await self._db.execute(
             "UPDATE outbox SET status = ?, done_at = ?, last_error = ?, parts = NULL "
             "WHERE id = ? AND status = 'pending'",
-            (status, now.isoformat(), error, item_id),
+            (status, to_db(now), error, item_id),
         )
 
     async def note_error(self, item_id: int, error: str) -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ..connection import Database
+from ..timestamps import from_db, to_db
 
 __all__ = [
     "PendingContribution",
@@ -22,7 +24,9 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class TraitRecord:
-    """A learned trait. ``id`` is ``None`` for a trait not stored yet."""
+    """A learned trait. ``id`` is ``None`` for a trait not stored yet. ``first_seen`` and
+    ``last_seen`` are still text (style learning writes them with ``bot.db.timestamps.to_db``
+    and reads them with ``from_db``), not yet ``datetime``."""
 
     id: int | None
     kind: str
@@ -40,7 +44,7 @@ class SampleRecord:
     id: int
     title: str
     text: str
-    created_at: str
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +54,7 @@ class PendingContribution:
     user_id: int
     kind: str
     text: str
-    created_at: str
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +67,7 @@ class WorkRecord:
     title: str
     body: str
     url: str | None
-    created_at: str
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +107,7 @@ def _work(row: Any) -> WorkRecord:
         title=str(row["title"]),
         body=str(row["body"]),
         url=row["url"],
-        created_at=str(row["created_at"]),
+        created_at=from_db(str(row["created_at"])),
     )
 
 
@@ -123,24 +127,25 @@ class StyleRepository:
 
     # -- explicit preferences -------------------------------------------------------------------
 
-    async def preferences(self, guild_id: int, user_id: int) -> dict[str, tuple[str, str]]:
+    async def preferences(self, guild_id: int, user_id: int) -> dict[str, tuple[str, datetime]]:
         """``field -> (value, updated_at)``."""
         rows = await self._db.fetchall(
             f"SELECT field, value, updated_at FROM style_preferences WHERE {_MEMBER}",
             (guild_id, user_id),
         )
-        return {str(r["field"]): (str(r["value"]), str(r["updated_at"])) for r in rows}
+        return {str(r["field"]): (str(r["value"]), from_db(str(r["updated_at"]))) for r in rows}
 
     async def set_preferences(
-        self, guild_id: int, user_id: int, values: Mapping[str, str], now: str
+        self, guild_id: int, user_id: int, values: Mapping[str, str], now: datetime
     ) -> None:
+        stamp = to_db(now)
         async with self._db.transaction():
             for field, value in values.items():
                 await self._db.execute(
                     "INSERT INTO style_preferences (guild_id, user_id, field, value, updated_at) "
                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, field) "
                     "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                    (guild_id, user_id, field, value, now),
+                    (guild_id, user_id, field, value, stamp),
                 )
 
     async def delete_preference(self, guild_id: int, user_id: int, field: str) -> bool:
@@ -208,10 +213,10 @@ class StyleRepository:
             f"SELECT id, title, text, created_at FROM style_samples WHERE {_MEMBER} ORDER BY id",
             (guild_id, user_id),
         )
-        return [SampleRecord(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
+        return [SampleRecord(int(r[0]), str(r[1]), str(r[2]), from_db(str(r[3]))) for r in rows]
 
     async def add_sample(
-        self, guild_id: int, user_id: int, title: str, text: str, now: str, *, limit: int
+        self, guild_id: int, user_id: int, title: str, text: str, now: datetime, *, limit: int
     ) -> int | None:
         """Store a sample unless the member already has ``limit``; returns its id or None."""
         async with self._db.transaction():
@@ -223,7 +228,7 @@ class StyleRepository:
             return await self._db.insert(
                 "INSERT INTO style_samples (guild_id, user_id, title, text, created_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (guild_id, user_id, title, text, now),
+                (guild_id, user_id, title, text, to_db(now)),
             )
 
     async def delete_sample(self, guild_id: int, user_id: int, sample_id: int) -> bool:
@@ -235,11 +240,13 @@ class StyleRepository:
 
     # -- contributions waiting to be learned from ------------------------------------------------
 
-    async def add_pending(self, guild_id: int, user_id: int, kind: str, text: str, now: str) -> int:
+    async def add_pending(
+        self, guild_id: int, user_id: int, kind: str, text: str, now: datetime
+    ) -> int:
         return await self._db.insert(
             "INSERT INTO style_pending (guild_id, user_id, kind, text, created_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (guild_id, user_id, kind, text, now),
+            (guild_id, user_id, kind, text, to_db(now)),
         )
 
     async def next_pending(self, after_id: int = 0) -> PendingContribution | None:
@@ -251,7 +258,7 @@ class StyleRepository:
         if row is None:
             return None
         return PendingContribution(
-            int(row[0]), int(row[1]), int(row[2]), str(row[3]), str(row[4]), str(row[5])
+            int(row[0]), int(row[1]), int(row[2]), str(row[3]), str(row[4]), from_db(str(row[5]))
         )
 
     async def delete_pending(self, pending_id: int) -> None:
@@ -278,14 +285,14 @@ class StyleRepository:
         title: str,
         body: str,
         url: str | None,
-        created_at: str,
+        created_at: datetime,
     ) -> int:
         await self._db.execute(
             "INSERT INTO style_works (guild_id, kind, ref, author_id, title, body, url, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, kind, ref) DO "
             "UPDATE SET author_id = excluded.author_id, title = excluded.title, "
             "body = excluded.body, url = excluded.url",
-            (guild_id, kind, ref, author_id, title, body, url, created_at),
+            (guild_id, kind, ref, author_id, title, body, url, to_db(created_at)),
         )
         row = await self._db.fetchone(
             "SELECT id FROM style_works WHERE guild_id = ? AND kind = ? AND ref = ?",

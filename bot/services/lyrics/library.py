@@ -39,7 +39,7 @@ class DraftLibrary:
 
     async def prune_unsaved(self) -> int:
         cutoff = self._clock.now() - timedelta(days=self.unsaved_days)
-        return await self._drafts.delete_unsaved_before(cutoff.isoformat())
+        return await self._drafts.delete_unsaved_before(cutoff)
 
     async def create(
         self,
@@ -57,7 +57,7 @@ class DraftLibrary:
             title=song.topic[:80],
             spec=spec_to_json(song),
             lines=json.dumps(lines),
-            now=self._now(),
+            now=self._clock.now(),
         )
         return await load_draft(record)
 
@@ -76,7 +76,7 @@ class DraftLibrary:
     async def store_lines(self, draft: Draft, key: str, new: Sequence[str]) -> Draft:
         lines = dict(draft.lines)
         lines[key] = tuple(new)
-        await self._drafts.update_lines(draft.id, json.dumps(lines), self._now())
+        await self._drafts.update_lines(draft.id, json.dumps(lines), self._clock.now())
         record = await self._drafts.get(draft.id)
         if record is None:
             raise NotFound("That draft was deleted while I was working on it.")
@@ -87,7 +87,9 @@ class DraftLibrary:
         draft = await self.owned(draft_id, user_id)
         if draft.saved:
             return draft, False
-        result = await self._drafts.save(draft_id, user_id, self._now(), max_saved=self.max_saved)
+        result = await self._drafts.save(
+            draft_id, user_id, self._clock.now(), max_saved=self.max_saved
+        )
         if result is None:
             raise UserInputError(
                 f"You have {self.max_saved} saved drafts, the most I keep per member. "
@@ -151,6 +153,3 @@ class DraftLibrary:
         return [
             await load_draft(r) for r in await self._drafts.public_drafts(guild_id, limit=limit)
         ]
-
-    def _now(self) -> str:
-        return self._clock.now().isoformat()

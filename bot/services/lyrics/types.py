@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.services import chords as theory
 from bot.services.prosody import ClicheWarning, LineAnalysis
@@ -29,8 +30,8 @@ class Draft:
     analysis: dict[str, tuple[LineAnalysis, ...]]
     saved: bool
     public: bool
-    created_at: str
-    updated_at: str
+    created_at: datetime
+    updated_at: datetime
 
     @property
     def title(self) -> str:
@@ -66,7 +67,7 @@ class DraftSummary:
     id: int
     title: str
     public: bool
-    updated_at: str
+    updated_at: datetime
     lines: int
 
 

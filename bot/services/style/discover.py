@@ -15,8 +15,6 @@ from datetime import datetime
 
 from bot.db.repositories.style import WorkHit, WorkRecord
 
-from .learning import parse_time
-
 __all__ = [
     "RECENCY_HALF_LIFE_DAYS",
     "RECENCY_WEIGHT",
@@ -67,7 +65,7 @@ def rank_works(
     ranked = []
     for hit in hits:
         relevance = max(0.0, -hit.bm25) / best
-        age_days = max(0.0, (now - parse_time(hit.work.created_at)).total_seconds() / 86400.0)
+        age_days = max(0.0, (now - hit.work.created_at).total_seconds() / 86400.0)
         recency = math.pow(0.5, age_days / RECENCY_HALF_LIFE_DAYS)
         score = relevance * (1 - RECENCY_WEIGHT + RECENCY_WEIGHT * recency)
         text = f"{hit.work.title} {hit.work.body}".casefold()

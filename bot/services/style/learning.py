@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from bot.db.repositories.style import TraitRecord
+from bot.db.timestamps import from_db, to_db
 from bot.services.prompts import prompt_messages
 from models import ChatMessage
 
@@ -68,11 +69,13 @@ class Observation:
 
 
 def format_time(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
+    """A trait's ``first_seen``/``last_seen`` text: the one stored timestamp format."""
+    return to_db(moment)
 
 
 def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    """A trait's stamp as an aware UTC moment, whichever format an older version stored."""
+    return from_db(text)
 
 
 def effective_confidence(

@@ -14,7 +14,6 @@ from bot.services.text import clean_text
 
 from .brief import build_brief
 from .consent import OPTIN_TEXT, OPTOUT_TEXT
-from .learning import format_time
 from .profile import (
     ITEM_KEY_LIMIT,
     PREFERENCE_FIELDS,
@@ -55,7 +54,7 @@ class StyleMemory:
     # -- consent --------------------------------------------------------------------------------
 
     async def optin(self, guild_id: int, user_id: int) -> str:
-        await self._members.set_consent(guild_id, user_id, True)
+        await self._members.set_consent(guild_id, user_id, True, self._clock.now())
         return OPTIN_TEXT
 
     async def optout(self, guild_id: int, user_id: int) -> str:
@@ -65,13 +64,13 @@ class StyleMemory:
                 "You haven't opted in here, so Muse isn't learning anything about you."
             )
         async with self._store.atomic():
-            await self._members.set_consent(guild_id, user_id, False)
+            await self._members.set_consent(guild_id, user_id, False, self._clock.now())
             await self._store.delete_member_pending(guild_id, user_id)
         return OPTOUT_TEXT
 
     async def set_personalise(self, guild_id: int, user_id: int, enabled: bool) -> None:
         await self._require_consent(guild_id, user_id)
-        await self._members.set_personalise(guild_id, user_id, enabled)
+        await self._members.set_personalise(guild_id, user_id, enabled, self._clock.now())
 
     async def _require_consent(self, guild_id: int, user_id: int) -> None:
         if not (await self._members.get(guild_id, user_id)).consent:
@@ -140,9 +139,7 @@ class StyleMemory:
         await self._require_consent(guild_id, user_id)
         async with self._store.atomic():
             if cleaned:
-                await self._store.set_preferences(
-                    guild_id, user_id, cleaned, format_time(self._clock.now())
-                )
+                await self._store.set_preferences(guild_id, user_id, cleaned, self._clock.now())
             for name in cleared:
                 await self._store.delete_preference(guild_id, user_id, name)
         return await self.profile(guild_id, user_id)
@@ -164,7 +161,7 @@ class StyleMemory:
             user_id,
             heading,
             clean,
-            format_time(self._clock.now()),
+            self._clock.now(),
             limit=self._config.max_samples,
         )
         if sample_id is None:

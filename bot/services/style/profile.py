@@ -53,7 +53,7 @@ _STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 class Preference:
     field: str
     value: str
-    updated_at: str
+    updated_at: datetime
 
     @property
     def label(self) -> str:
@@ -86,7 +86,7 @@ class StyleProfile:
     guild_id: int
     user_id: int
     consent: bool
-    consent_at: str | None
+    consent_at: datetime | None
     personalise: bool
     preferences: dict[str, Preference] = field(default_factory=dict)
     traits: list[LearnedTrait] = field(default_factory=list)  # most confident first
@@ -111,9 +111,9 @@ class StyleProfile:
         guild_id: int,
         user_id: int,
         consent: bool,
-        consent_at: str | None,
+        consent_at: datetime | None,
         personalise: bool,
-        preferences: dict[str, tuple[str, str]],
+        preferences: dict[str, tuple[str, datetime]],
         traits: Iterable[TraitRecord],
         samples: list[SampleRecord],
         now: datetime,

@@ -13,7 +13,6 @@ from bot.db.repositories import MemberRepository
 from bot.db.repositories.style import StyleRepository
 from bot.services.hooks import ErasureHook, MemberData
 
-from .learning import format_time
 from .types import DataExport
 
 __all__ = ["MemberRights"]
@@ -58,7 +57,7 @@ class MemberRights:
             "format": "muse-member-export/1",
             "guild_id": guild_id,
             "user_id": user_id,
-            "exported_at": format_time(self._clock.now()),
+            "exported_at": self._clock.now().isoformat(timespec="seconds"),
             "data": sections,
         }
         data = json.dumps(document, indent=2, ensure_ascii=False, default=str).encode("utf-8")

@@ -14,7 +14,7 @@ from bot.errors import GenerationCancelled, ModelError, ModelUnavailable
 from bot.services.hooks import ContributionKind
 from models import GenerationOptions, LLMEngine, Priority
 
-from .learning import TraitReport, clean_observations, format_time, learning_messages, merge_traits
+from .learning import TraitReport, clean_observations, learning_messages, merge_traits
 from .types import StyleConfig
 
 __all__ = ["LearningWorker"]
@@ -57,7 +57,7 @@ class LearningWorker:
             user_id,
             kind,
             text[: self._config.learn_chars],
-            format_time(self._clock.now()),
+            self._clock.now(),
         )
         self._kick()
 

@@ -11,7 +11,6 @@ from bot.errors import UserInputError
 from bot.services.text import clean_text
 
 from .discover import WORK_KINDS, Recommendation, fts_query, rank_works
-from .learning import format_time
 from .memory import StyleMemory
 from .profile import keywords_of
 from .types import StyleConfig
@@ -54,7 +53,7 @@ class WorksCatalogue:
             title=(title.strip() or "Untitled")[:WORK_TITLE_LIMIT],
             body=text[:WORK_BODY_LIMIT],
             url=url,
-            created_at=format_time(created_at or self._clock.now()),
+            created_at=created_at or self._clock.now(),
         )
 
     async def remove_work(self, guild_id: int, kind: str, ref: str) -> bool:
