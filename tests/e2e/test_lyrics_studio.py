@@ -155,8 +155,8 @@ async def test_chords_attach_a_midi_file_with_the_right_chords(studio: MuseHarne
         user=sandbox.members[1],
     )
     message = await ix.final_message()
-    assert message.attachment_names == ["progression.mid"]
-    data = message.attachments[0].data
+    assert message.attachment_names == ["score.png", "preview.wav", "progression.mid"]
+    data = message.attachments[2].data
     midi = mido.MidiFile(file=io.BytesIO(data))
     assert midi.type == 1
     expected = build_progression("Bb", "minor", "sad", ["verse", "chorus", "verse"])

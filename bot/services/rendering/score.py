@@ -13,7 +13,7 @@ every machine.
 from __future__ import annotations
 
 import re
-import threading
+from pathlib import Path
 
 import resvg_py
 import verovio
@@ -35,21 +35,20 @@ _SCALE = 50  # verovio's zoom in percent: at 50 a staff is about 40 px tall
 _PAGE_HEIGHT = 60_000  # verovio's largest page: every system of a song fits on it
 _MARGIN = 40
 _ZERO_SIZE = re.compile(r' font-size="0px"')
-_log_off = threading.Lock()
-_log_disabled = False
+_VEROVIO_DATA = str(Path(verovio.__file__).parent / "data")
 
 
-def _quiet_verovio() -> None:
-    global _log_disabled
-    with _log_off:
-        if not _log_disabled:
-            verovio.enableLog(verovio.LOG_OFF)
-            _log_disabled = True
+def _toolkit() -> verovio.toolkit:
+    """A fresh verovio toolkit. Verovio keeps its resource path and log level per thread and
+    the package sets them only for the thread that imports it, so a worker thread sets them
+    itself (without the path, loading fails)."""
+    verovio.enableLog(verovio.LOG_OFF)
+    verovio.setDefaultResourcePath(_VEROVIO_DATA)
+    return verovio.toolkit()
 
 
 def _engrave(musicxml: str, width_px: int) -> str:
-    _quiet_verovio()
-    toolkit = verovio.toolkit()
+    toolkit = _toolkit()
     toolkit.setOptions(
         {
             "scale": _SCALE,
