@@ -101,6 +101,14 @@ def _fluidsynth(midi: bytes, soundfont: Path) -> np.ndarray:
     binary = shutil.which("fluidsynth")
     if binary is None:
         raise RenderError("fluidsynth is not installed")
+    try:
+        with soundfont.open("rb") as header:
+            head = header.read(12)
+    except OSError as exc:
+        raise RenderError(f"the SoundFont can't be read: {exc}") from exc
+    # FluidSynth skips a file that isn't a SoundFont and plays on with its default one.
+    if head[:4] != b"RIFF" or head[8:12] != b"sfbk":
+        raise RenderError(f"{soundfont} is not a SoundFont (.sf2)")
     with tempfile.TemporaryDirectory(prefix="muse-audio-") as folder:
         source, target = Path(folder, "in.mid"), Path(folder, "out.wav")
         source.write_bytes(midi)
@@ -121,7 +129,9 @@ def _fluidsynth(midi: bytes, soundfont: Path) -> np.ndarray:
     samples = np.frombuffer(frames, dtype="<i2").astype(np.float64) / 32768
     mono = samples.reshape(-1, channels).mean(axis=1)
     peak = float(np.max(np.abs(mono))) if len(mono) else 0.0
-    return mono * (_PEAK / peak) if peak > 0 else mono  # as loud as the built-in preview
+    if peak < 1e-3:  # it plays on without a SoundFont it could not load, into silence
+        raise RenderError("fluidsynth played nothing (is the SoundFont valid?)")
+    return mono * (_PEAK / peak)  # as loud as the built-in preview
 
 
 def _fit(samples: np.ndarray, seconds: float, *, fade: bool) -> np.ndarray:

@@ -13,6 +13,7 @@ every machine.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import resvg_py
@@ -35,6 +36,7 @@ _SCALE = 50  # verovio's zoom in percent: at 50 a staff is about 40 px tall
 _PAGE_HEIGHT = 60_000  # verovio's largest page: every system of a song fits on it
 _MARGIN = 40
 _ZERO_SIZE = re.compile(r' font-size="0px"')
+_WIDTH = re.compile(r'<svg\b[^>]*?\bwidth="(\d+(?:\.\d+)?)px"')
 _VEROVIO_DATA = str(Path(verovio.__file__).parent / "data")
 
 
@@ -77,6 +79,17 @@ def _engrave(musicxml: str, width_px: int) -> str:
     return _ZERO_SIZE.sub("", svg)
 
 
+def _check_root(musicxml: str) -> None:
+    """Refuse anything but a MusicXML score: verovio would draw an empty page for other XML.
+    (Entity expansion is bounded by expat, and no external DTD is fetched.)"""
+    try:
+        root = ET.fromstring(musicxml.encode("utf-8"))
+    except ET.ParseError as exc:
+        raise RenderError(f"the MusicXML is not well-formed XML: {exc}") from exc
+    if root.tag not in ("score-partwise", "score-timewise"):
+        raise RenderError(f"<{root.tag}> is not a MusicXML score")
+
+
 def _rasterise(svg: str, zoom: float) -> bytes:
     try:
         png = resvg_py.svg_to_bytes(
@@ -108,8 +121,11 @@ def render_score_png(musicxml: str, *, width_px: int = DEFAULT_WIDTH_PX) -> byte
         raise RenderError("the MusicXML is empty")
     if len(musicxml) > MAX_MUSICXML_CHARS:
         raise RenderError("the MusicXML is too long to engrave")
+    _check_root(musicxml)
     svg = _engrave(musicxml, width_px)
-    zoom = 1.0
+    drawn = _WIDTH.search(svg)
+    # Verovio may overshoot the page width by a few pixels when it fits the page to the music.
+    zoom = min(1.0, width_px / float(drawn.group(1))) if drawn else 1.0
     png = _rasterise(svg, zoom)
     while len(png) > MAX_PNG_BYTES and zoom > 0.3:
         zoom *= 0.7
