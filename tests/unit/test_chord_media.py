@@ -4,6 +4,7 @@ the embed and attachments follow what rendered; the soundfont setting reaches th
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +83,23 @@ async def test_the_soundfont_setting_reaches_the_synthesiser(
     monkeypatch.setattr(media.rendering, "render_audio_async", spy)
     await services.lyrics.chord_media(await sheet())
     assert seen == [font]
+
+
+async def test_rendering_runs_on_worker_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    loop_thread = threading.get_ident()
+    threads: dict[str, int] = {}
+    draw, play = rendering.render_score_png, rendering.render_audio
+
+    def spy_draw(*args: Any, **kwargs: Any) -> bytes:
+        threads["score"] = threading.get_ident()
+        return draw(*args, **kwargs)
+
+    def spy_play(*args: Any, **kwargs: Any) -> rendering.RenderedAudio:
+        threads["audio"] = threading.get_ident()
+        return play(*args, **kwargs)
+
+    monkeypatch.setattr(rendering, "render_score_png", spy_draw)
+    monkeypatch.setattr(rendering, "render_audio", spy_play)
+    rendered = await chord_media(await sheet())
+    assert rendered.score_png is not None and rendered.audio is not None
+    assert set(threads) == {"score", "audio"} and loop_thread not in threads.values()
