@@ -109,6 +109,7 @@ def build_services(
         temperature=settings.lyrics_temperature,
         max_saved=settings.lyrics_max_saved,
         unsaved_days=settings.lyrics_unsaved_days,
+        soundfont=settings.soundfont,
     )
     member_data.append(repos.lyrics)
     fair_share = FairShare(FairShareConfig.from_settings(settings))

@@ -319,6 +319,12 @@ class Settings(BaseSettings):
         le=365,
         description="Days an unsaved lyric draft (and its buttons) is kept.",
     )
+    soundfont: Path | None = Field(
+        default=None,
+        description="A SoundFont (.sf2) that FluidSynth plays song previews with, when the "
+        "fluidsynth program is installed. Unset: Debian's FluidR3_GM.sf2 if installed; "
+        "otherwise Muse's built-in synthesiser plays them.",
+    )
 
     # Engine II: continuous batching
     slots: int = Field(

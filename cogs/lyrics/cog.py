@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import logging
 from typing import TYPE_CHECKING, Literal
 
@@ -27,7 +26,14 @@ from bot.services.lyrics import (
     TOPIC_LIMIT,
 )
 
-from .render import chords_embed, draft_embeds, drafts_list_embed, rhymes_embed, syllables_pages
+from .render import (
+    chords_embed,
+    chords_files,
+    draft_embeds,
+    drafts_list_embed,
+    rhymes_embed,
+    syllables_pages,
+)
 from .views import AnalyzeModal, draft_view, drafts_list_view
 
 if TYPE_CHECKING:
@@ -207,7 +213,8 @@ class LyricsCog(commands.Cog):
         tempo: app_commands.Range[int, 40, 240] = 90,
         sevenths: bool = False,
     ) -> None:
-        """Build a chord progression by music theory, with Roman numerals and a MIDI file."""
+        """Build a chord progression by music theory: Roman numerals, a score, a preview, MIDI."""
+        # Built (and validated) before acknowledging: bad input gets a private reply.
         sheet = await self.service.chords(
             key=key,
             mode=mode,
@@ -217,9 +224,13 @@ class LyricsCog(commands.Cog):
             tempo=tempo,
             sevenths=sevenths,
         )
-        await interaction.response.send_message(
-            embed=chords_embed(sheet),
-            file=discord.File(io.BytesIO(sheet.midi), "progression.mid"),
+        await defer_thinking(interaction)
+        media = await self.service.chord_media(sheet)  # engraving and synthesis, off the loop
+        interaction.extras["answered"] = True
+        await interaction.edit_original_response(
+            content="",
+            embed=chords_embed(sheet, media),
+            attachments=chords_files(sheet, media),
             allowed_mentions=NO_PINGS,
         )
 

@@ -3,6 +3,7 @@ description, 25 fields and 10 embeds per message, 6000 characters per message in
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,7 +11,15 @@ import discord
 
 from bot.discord_io import EMBED_DESCRIPTION_LIMIT
 from bot.services.chords import Progression
-from bot.services.lyrics import Analysis, ChordSheet, Draft, DraftSummary, LineReport
+from bot.services.lyrics import (
+    SCORE_FILENAME,
+    Analysis,
+    ChordMedia,
+    ChordSheet,
+    Draft,
+    DraftSummary,
+    LineReport,
+)
 from bot.services.markdown import escape_markdown
 from bot.services.prosody import LineAnalysis, Rhyme, group_by_syllables
 
@@ -263,7 +272,9 @@ def _section_labels(progression: Progression) -> dict[str, str]:
     return labels
 
 
-def chords_embed(sheet: ChordSheet) -> discord.Embed:
+def chords_embed(sheet: ChordSheet, media: ChordMedia | None = None) -> discord.Embed:
+    """The progression by section with Roman numerals; with ``media``, the engraved score as
+    the embed's image and the preview's length in the footer."""
     p = sheet.progression
     embed = discord.Embed(title=f"{p.key} {p.mode} · {p.mood}", colour=INFO_COLOUR)
     chords = p.chords
@@ -291,7 +302,28 @@ def chords_embed(sheet: ChordSheet) -> discord.Embed:
     else:
         embed.description = f"**{p.label.capitalize()}**\n{row(0, len(chords))}"
     variation = f" · variation {sheet.seed}" if sheet.seed is not None else ""
-    embed.set_footer(
-        text=f"progression.mid: {sheet.tempo} BPM, one chord per bar, piano and bass{variation}"
-    )
+    footer = f"progression.mid: {sheet.tempo} BPM, one chord per bar, piano and bass{variation}"
+    if media is not None:
+        if media.score_png is not None:
+            embed.set_image(url=f"attachment://{SCORE_FILENAME}")
+        else:
+            footer += "\nThe score image could not be drawn this time."
+        if media.audio is not None:
+            cut = " (the first part)" if media.audio.truncated else ""
+            footer += f"\n{media.audio.filename}: {media.audio.duration_s:.0f} s preview{cut}"
+        else:
+            footer += "\nThe audio preview could not be played this time."
+    embed.set_footer(text=footer)
     return embed
+
+
+def chords_files(sheet: ChordSheet, media: ChordMedia) -> list[discord.File]:
+    """The attachments of a chord sheet: the score image, the audio preview and the MIDI file
+    (whichever rendered; the MIDI file always)."""
+    files = []
+    if media.score_png is not None:
+        files.append(discord.File(io.BytesIO(media.score_png), SCORE_FILENAME))
+    if media.audio is not None:
+        files.append(discord.File(io.BytesIO(media.audio.data), media.audio.filename))
+    files.append(discord.File(io.BytesIO(sheet.midi), "progression.mid"))
+    return files

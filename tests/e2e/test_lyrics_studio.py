@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import array
 import asyncio
 import io
 import json
+import wave
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import mido  # type: ignore[import-untyped]
 import pytest
+from PIL import Image
 
 from bot.sandbox import InteractionHandle, Sandbox, StoredMessage
 from bot.services.chords import build_progression, midi_chords
@@ -147,7 +150,7 @@ async def test_bad_draft_input_gets_a_clear_private_reply_and_stores_nothing(
     assert isinstance(studio.engine, FakeEngine) and studio.engine.prompts == []
 
 
-async def test_chords_attach_a_midi_file_with_the_right_chords(studio: MuseHarness) -> None:
+async def test_chords_attach_a_score_a_preview_and_a_midi_file(studio: MuseHarness) -> None:
     sandbox = studio.sandbox
     ix = await sandbox.slash(
         "lyrics chords",
@@ -155,8 +158,21 @@ async def test_chords_attach_a_midi_file_with_the_right_chords(studio: MuseHarne
         user=sandbox.members[1],
     )
     message = await ix.final_message()
-    assert message.attachment_names == ["progression.mid"]
-    data = message.attachments[0].data
+    assert not message.ephemeral
+    assert message.attachment_names == ["score.png", "preview.wav", "progression.mid"]
+    score, preview, midi_file = message.attachments
+    assert sum(a.size for a in message.attachments) < 8 * 1024 * 1024
+    assert message.embeds[0]["image"]["url"] == "attachment://score.png"
+    image = Image.open(io.BytesIO(score.data))
+    assert image.format == "PNG" and 300 <= image.size[0] <= 1000 and image.size[1] >= 100
+    assert sum(image.convert("L").histogram()[:128]) > 0.005 * image.size[0] * image.size[1]
+    data = midi_file.data
+    with wave.open(io.BytesIO(preview.data)) as wav:
+        seconds = wav.getnframes() / wav.getframerate()
+        frames = wav.readframes(wav.getnframes())
+    beat = 60 / 90  # the default tempo
+    assert abs(seconds - mido.MidiFile(file=io.BytesIO(data)).length) < beat
+    assert max(abs(v) for v in array.array("h", frames)) > 3000  # audible
     midi = mido.MidiFile(file=io.BytesIO(data))
     assert midi.type == 1
     expected = build_progression("Bb", "minor", "sad", ["verse", "chorus", "verse"])

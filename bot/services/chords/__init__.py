@@ -6,10 +6,11 @@ diatonic and correctly spelled (F# major has E#, not F). A caller (the model, sa
 among ``suggest_progressions`` results but cannot invent chords.
 
 Modules: ``theory`` (keys, modes, scales, chords), ``progressions`` (templates by mood and
-songs by section) and ``midi`` (the MIDI file).
+songs by section), ``midi`` (the MIDI file) and ``musicxml`` (the lead sheet to engrave).
 """
 
 from .midi import TICKS_PER_BEAT, midi_chords, progression_to_midi
+from .musicxml import progression_to_musicxml, spelled_pitch
 from .progressions import (
     MAX_SECTIONS,
     MOODS,
@@ -49,6 +50,8 @@ __all__ = [
     "normalize_mood",
     "parse_key",
     "progression_to_midi",
+    "progression_to_musicxml",
     "scale_notes",
+    "spelled_pitch",
     "suggest_progressions",
 ]

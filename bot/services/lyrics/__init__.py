@@ -6,6 +6,7 @@ the drafts, ``tools`` holds rhymes, syllables, analysis and chords, ``codec`` st
 and ``types`` its records."""
 
 from .drafting import LyricsDrafter, repair_model, section_model
+from .media import SCORE_FILENAME, ChordMedia
 from .repairs import LineFix, plan_repairs
 from .request import (
     DEFAULT_STRUCTURE,
@@ -43,12 +44,14 @@ __all__ = [
     "MOOD_LIMIT",
     "RHYME_SCHEME_LIMIT",
     "RHYME_WORD_LIMIT",
+    "SCORE_FILENAME",
     "SECTION_KINDS",
     "STRUCTURE_LIMIT",
     "SYLLABLES_LIMIT",
     "SYLLABLES_OPTION_LIMIT",
     "TOPIC_LIMIT",
     "Analysis",
+    "ChordMedia",
     "ChordSheet",
     "Draft",
     "DraftSummary",

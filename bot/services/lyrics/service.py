@@ -12,6 +12,7 @@ This module is the facade the cogs and the container use; the work lives in ``ed
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from bot.clock import Clock
 from bot.db.repositories.lyrics import LyricsRepository
@@ -30,6 +31,7 @@ from . import tools
 from .drafting import LyricsDrafter
 from .editing import DraftEditor
 from .library import DraftLibrary
+from .media import ChordMedia, chord_media
 from .request import SongSpec, song_spec
 from .types import Analysis, ChordSheet, Draft, DraftSummary, LineReport, Progress
 
@@ -50,7 +52,9 @@ class LyricsService:
         temperature: float = 0.7,
         max_saved: int = 50,
         unsaved_days: int = 7,
+        soundfont: Path | None = None,
     ) -> None:
+        self._soundfont = soundfont
         self._library = DraftLibrary(
             drafts,
             clock,
@@ -199,3 +203,8 @@ class LyricsService:
             tempo=tempo,
             sevenths=sevenths,
         )
+
+    async def chord_media(self, sheet: ChordSheet) -> ChordMedia:
+        """The sheet's progression engraved (PNG) and played (WAV preview), rendered off the
+        event loop; a part that fails to render is ``None``."""
+        return await chord_media(sheet, soundfont=self._soundfont)
