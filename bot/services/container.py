@@ -18,6 +18,7 @@ from .fairness import FairShare, FairShareConfig
 from .hooks import Contributions, MemberData, StyleBriefs, WorksIndex
 from .lifecycle import LifecycleService
 from .lyrics import LyricsService
+from .melody import MelodyService
 from .outbox import Outbox
 from .potd import PotdService, build_potd_service
 from .status import StatusService
@@ -36,6 +37,7 @@ class Services:
     potd: PotdService
     story: StoryService
     lyrics: LyricsService
+    melody: MelodyService
     outbox: Outbox
     fair_share: FairShare
     lifecycle: LifecycleService
@@ -109,6 +111,10 @@ def build_services(
         unsaved_days=settings.lyrics_unsaved_days,
     )
     member_data.append(repos.lyrics)
+    # The score image and audio preview come from a renderer the application attaches
+    # (``melody.attach_renderer``); without one a melody still gets its MusicXML and MIDI.
+    melody = MelodyService(engine, repos.melodies, clock, lyrics)
+    member_data.append(repos.melodies)
     fair_share = FairShare(FairShareConfig.from_settings(settings))
     return Services(
         writing=writing,
@@ -117,6 +123,7 @@ def build_services(
         potd=potd,
         story=story,
         lyrics=lyrics,
+        melody=melody,
         outbox=outbox,
         fair_share=fair_share,
         lifecycle=LifecycleService(
