@@ -9,8 +9,8 @@ Rules every melody keeps (the search backtracks to keep them; see :func:`_search
   major V);
 * no interval is larger than a major sixth, and none is a tritone;
 * after a leap (a fourth or more) the tune turns back by step;
-* every section ends on the same tonic note, over a V-I cadence, and starts within a fifth of
-  it, so the song ends on the tonic and section joins are singable too;
+* every section ends on the same tonic note, over a V-I cadence, reached by a third at most,
+  and starts within a third of it, so the song ends on the tonic and no join is a leap;
 * a section sung again with the same words is sung to the same notes.
 
 Only when the search can't keep them all within its budget does it drop the turn-back rule,

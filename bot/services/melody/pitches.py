@@ -15,7 +15,9 @@ __all__ = ["LEAP", "MAX_LEAP", "Slot", "choose_pitches"]
 
 MAX_LEAP = 9  # a major sixth
 LEAP = 5  # a fourth or more is a leap
-START_WITHIN = 7  # a section starts within a fifth of the tonic the last one ended on
+# A section starts within a third of the tonic the last one ended on and comes home to it by
+# a third at most, so the join between sections is never a leap that nothing recovers.
+NEAR_HOME = 4
 _BUDGET = 4000
 _INTERVAL_COST = {0: 1.4, 1: 0.0, 2: 0.0, 3: 0.9, 4: 1.1, 5: 2.4, 7: 2.8, 8: 3.6, 9: 4.0}
 
@@ -85,10 +87,14 @@ def _cost(pitch: int, prev: Sequence[int], target: float, rng: random.Random) ->
 
 
 def _fits(pitch: int, prev: Sequence[int], rules: _Rules, home: int, left: int) -> bool:
-    if abs(pitch - home) > rules.max_leap * left:
+    if left and abs(pitch - home) > rules.max_leap * (left - 1) + NEAR_HOME:
         return False  # couldn't reach the final tonic in time
-    if not prev:
-        return abs(pitch - home) <= START_WITHIN
+    if not prev or left == 0:
+        near = prev[-1] if prev else home
+        if abs(pitch - near) > NEAR_HOME:
+            return False
+        if not prev:
+            return True
     move = pitch - prev[-1]
     if abs(move) > rules.max_leap or abs(move) == 6:
         return False

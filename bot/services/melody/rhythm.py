@@ -83,8 +83,14 @@ def place_line(syllables: Sequence[Syllable], feel: Feel, rng: random.Random) ->
         for syllable, length in zip(group, _split(span, len(group), feel), strict=True):
             placed.append(Placed(syllable, at, length))
             at += length
-    # The last syllable is held to the end of the line's last bar, less a breath.
+    # The last syllable falls in the line's last bar (a line lasts two bars at least, and a
+    # section's cadence is in its last two) and is held to its end, less a breath.
     final = placed[-1]
+    if final.onset < BAR:
+        if len(placed) > 1:
+            before = placed[-2]
+            placed[-2] = Placed(before.syllable, before.onset, BAR - before.onset)
+        final = Placed(final.syllable, BAR, 1)
     end = max(2 * BAR, -(-(final.onset + 1) // BAR) * BAR)
     room = end - final.onset
     breath = 2 if room >= 6 else (1 if room >= 3 else 0)
