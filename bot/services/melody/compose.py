@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from bot.services.chords import scale_notes
 
 from .contour import shape
-from .harmony import bar_chords, kind_of, pitch_class, progressions_by_kind, scale_pcs
+from .harmony import bar_chords, pitch_class, progressions_by_kind, scale_pcs
 from .pitches import Slot, choose_pitches
 from .rhythm import line_length, place_line
 from .syllabify import Syllable, line_syllables_of
@@ -52,7 +52,7 @@ def compose(
     *,
     title: str = "Melody",
 ) -> Melody:
-    kinds = [kind_of(s.label) for s in sections]
+    kinds = [s.kind for s in sections]
     degrees = progressions_by_kind(params, kinds, seed)
     home = home_pitch(params)
     made: dict[str, tuple[list[Note], list[MelodyChord], int]] = {}

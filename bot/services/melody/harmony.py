@@ -10,19 +10,13 @@ from bot.services.chords import Chord, build_progression, diatonic_chords, scale
 
 from .types import MelodyChord, MelodyParams
 
-__all__ = ["bar_chords", "chord_of", "kind_of", "pitch_class", "progressions_by_kind", "scale_pcs"]
+__all__ = ["bar_chords", "chord_of", "pitch_class", "progressions_by_kind", "scale_pcs"]
 
 _NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 
 
 def pitch_class(note: str) -> int:
     return (_NATURAL[note[0]] + note.count("#") - note.count("b")) % 12
-
-
-def kind_of(label: str) -> str:
-    """ "Verse 2" -> "verse": sections of one kind share a progression."""
-    words = "".join(ch if ch.isalpha() or ch == " " else " " for ch in label.lower()).split()
-    return " ".join(words)[:24] or "section"
 
 
 def scale_pcs(params: MelodyParams, *, leading_tone: bool = False) -> frozenset[int]:

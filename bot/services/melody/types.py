@@ -41,14 +41,22 @@ def is_strong(onset: int) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class SectionText:
-    """One section of the lyric in singing order; the same text sung again is a repeat."""
+    """One section of the lyric in singing order. The same kind of section ("Chorus",
+    "Chorus 2") with the same words is a repeat, sung to the same melody."""
 
     label: str
     lines: tuple[str, ...]
 
     @property
+    def kind(self) -> str:
+        """ "Verse 2" -> "verse": sections of one kind share a progression."""
+        words = "".join(ch if ch.isalpha() else " " for ch in self.label.lower()).split()
+        return " ".join(words)[:24] or "section"
+
+    @property
     def identity(self) -> str:
-        return "\n".join(" ".join(line.lower().split()) for line in self.lines)
+        text = "\n".join(" ".join(line.lower().split()) for line in self.lines)
+        return f"{self.kind}\n{text}"
 
 
 @dataclass(frozen=True, slots=True)
