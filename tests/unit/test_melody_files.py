@@ -187,3 +187,19 @@ def test_music21_reads_the_same_notes_and_lyrics() -> None:
     assert [n.lyric for n in merged] == [n.text for n in melody.notes]
     symbols = list(score.recurse().getElementsByClass("ChordSymbol"))
     assert len(symbols) == melody.bars
+
+
+def test_verovio_engraves_every_syllable_and_chord_symbol() -> None:
+    """An engraver reads the file as a score: one lyric syllable per note, one symbol per bar."""
+    verovio = pytest.importorskip("verovio")
+    p = MelodyParams("Eb", "major", 80, "bass", 40, 60)
+    sections = (
+        SectionText("Verse", ("The harbour sleeps beneath the rain", "I call your name again")),
+        SectionText("Chorus", ("Remember the golden river",)),
+    )
+    melody = _melody(sections, p, 4)
+    toolkit = verovio.toolkit()
+    assert toolkit.loadData(melody_to_musicxml(melody))
+    svg = "".join(toolkit.renderToSVG(page) for page in range(1, toolkit.getPageCount() + 1))
+    assert svg.count('class="syl"') == len(melody.notes)
+    assert svg.count('class="harm"') == melody.bars
