@@ -134,13 +134,15 @@ def _section(
     slots: list[Slot] = []
     shown: list[tuple[int, int, Syllable, int]] = []
     total = max(1, at)
+    # Each section places its climax a little differently around the proposal's (seeded).
+    climax = proposal.climax + rng.uniform(-0.08, 0.08)
     for line_index, (start, placed) in enumerate(placed_lines):
         length = line_length(placed)
         for k, item in enumerate(placed):
             onset = start + item.onset
             chord = chords[onset // BAR]
             t_line = item.onset / max(1, length)
-            height = 0.85 * shape(proposal.contour, proposal.climax, onset / total)
+            height = 0.85 * shape(proposal.contour, climax, onset / total)
             height += 0.15 * (1 - abs(2 * t_line - 1))
             slots.append(
                 Slot(

@@ -20,7 +20,9 @@ __all__ = ["CONTOURS", "FEELS", "ProposalModel", "checked", "code_proposal", "sh
 
 CONTOURS: tuple[Contour, ...] = get_args(Contour)
 FEELS: tuple[Feel, ...] = get_args(Feel)
-CLIMAX_RANGE = (0.2, 0.85)
+# A climax in the first third of a section leaves the rest of it sagging; past 85 % there is no
+# room to come down to the cadence. A proposal outside is moved to the nearest bound.
+CLIMAX_RANGE = (0.35, 0.85)
 
 
 class ProposalModel(BaseModel):

@@ -83,7 +83,7 @@ class Proposal:
 
     contour: Contour
     feel: Feel
-    climax: float  # 0.2-0.85: where in a section the highest note falls
+    climax: float  # 0.35-0.85: where in a section the highest note falls
     chorus_lift: bool  # the chorus sits a little higher than the verses
     source: Literal["model", "code"] = "code"
 
