@@ -1,32 +1,120 @@
-"""The buttons under a melody: another melody, transpose up or down, slower or faster.
+"""A composed melody on Discord: its embed (the score image inside it when there is one), its
+files within the upload limit, and the buttons under it: another melody, transpose up or
+down, slower or faster.
 
-Each is a ``RecordButton`` whose custom id carries the stored melody's id, so it works after a
-restart; the service checks that the member pressing it asked for the melody before changing
-anything, and composes the new version off the event loop.
+Each button is a ``RecordButton`` whose custom id carries the stored melody's id, so it works
+after a restart; the service checks that the member pressing it asked for the melody before
+changing anything, and composes the new version off the event loop.
 """
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 import discord
 
-from bot.discord_io import NO_PINGS, MuseInteraction, RecordButton
-from bot.services.melody import ComposedMelody, MelodyService
-
-from .render import melody_embed, melody_files
+from bot.discord_io import EMBED_DESCRIPTION_LIMIT, NO_PINGS, MuseInteraction, RecordButton, shorten
+from bot.services.markdown import escape_markdown
+from bot.services.melody import ComposedMelody, MelodyService, note_name
 
 __all__ = [
     "MELODY_ITEMS",
+    "SCORE_NAME",
+    "UPLOAD_LIMIT",
     "AnotherMelodyButton",
     "FasterButton",
     "SlowerButton",
     "TransposeDownButton",
     "TransposeUpButton",
+    "melody_embed",
+    "melody_files",
     "melody_view",
     "show_melody",
 ]
+
+
+_COLOUR = discord.Colour.blurple()
+SCORE_NAME = "score.png"
+_FIELD_LIMIT = 1024
+#: What one message may upload (Discord's smallest per-server limit, less room for the JSON).
+UPLOAD_LIMIT = 8 * 1024 * 1024 - 64 * 1024
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _slug(title: str) -> str:
+    return _SLUG.sub("-", title.lower()).strip("-")[:40] or "melody"
+
+
+def _uploads(composed: ComposedMelody) -> tuple[bool, bool]:
+    """Whether the score image and the audio fit beside the MusicXML and MIDI (which always
+    go): the image first, then the audio, while the message stays under ``UPLOAD_LIMIT``."""
+    files = composed.files
+    used = len(files.musicxml.encode("utf-8")) + len(files.midi)
+    png = bool(files.score_png) and used + len(files.score_png or b"") <= UPLOAD_LIMIT
+    used += len(files.score_png or b"") if png else 0
+    audio = (
+        bool(files.audio and files.audio_name) and used + len(files.audio or b"") <= UPLOAD_LIMIT
+    )
+    return png, audio
+
+
+def melody_embed(composed: ComposedMelody) -> discord.Embed:
+    record, melody, stats = composed.record, composed.melody, composed.stats
+    p = record.params
+    voice = p.voice.title() if p.voice != "custom" else "Custom voice"
+    shape = record.proposal
+    lines = [
+        f"**{p.key} {p.mode}** · {p.tempo} BPM · 4/4 · {voice} "
+        f"({note_name(p.low)}–{note_name(p.high)}) · seed {record.seed}",
+        f"Shape: {shape.contour}, {shape.feel} rhythm"
+        + (", the chorus lifted" if shape.chorus_lift else "")
+        + (" (the model's idea)" if shape.source == "model" else ""),
+        f"{stats.notes} notes, one per syllable · {melody.bars} bars",
+    ]
+    embed = discord.Embed(
+        title=shorten(f"🎼 {escape_markdown(record.title)}", 256),
+        description=shorten("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
+        colour=_COLOUR,
+    )
+    seen: set[str] = set()
+    for section, (first, count) in zip(melody.sections, melody.section_bars, strict=True):
+        if section.identity in seen or len(embed.fields) >= 10:
+            continue
+        seen.add(section.identity)
+        chords = " · ".join(f"`{c.name}`" for c in melody.chords[first : first + count])
+        embed.add_field(
+            name=shorten(escape_markdown(section.label), 256),
+            value=shorten(chords, _FIELD_LIMIT),
+            inline=False,
+        )
+    png, audio = _uploads(composed)
+    if png:
+        embed.set_image(url=f"attachment://{SCORE_NAME}")
+    if composed.files.audio and not audio:
+        lines.append("The audio preview is too large to upload; play the MIDI file instead.")
+        embed.description = shorten("\n".join(lines), EMBED_DESCRIPTION_LIMIT)
+    embed.set_footer(
+        text=f"Stressed syllables on beats 1 and 3: {stats.stressed_on_strong:.0%} · chord tones "
+        f"there: {stats.chord_tones_on_strong:.0%} · moves by step: {stats.stepwise:.0%}"
+    )
+    return embed
+
+
+def melody_files(composed: ComposedMelody) -> list[discord.File]:
+    files = composed.files
+    stem = _slug(composed.record.title)
+    png, audio = _uploads(composed)
+    out = []
+    if png and files.score_png:
+        out.append(discord.File(io.BytesIO(files.score_png), SCORE_NAME))
+    if audio and files.audio and files.audio_name:
+        out.append(discord.File(io.BytesIO(files.audio), files.audio_name[:100]))
+    out.append(discord.File(io.BytesIO(files.musicxml.encode("utf-8")), f"{stem}.musicxml"))
+    out.append(discord.File(io.BytesIO(files.midi), f"{stem}.mid"))
+    return out
 
 
 def _service(interaction: discord.Interaction[Any]) -> MelodyService:

@@ -3,32 +3,26 @@ description, 25 fields and 10 embeds per message, 6000 characters per message in
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 import discord
 
-from bot.discord_io import EMBED_DESCRIPTION_LIMIT, shorten
+from bot.discord_io import EMBED_DESCRIPTION_LIMIT
 from bot.services.chords import Progression
 from bot.services.lyrics import Analysis, ChordSheet, Draft, DraftSummary, LineReport
 from bot.services.markdown import escape_markdown
-from bot.services.melody import ComposedMelody, note_name
 from bot.services.prosody import LineAnalysis, Rhyme, group_by_syllables
 
 __all__ = [
     "DESCRIPTION_LIMIT",
     "MESSAGE_LIMIT",
-    "SCORE_NAME",
     "Block",
     "analysis_pages",
     "chords_embed",
     "draft_embeds",
     "drafts_list_embed",
     "embed_size",
-    "melody_embed",
-    "melody_files",
     "pack",
     "rhymes_embed",
     "scansion",
@@ -304,65 +298,3 @@ def chords_embed(sheet: ChordSheet) -> discord.Embed:
         text=f"progression.mid: {sheet.tempo} BPM, one chord per bar, piano and bass{variation}"
     )
     return embed
-
-
-# -- melodies --------------------------------------------------------------------------------
-
-SCORE_NAME = "score.png"
-_FIELD_LIMIT = 1024
-_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def _slug(title: str) -> str:
-    return _SLUG.sub("-", title.lower()).strip("-")[:40] or "melody"
-
-
-def melody_embed(composed: ComposedMelody) -> discord.Embed:
-    record, melody, stats = composed.record, composed.melody, composed.stats
-    p = record.params
-    voice = p.voice.title() if p.voice != "custom" else "Custom voice"
-    shape = record.proposal
-    lines = [
-        f"**{p.key} {p.mode}** · {p.tempo} BPM · 4/4 · {voice} "
-        f"({note_name(p.low)}–{note_name(p.high)}) · seed {record.seed}",
-        f"Shape: {shape.contour}, {shape.feel} rhythm"
-        + (", the chorus lifted" if shape.chorus_lift else "")
-        + (" (the model's idea)" if shape.source == "model" else ""),
-        f"{stats.notes} notes, one per syllable · {melody.bars} bars",
-    ]
-    embed = discord.Embed(
-        title=shorten(f"🎼 {escape_markdown(record.title)}", 256),
-        description=shorten("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
-        colour=INFO_COLOUR,
-    )
-    seen: set[str] = set()
-    for section, (first, count) in zip(melody.sections, melody.section_bars, strict=True):
-        if section.identity in seen or len(embed.fields) >= 10:
-            continue
-        seen.add(section.identity)
-        chords = " · ".join(f"`{c.name}`" for c in melody.chords[first : first + count])
-        embed.add_field(
-            name=shorten(escape_markdown(section.label), 256),
-            value=shorten(chords, _FIELD_LIMIT),
-            inline=False,
-        )
-    if composed.files.score_png:
-        embed.set_image(url=f"attachment://{SCORE_NAME}")
-    embed.set_footer(
-        text=f"Stressed syllables on beats 1 and 3: {stats.stressed_on_strong:.0%} · chord tones "
-        f"there: {stats.chord_tones_on_strong:.0%} · moves by step: {stats.stepwise:.0%}"
-    )
-    return embed
-
-
-def melody_files(composed: ComposedMelody) -> list[discord.File]:
-    files = composed.files
-    stem = _slug(composed.record.title)
-    out = []
-    if files.score_png:
-        out.append(discord.File(io.BytesIO(files.score_png), SCORE_NAME))
-    if files.audio and files.audio_name:
-        out.append(discord.File(io.BytesIO(files.audio), files.audio_name))
-    out.append(discord.File(io.BytesIO(files.musicxml.encode("utf-8")), f"{stem}.musicxml"))
-    out.append(discord.File(io.BytesIO(files.midi), f"{stem}.mid"))
-    return out

@@ -219,6 +219,8 @@ async def test_a_saved_draft_keeps_its_melody_in_the_list_export_and_erasure(
 
     choices = await sandbox.autocomplete("lyrics melody", {"draft": "harb"}, "draft", user=alice)
     assert [c["value"] for c in choices] == ["1"]
+    keys = await sandbox.autocomplete("lyrics melody", {"key": "f"}, "key", user=alice)
+    assert [c["value"] for c in keys] == ["F", "F#"]
     ix = await sandbox.slash(
         "lyrics melody", {"draft": "1", "key": "A", "mode": "minor"}, user=alice
     )

@@ -187,3 +187,34 @@ async def test_a_draft_keeps_one_melody_listed_exported_and_erased_with_it(
     assert await repos.melodies.erase_member(GUILD, ALICE) == 1
     with pytest.raises(NotFound):
         await service.owned(again.record.id, ALICE)
+
+
+async def test_the_reply_fits_discord_and_drops_an_audio_preview_too_large_to_upload(
+    repos: Repositories,
+) -> None:
+    from dataclasses import replace
+
+    from cogs.lyrics.melody import UPLOAD_LIMIT, melody_embed, melody_files
+
+    service, _, _, _ = await make(repos)
+    long_label = SectionText("L" * 300, ("The harbour sleeps beneath the rain",))
+    source = LyricSource("T" * 300, (long_label, *SECTIONS))
+    made = await service.compose(source, PARAMS, guild_id=GUILD, user_id=ALICE, seed=5)
+    png = b"\x89PNG" + bytes(100)
+    fitting = replace(
+        made, files=replace(made.files, score_png=png, audio=b"RIFF", audio_name="a.wav")
+    )
+    names = [f.filename for f in melody_files(fitting)]
+    assert names == [
+        "score.png",
+        "a.wav",
+        "tttt.musicxml".replace("tttt", "t" * 40),
+        f"{'t' * 40}.mid",
+    ]
+    embed = melody_embed(fitting)
+    assert embed.image.url == "attachment://score.png" and len(embed) <= 6000
+    assert len(embed.title or "") <= 256 and all(len(f.name or "") <= 256 for f in embed.fields)
+
+    huge = replace(fitting, files=replace(fitting.files, audio=bytes(UPLOAD_LIMIT)))
+    assert [f.filename for f in melody_files(huge)] == ["score.png", *names[2:]]
+    assert "too large to upload" in (melody_embed(huge).description or "")

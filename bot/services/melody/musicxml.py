@@ -131,7 +131,11 @@ def _harmony(measure: ET.Element, melody: Melody, bar: int) -> None:
     alter = chord.root.count("#") - chord.root.count("b")
     if alter:
         _sub(root, "root-alter", str(alter))
-    _sub(harmony, "kind", _KINDS[chord.quality], text=chord.name[len(chord.root) :])
+    suffix = chord.name[len(chord.root) :]
+    if suffix:
+        _sub(harmony, "kind", _KINDS[chord.quality], text=suffix)
+    else:
+        _sub(harmony, "kind", _KINDS[chord.quality])
 
 
 def melody_to_musicxml(melody: Melody, *, part_name: str | None = None) -> str:
