@@ -203,3 +203,25 @@ def test_verovio_engraves_every_syllable_and_chord_symbol() -> None:
     svg = "".join(toolkit.renderToSVG(page) for page in range(1, toolkit.getPageCount() + 1))
     assert svg.count('class="syl"') == len(melody.notes)
     assert svg.count('class="harm"') == melody.bars
+
+
+@pytest.mark.parametrize(
+    ("voice", "clef"),
+    [("soprano", ("G", "2", None)), ("alto", ("G", "2", None)), ("tenor", ("G", "2", "-1")),
+     ("bass", ("F", "4", None))],
+)  # fmt: skip
+def test_each_voice_gets_the_clef_its_range_reads_in(
+    voice: str, clef: tuple[str, str, str | None]
+) -> None:
+    from bot.services.melody import melody_params
+
+    p = melody_params(key="C", mode="major", tempo=90, voice=voice)
+    melody = _melody((SectionText("Verse", ("Remember the golden river",)),), p, 2)
+    root = ET.fromstring(melody_to_musicxml(melody).split("\n", 2)[2])
+    found = root.find(".//attributes/clef")
+    assert found is not None
+    assert (
+        found.findtext("sign"),
+        found.findtext("line"),
+        found.findtext("clef-octave-change"),
+    ) == clef

@@ -86,7 +86,8 @@ async def test_buttons_change_what_they_say_and_only_for_the_owner(repos: Reposi
     assert [n.text for n in other.melody.notes] == [n.text for n in made.melody.notes]
 
     up = await service.transpose(melody_id, ALICE, 1)
-    assert up.record.params.key == "Ab" and up.record.params.voice == "custom"
+    assert up.record.params.key == "Ab" and up.record.params.voice == "tenor"
+    assert (up.record.params.low, up.record.params.high) == (49, 68)
     assert [n.pitch for n in up.melody.notes] == [n.pitch + 1 for n in other.melody.notes]
     down = await service.transpose(melody_id, ALICE, -1)
     assert [n.pitch for n in down.melody.notes] == [n.pitch for n in other.melody.notes]

@@ -110,11 +110,12 @@ def _attributes(measure: ET.Element, melody: Melody) -> None:
     time = _sub(attributes, "time")
     _sub(time, "beats", "4")
     _sub(time, "beat-type", "4")
+    # The clef that keeps the range nearest the staff: bass, treble an octave down (tenor), treble.
+    middle = (melody.params.low + melody.params.high) / 2
     clef = _sub(attributes, "clef")
-    bass = melody.params.high <= 64 and melody.params.low < 52
-    _sub(clef, "sign", "F" if bass else "G")
-    _sub(clef, "line", "4" if bass else "2")
-    if not bass and melody.params.voice == "tenor":
+    _sub(clef, "sign", "F" if middle < 55 else "G")
+    _sub(clef, "line", "4" if middle < 55 else "2")
+    if 55 <= middle < 62:
         _sub(clef, "clef-octave-change", "-1")
     direction = _sub(measure, "direction", placement="above")
     metronome = _sub(_sub(direction, "direction-type"), "metronome")

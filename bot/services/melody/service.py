@@ -20,6 +20,7 @@ from bot.clock import Clock
 from bot.db.repositories.melodies import MelodyRepository
 from bot.errors import NotAllowed, NotFound, UserInputError
 from bot.services.bounds import record_id
+from bot.services.chords import MOODS
 from bot.services.lyrics import Draft, LyricsService
 from models import LLMEngine
 
@@ -202,16 +203,15 @@ class MelodyService:
         return await self._change(record, record.params, seed)
 
     async def transpose(self, melody_id: int, user_id: int, semitones: int) -> ComposedMelody:
-        """Every note and chord moved by ``semitones``; the range moves with the melody."""
+        """Every note and chord moved by ``semitones``: the range moves with the melody (the
+        same singer, a semitone up or down), so the tune itself is unchanged."""
         record = await self.owned(melody_id, user_id)
         params = record.params
         low, high = params.low + semitones, params.high + semitones
         if low < MIDI_LOWEST or high > MIDI_HIGHEST:
             raise UserInputError("It can't go any " + ("higher." if semitones > 0 else "lower."))
         key = _transposed_key(params.key, params.mode, semitones)
-        return await self._change(
-            record, replace(params, key=key, low=low, high=high, voice="custom"), record.seed
-        )
+        return await self._change(record, replace(params, key=key, low=low, high=high), record.seed)
 
     async def change_tempo(self, melody_id: int, user_id: int, faster: bool) -> ComposedMelody:
         record = await self.owned(melody_id, user_id)
@@ -276,8 +276,6 @@ def _new_seed() -> int:
 
 
 def _mood(text: str) -> str | None:
-    from bot.services.chords import MOODS
-
     word = text.strip().lower()
     return word if word in MOODS else None
 
