@@ -176,9 +176,27 @@ async def test_buttons_change_the_melody_and_only_for_its_owner(studio: MuseHarn
     assert await stored_melodies(studio) == 1
 
 
+async def test_a_button_past_a_limit_answers_privately_and_changes_nothing(
+    studio: MuseHarness,
+) -> None:
+    sandbox = studio.sandbox
+    alice = sandbox.members[0]
+    options = {"lines": LYRIC, "voice": "custom", "low": 84, "high": 96, "tempo": 240}
+    message = await composed(await sandbox.slash("lyrics melody", options, user=alice))
+    before = pitches(message)
+    for button, said in (("up", "any higher"), ("faster", "40-240")):
+        press = await sandbox.click(message, f"muse:melody:{button}:1", user=alice)
+        reply = await press.final_message()
+        assert reply.ephemeral and said in reply.content
+    current = sandbox.message(message.id)
+    assert pitches(current) == before and score_of(current)["tempo"] == "240"
+    assert set(current.custom_ids()) == set(message.custom_ids())
+
+
 @pytest.mark.parametrize(
     ("options", "said"),
     [
+        ({"lines": "   "}, "lyric"),
         ({"lines": "!!! / ..."}, "some words to sing"),
         ({"lines": "/".join(["la"] * 500)}, "at most 48"),
         ({"lines": LYRIC, "voice": "custom", "low": 60, "high": 60}, "too narrow"),
