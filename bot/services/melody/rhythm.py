@@ -1,9 +1,10 @@
 """Where each syllable goes in time: stressed syllables on strong beats, by construction.
 
 A line is cut into groups, each a stressed syllable and the unstressed ones after it (the
-unstressed ones before the first stress are a pickup). Every group starts on a strong beat
-(beat 1 or 3 of a 4/4 bar) and lasts a half bar, or a whole bar when it has more than four
-syllables or the feel is spacious; within the group the durations follow the feel. A line
+unstressed ones before the first stress are a pickup into beat 3, after a rest). Every group
+starts on a strong beat (beat 1 or 3 of a 4/4 bar) and lasts a half bar, or a whole bar when
+it has more than four syllables or the feel is spacious; within the group the durations
+follow the feel. A line
 starts on a bar line and lasts at least two bars; its last syllable is held to the end of the
 line, less a breath.
 """
@@ -70,11 +71,15 @@ def place_line(syllables: Sequence[Syllable], feel: Feel, rng: random.Random) ->
         return []
     pickup, groups = _groups(syllables)
     placed: list[Placed] = []
-    at = 0
     if pickup:
-        for syllable, length in zip(pickup, _split(HALF, len(pickup), "even"), strict=True):
+        # An upbeat: the pickup leads into beat 3 after a rest, in quarters when it is one or
+        # two syllables, else in eighths.
+        length = 2 if len(pickup) <= 2 else 1
+        at = HALF - length * len(pickup)
+        for syllable in pickup:
             placed.append(Placed(syllable, at, length))
             at += length
+    at = HALF if pickup else 0
     for index, group in enumerate(groups):
         span = HALF if len(group) <= HALF else BAR
         last = index == len(groups) - 1
