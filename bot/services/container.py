@@ -18,8 +18,10 @@ from .fairness import FairShare, FairShareConfig
 from .hooks import Contributions, MemberData, StyleBriefs, WorksIndex
 from .lifecycle import LifecycleService
 from .lyrics import LyricsService
+from .melody import MelodyService
 from .outbox import Outbox
 from .potd import PotdService, build_potd_service
+from .rendering.studio import StudioRenderer
 from .server_settings import ServerSettings
 from .status import StatusService
 from .story import StoryService
@@ -37,6 +39,7 @@ class Services:
     potd: PotdService
     story: StoryService
     lyrics: LyricsService
+    melody: MelodyService
     outbox: Outbox
     fair_share: FairShare
     lifecycle: LifecycleService
@@ -112,6 +115,12 @@ def build_services(
         soundfont=settings.soundfont,
     )
     member_data.append(repos.lyrics)
+    # The score image and audio preview; when rendering fails a melody still gets its MusicXML
+    # and MIDI.
+    melody = MelodyService(
+        engine, repos.melodies, clock, lyrics, renderer=StudioRenderer(settings.soundfont)
+    )
+    member_data.append(repos.melodies)
     fair_share = FairShare(FairShareConfig.from_settings(settings))
     return Services(
         writing=writing,
@@ -120,6 +129,7 @@ def build_services(
         potd=potd,
         story=story,
         lyrics=lyrics,
+        melody=melody,
         outbox=outbox,
         fair_share=fair_share,
         lifecycle=LifecycleService(

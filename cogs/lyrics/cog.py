@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_io import NO_PINGS, defer_thinking, generation_limited
+from bot.errors import UserInputError
 from bot.services.chords import MODES, MOODS
 from bot.services.lyrics import (
     CHORD_KEY_LIMIT,
@@ -25,7 +26,21 @@ from bot.services.lyrics import (
     SYLLABLES_OPTION_LIMIT,
     TOPIC_LIMIT,
 )
+from bot.services.melody import (
+    DRAFT_REF_LIMIT,
+    LINES_LIMIT,
+    MAX_TEMPO,
+    MIDI_HIGHEST,
+    MIDI_LOWEST,
+    MIN_TEMPO,
+    PROGRESSION_LIMIT,
+    VOICES,
+    LyricSource,
+    melody_params,
+    parse_lyric,
+)
 
+from .melody import show_melody
 from .render import (
     chords_embed,
     chords_files,
@@ -39,6 +54,7 @@ from .views import AnalyzeModal, draft_view, drafts_list_view
 if TYPE_CHECKING:
     from bot.app import MuseBot
     from bot.services.lyrics import LyricsService
+    from bot.services.melody import MelodyService
 
 __all__ = ["LyricsCog"]
 
@@ -62,10 +78,17 @@ class LyricsCog(commands.Cog):
     def service(self) -> LyricsService:
         return self.bot.services.lyrics
 
+    @property
+    def melodies(self) -> MelodyService:
+        return self.bot.services.melody
+
     async def cog_load(self) -> None:
         pruned = await self.service.prune_unsaved()
         if pruned:
             log.info("pruned %d unsaved lyric draft(s)", pruned)
+        loose = await self.melodies.prune_loose()
+        if loose:
+            log.info("pruned %d melody(ies) of pasted lines", loose)
         # The first rhyme search would otherwise pay ~1 s to load the dictionary; do it in the
         # background so start-up doesn't wait for it.
         self._warm_up = asyncio.create_task(self._warm(), name="lyrics-warm-up")
@@ -139,8 +162,11 @@ class LyricsCog(commands.Cog):
     async def drafts(self, interaction: discord.Interaction) -> None:
         """List your saved lyric drafts, to open, share or delete them."""
         found = await self.service.list_saved(interaction.guild_id or 0, interaction.user.id)
+        with_melody = await self.melodies.drafts_with_melody(
+            interaction.user.id, [d.id for d in found]
+        )
         view = drafts_list_view(interaction.user.id, found)
-        embed = drafts_list_embed(found)
+        embed = drafts_list_embed(found, with_melody)
         if view is None:
             await interaction.response.send_message(
                 embed=embed, ephemeral=True, allowed_mentions=NO_PINGS
@@ -234,6 +260,71 @@ class LyricsCog(commands.Cog):
             allowed_mentions=NO_PINGS,
         )
 
+    @lyrics.command(name="melody")
+    @generation_limited()
+    @app_commands.describe(
+        draft="One of your saved drafts (its number or title)",
+        lines=f"Or paste lines: / between lines, // between sections, [Chorus] labels "
+        f"(up to {LINES_LIMIT} characters)",
+        key="The key's tonic, e.g. C, F#, Bb (default C)",
+        mode="Major or minor (default major)",
+        tempo=f"Beats per minute, {MIN_TEMPO}-{MAX_TEMPO} (default 90)",
+        voice="Who sings it: a preset range, or custom with low and high",
+        low=f"Custom voice: lowest note as a MIDI number (60 = C4), {MIDI_LOWEST}-{MIDI_HIGHEST}",
+        high=f"Custom voice: highest note as a MIDI number, {MIDI_LOWEST}-{MIDI_HIGHEST}",
+        progression="Optional chords as Roman numerals or degrees, e.g. I-V-vi-IV",
+    )
+    @app_commands.choices(
+        mode=[app_commands.Choice(name=m, value=m) for m in ("major", "minor")],
+        voice=[app_commands.Choice(name=v, value=v) for v in (*VOICES, "custom")],
+    )
+    async def melody(
+        self,
+        interaction: discord.Interaction,
+        draft: app_commands.Range[str, 1, DRAFT_REF_LIMIT] | None = None,
+        lines: app_commands.Range[str, 1, LINES_LIMIT] | None = None,
+        key: app_commands.Range[str, 1, CHORD_KEY_LIMIT] = "C",
+        mode: str = "major",
+        tempo: app_commands.Range[int, MIN_TEMPO, MAX_TEMPO] = 90,
+        voice: str = "soprano",
+        low: app_commands.Range[int, MIDI_LOWEST, MIDI_HIGHEST] | None = None,
+        high: app_commands.Range[int, MIDI_LOWEST, MIDI_HIGHEST] | None = None,
+        progression: app_commands.Range[str, 1, PROGRESSION_LIMIT] | None = None,
+    ) -> None:
+        """Compose a melody for a lyric: score, audio preview, MusicXML and MIDI."""
+        # Everything is checked before acknowledging: bad input gets a private reply.
+        if (draft is None) == (lines is None):
+            raise UserInputError(
+                "Give either `draft` (one of your saved drafts) or `lines` (pasted lyrics)."
+            )
+        params = melody_params(
+            key=key, mode=mode, tempo=tempo, voice=voice, low=low, high=high,
+            progression=progression,
+        )  # fmt: skip
+        guild_id, user_id = interaction.guild_id or 0, interaction.user.id
+        if draft is not None:
+            source = await self.melodies.draft_source(draft, guild_id, user_id)
+        else:
+            sections = parse_lyric(lines or "")
+            source = LyricSource(sections[0].lines[0][:80], sections)
+        await defer_thinking(interaction)
+        async with self.bot.track_generation(interaction):
+            composed = await self.melodies.compose(
+                source, params, guild_id=guild_id, user_id=user_id
+            )
+        interaction.extras["answered"] = True
+        await show_melody(interaction, composed)
+
+    @melody.autocomplete("draft")
+    async def _draft_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        found = await self.melodies.draft_choices(
+            interaction.guild_id or 0, interaction.user.id, current
+        )
+        return [app_commands.Choice(name=name, value=value) for name, value in found]
+
+    @melody.autocomplete("key")
     @chords.autocomplete("key")
     async def _key_choices(
         self, interaction: discord.Interaction, current: str

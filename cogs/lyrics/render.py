@@ -4,7 +4,7 @@ description, 25 fields and 10 embeds per message, 6000 characters per message in
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 import discord
@@ -183,7 +183,9 @@ def _draft_header(draft: Draft, status: str | None) -> discord.Embed:
     return embed
 
 
-def drafts_list_embed(drafts: Sequence[DraftSummary]) -> discord.Embed:
+def drafts_list_embed(
+    drafts: Sequence[DraftSummary], with_melody: Set[int] = frozenset()
+) -> discord.Embed:
     if not drafts:
         return discord.Embed(
             title="Your saved lyrics",
@@ -194,6 +196,7 @@ def drafts_list_embed(drafts: Sequence[DraftSummary]) -> discord.Embed:
     rows = [
         f"**#{d.id}** {_esc(d.title)} · {d.lines} lines · {d.updated_at:%Y-%m-%d}"
         + (" · 🌐 shared" if d.public else "")
+        + (" · 🎼 melody" if d.id in with_melody else "")
         for d in drafts
     ]
     embed = discord.Embed(

@@ -114,6 +114,10 @@ async def seed_everything(muse: MuseHarness, alice: Any, bob: Any) -> None:
     ]
     assert save, "the lyric draft has no Save button"
     await (await sandbox.click(draft, save[0], user=alice)).final_message()
+    # Melodies: the saved draft's, and one of pasted lines (which no draft takes with it).
+    for options in ({"draft": f"{MARK} by the sea"}, {"lines": f"{MARK} sings / by the wall"}):
+        melody = await (await sandbox.slash("lyrics melody", options, user=alice)).final_message()
+        assert melody.attachments, melody.content
     # The works index: Alice's public works, and a shared story she started.
     await services.style.index_work(
         guild_id=gid, kind="potd_submission", ref="p1", title=MARK, text=MARK, author_id=alice.id
@@ -230,6 +234,7 @@ async def test_forget_leaves_nothing_that_identifies_the_member(
         "story_participants",
         "stories",
         "lyrics_drafts",
+        "melodies",
     } <= seeded_tables, before
     assert await on_disk(muse, MARK)
 

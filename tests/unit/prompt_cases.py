@@ -22,6 +22,8 @@ from bot.services.lyrics.request import (
     MOOD_LIMIT,
 )
 from bot.services.lyrics.request import TOPIC_LIMIT as LYRIC_TOPIC_LIMIT
+from bot.services.melody import MAX_TEMPO, SectionText, melody_params
+from bot.services.melody.proposal import PROPOSAL_TOKENS, proposal_messages
 from bot.services.potd.generation import AVOID_LIST_SIZE, MAX_TOKENS, PromptGenerator
 from bot.services.style.analyze import analysis_messages
 from bot.services.style.inspire import inspire_messages
@@ -139,6 +141,11 @@ async def _largest() -> list[Case]:
         song, part, lines, fixes, user_id=1, brief=brief, wish=long_text(HINT_LIMIT)
     )
     cases.append(Case("lyrics_repair", *await _captured(engine, rewrite)))
+
+    # /lyrics melody: the lyric slot cut at its limit, the longest key name, the top tempo.
+    params = melody_params(key="C#", mode="major", tempo=MAX_TEMPO, voice="soprano")
+    sections = [SectionText("Verse", (long_text(170),) * 20)]
+    cases.append(Case("melody_shape", proposal_messages(sections, params), PROPOSAL_TOKENS))
 
     # Prompt of the day: themes, the calendar word and a full avoid-list of the longest titles.
     generator = PromptGenerator(None)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from .generations import GenerationRecord, GenerationRepository
 from .guilds import GuildSettings, GuildSettingsRepository
 from .lifecycle import LifecycleRepository
 from .lyrics import LyricsDraftRecord, LyricsRepository
+from .melodies import MelodyRepository, MelodyRow
 from .members import Member, MemberRepository
 from .outbox import OutboxItem, OutboxRepository
 from .potd import PotdRepository
@@ -25,6 +26,8 @@ __all__ = [
     "LifecycleRepository",
     "LyricsDraftRecord",
     "LyricsRepository",
+    "MelodyRepository",
+    "MelodyRow",
     "Member",
     "MemberRepository",
     "OutboxItem",
@@ -48,6 +51,7 @@ class Repositories:
     potd: PotdRepository
     style: StyleRepository
     lyrics: LyricsRepository
+    melodies: MelodyRepository
     outbox: OutboxRepository
     lifecycle: LifecycleRepository
 
@@ -63,6 +67,7 @@ class Repositories:
             potd=PotdRepository(db),
             style=StyleRepository(db),
             lyrics=LyricsRepository(db),
+            melodies=MelodyRepository(db),
             outbox=OutboxRepository(db),
             lifecycle=LifecycleRepository(db),
         )
