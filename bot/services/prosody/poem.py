@@ -62,6 +62,7 @@ class LineCheck:
     ok_refrain: bool = True
     meter_ok: bool | None = None
     extra: bool = False  # beyond the form's last line
+    rhyme_with: int | None = None  # 0-based line it must rhyme with, when its rhyme misses
     problems: tuple[str, ...] = ()
 
     @property
@@ -235,6 +236,7 @@ def check_poem(lines: Sequence[str], form: FormSpec) -> PoemCheck:
         if not ok_refrain:
             why.append(f"should repeat line {source + 1} word for word")
         rhyme_why = _rhyme_problem(form, source, ends, anchors) if source < len(texts) else ""
+        anchor = anchors.get(form.letter(source) or "")
         if rhyme_why:
             why.append(rhyme_why if source == i else f"as line {source + 1}: {rhyme_why}")
         meter_ok: bool | None = None
@@ -257,6 +259,7 @@ def check_poem(lines: Sequence[str], form: FormSpec) -> PoemCheck:
                 ok_rhyme=not rhyme_why,
                 ok_refrain=ok_refrain,
                 meter_ok=meter_ok,
+                rhyme_with=anchor if rhyme_why and anchor != source else None,
                 problems=tuple(why),
             )
         )
