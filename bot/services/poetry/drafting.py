@@ -26,6 +26,7 @@ from bot.services.prosody import (
     count_syllables,
     end_word,
     tokenize,
+    unknown_words,
 )
 from models import ChatMessage, GenerationOptions, LLMEngine
 
@@ -142,8 +143,9 @@ def _versions(ask: RepairAsk, value: Sequence[Any]) -> list[str]:
 
 def _pick(form: FormSpec, own: dict[int, str], index: int, versions: Sequence[str]) -> PoemCheck:
     """Keep, for line ``index``, the version (the current one included) that leaves the fewest
-    failing lines, then the nearest syllable count; ``own`` is updated in place."""
-    best: tuple[tuple[int, int, int], str, PoemCheck] | None = None
+    failing lines, then the nearest syllable count, then the fewest words the dictionary lacks
+    (the small model drifts into made-up words); ``own`` is updated in place."""
+    best: tuple[tuple[int, int, int, int], str, PoemCheck] | None = None
     for order, text in enumerate([own[index], *versions]):
         trial = {**own, index: text}
         check = check_poem(expand(form, trial), form)
@@ -152,7 +154,7 @@ def _pick(form: FormSpec, own: dict[int, str], index: int, versions: Sequence[st
         if line.target is not None and not line.ok_syllables:
             miss = min(abs(line.syllables - line.target[0]), abs(line.syllables - line.target[1]))
         # A new version wins a tie with the old line: it is at least as good, and fresher.
-        key = (len(check.failing), miss, 0 if order else 1)
+        key = (len(check.failing), miss, unknown_words(text), 0 if order else 1)
         if best is None or key < best[0]:
             best = (key, text, check)
     assert best is not None

@@ -21,6 +21,7 @@ from bot.services.prosody.poem import (
     line_readings,
     rhymes_in_verse,
     split_poem,
+    unknown_words,
 )
 from bot.services.prosody.rhyme import (
     Rhyme,
@@ -92,5 +93,6 @@ __all__ = [
     "split_poem",
     "stress_pattern",
     "tokenize",
+    "unknown_words",
     "warm_up",
 ]

@@ -38,6 +38,7 @@ __all__ = [
     "line_readings",
     "rhymes_in_verse",
     "split_poem",
+    "unknown_words",
 ]
 
 _VOWEL = re.compile(r"[AEIOU][A-Z]?[012]")
@@ -115,6 +116,12 @@ def line_readings(line: str) -> tuple[int, int]:
         a, b = _word_readings(token)
         low, high = low + a, high + b
     return low, high
+
+
+def unknown_words(line: str) -> int:
+    """How many words of ``line`` the dictionary lacks (a made-up or foreign word's count is a
+    guess, so a line of known words is the safer choice)."""
+    return sum(1 for token in tokenize(line) if not phones_for_word(token.lower().strip("'")))
 
 
 def _spelled_rime(word: str) -> str:
