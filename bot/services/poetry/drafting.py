@@ -32,12 +32,15 @@ from models import ChatMessage, GenerationOptions, LLMEngine
 
 from .schemas import CANDIDATES, RepairAsk, draft_model, field_name, repair_model
 
-__all__ = ["Composition", "PoemDrafter", "Progress", "expand", "plan_asks"]
+__all__ = ["MAX_ASKS", "Composition", "PoemDrafter", "Progress", "expand", "plan_asks"]
 
 Progress = Callable[[str], Awaitable[None]]
 #: Forms of at most this many lines get ``extra_short_rounds`` more repair rounds: they're
 #: cheap, and a haiku that misses by one syllable is the whole poem missing.
 SHORT_FORM_LINES = 5
+#: Lines sent back in one repair: several versions of each must fit the model's context with
+#: the prompt; a longer form's other failing lines wait for the next round.
+MAX_ASKS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +234,7 @@ class PoemDrafter:
         first = check
         rounds = 0
         for _ in range(self.rounds_for(form)):
-            asks = await asyncio.to_thread(plan_asks, check)
+            asks = (await asyncio.to_thread(plan_asks, check))[:MAX_ASKS]
             if not asks:
                 break
             rounds += 1
