@@ -38,7 +38,7 @@ class HaikuModel:
             return json.dumps(DRAFT)
         self.repairs.append(sorted(props))
         versions = ["A frog leaps in", "A frog jumps into the pond", "A frog jumps"]
-        return json.dumps({field: versions for field in props})
+        return json.dumps({f: (versions * 2)[: p["minItems"]] for f, p in props.items()})
 
 
 @pytest.fixture

@@ -31,7 +31,11 @@ class Script:
         if all(p.get("type") == "string" for p in props.values()):
             return json.dumps(self.draft)
         self.asked.append(sorted(props))
-        return json.dumps({field: self.fix(field, schema) for field in props})
+        answer = {}
+        for field, prop in props.items():
+            versions, wanted = self.fix(field, schema), prop["minItems"]
+            answer[field] = (versions * wanted)[:wanted]  # as many versions as asked for
+        return json.dumps(answer)
 
 
 async def _compose(script: Script, form: str, rounds: int = 2) -> Any:
@@ -148,3 +152,18 @@ async def test_check_text_refuses_bad_input_clearly(form: str, text: str, expect
     with pytest.raises(UserInputError) as caught:
         await check_text(form, text)
     assert expected in caught.value.user_message
+
+
+async def test_a_version_that_runs_long_by_spare_words_is_trimmed_onto_its_count() -> None:
+    draft = {
+        "line_1": "An old silent pond",
+        "line_2": "A frog jumps in",
+        "line_3": "Splash, silence again",
+    }
+
+    def fix(field: str, schema: dict[str, Any]) -> list[str]:
+        return ["So a frog jumps into the pond"]  # 8 syllables for 7
+
+    result, _ = await _compose(Script(draft, fix), "haiku", rounds=1)
+    assert result.final.lines[1].text == "A frog jumps into the pond"
+    assert result.final.lines[1].ok

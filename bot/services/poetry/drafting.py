@@ -41,6 +41,8 @@ SHORT_FORM_LINES = 5
 #: Lines sent back in one repair: several versions of each must fit the model's context with
 #: the prompt; a longer form's other failing lines wait for the next round.
 MAX_ASKS = 5
+#: Versions of each line a short form's repair asks for: its lines are short, so more fit.
+SHORT_CANDIDATES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +135,34 @@ def _compose(before_end: str, end: str) -> str:
     return _tidy(f"{start} {end}".strip())
 
 
+#: Words a line can lose without losing its sense, when the model's version runs long.
+_SPARE = frozenset(
+    ["the", "a", "an", "and", "so", "very", "just", "now", "all", "still", "oh", "then", "too"]
+)
+
+
+def _trims(text: str, target: SyllableTarget | None) -> list[str]:
+    """``text`` with one or two spare words dropped ("the", "so", "very"...), where that
+    brings a line that runs long onto its count; the last word always stays."""
+    if target is None:
+        return []
+    words = text.rstrip(".!?").split()
+    excess = count_syllables(text) - target[1]
+    if excess <= 0 or len(words) < 3:
+        return []
+    spare = [i for i, w in enumerate(words[:-1]) if w.lower().strip(",") in _SPARE]
+    options = [[i] for i in spare] + [[i, j] for i in spare for j in spare if i < j]
+    out = []
+    for drop in options:
+        kept = [w for i, w in enumerate(words) if i not in drop]
+        line = _tidy(" ".join(kept))
+        if target[0] <= count_syllables(line) <= target[1]:
+            out.append(line)
+    return out[:3]
+
+
 def _versions(ask: RepairAsk, value: Sequence[Any]) -> list[str]:
+    """The model's versions of a line, then trimmed variants of them."""
     out = []
     for item in value:
         if isinstance(item, str):
@@ -141,7 +170,8 @@ def _versions(ask: RepairAsk, value: Sequence[Any]) -> list[str]:
         else:
             end = ask.end_choices[0] if len(ask.end_choices) == 1 else item.end
             out.append(_compose(item.before_end, end))
-    return out
+    trimmed = [t for line in out for t in _trims(line, ask.target)]
+    return list(dict.fromkeys([*out, *trimmed]))
 
 
 def _pick(form: FormSpec, own: dict[int, str], index: int, versions: Sequence[str]) -> PoemCheck:
@@ -176,16 +206,22 @@ class PoemDrafter:
         extra_short_rounds: int = 2,
         temperature: float = 0.7,
         candidates: int = CANDIDATES,
+        short_candidates: int = SHORT_CANDIDATES,
     ) -> None:
         self._engine = engine
         self.repair_rounds = repair_rounds
         self.extra_short_rounds = extra_short_rounds
         self._temperature = temperature
         self._candidates = candidates
+        self._short_candidates = short_candidates
 
     def rounds_for(self, form: FormSpec) -> int:
         short = (form.lines or 0) <= SHORT_FORM_LINES
         return self.repair_rounds + (self.extra_short_rounds if short else 0)
+
+    def candidates_for(self, form: FormSpec) -> int:
+        short = (form.lines or 0) <= SHORT_FORM_LINES
+        return self._short_candidates if short else self._candidates
 
     def _messages(
         self,
@@ -254,18 +290,19 @@ class PoemDrafter:
         brief: str | None,
         user_id: int,
     ) -> PoemCheck:
+        count = self.candidates_for(form)
         fields = {
             "form": form.prompt,
-            "count": self._candidates,
+            "count": count,
             "fixes": "\n".join(_described(ask) for ask in asks),
         }
         options = GenerationOptions(
-            max_tokens=40 + 30 * self._candidates * len(asks),
+            max_tokens=40 + 30 * count * len(asks),
             temperature=min(self._temperature, 0.6),
         )
         reply = await self._engine.structured(
             self._messages("poem_repair", fields, topic, tone, brief),
-            repair_model(asks, self._candidates),
+            repair_model(asks, count),
             options,
             user_id=user_id,
         )
