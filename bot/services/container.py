@@ -72,6 +72,7 @@ def build_services(
         style=briefs,
         contributions=contributions,
         temperature=settings.temperature,
+        poetry_rounds=settings.poetry_repair_rounds,
     )
     outbox = Outbox(repos.outbox, clock)
     potd = build_potd_service(

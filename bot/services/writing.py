@@ -1,4 +1,5 @@
-"""Free writing help: a poem, story, song lyric or scene from a topic, streamed.
+"""Free writing help: a poem, story, song lyric or scene from a topic, streamed; or a poem in a
+fixed form (haiku, sonnet, villanelle...), drafted, checked by code and repaired, then shown whole.
 
 Every request is recorded, so "regenerate" and "continue" work from the stored request even after
 a restart; only the member who asked may use them.
@@ -15,26 +16,36 @@ from bot.db.repositories import GenerationRecord, GenerationRepository
 from bot.errors import NotAllowed, NotFound, UserInputError
 from bot.services.continuation import NoRepeatFilter, tail_lines
 from bot.services.hooks import Contributions, NoContributions, NoStyleBriefs, StyleBriefs
+from bot.services.poetry import FormPoem, PoemDrafter, Progress, fixed_forms, form_choices
 from bot.services.prompts import phrases, prompt_messages
 from bot.services.slot_echo import SlotEchoFilter
 from bot.services.text import clean_text
 from models import ChatMessage, GenerationOptions, LLMEngine, StreamEvent, TextDelta
 
 __all__ = [
+    "ALL_FORMS",
+    "FIXED_FORMS",
     "FORMS",
     "LENGTHS",
     "TONE_LIMIT",
     "TOPIC_LIMIT",
-    "Form",
     "Length",
     "WritingService",
     "WritingStream",
 ]
 
-Form = Literal["poem", "story", "lyrics", "scene"]
 Length = Literal["short", "medium", "long"]
-FORMS: dict[str, str] = phrases("write.forms")  # form -> how the prompt names it
-FORM_LABELS = {"poem": "Poem", "story": "Short story", "lyrics": "Song lyrics", "scene": "Scene"}
+FORMS: dict[str, str] = phrases("write.forms")  # streamed form -> how the prompt names it
+FIXED_FORMS = fixed_forms()  # drafted whole, checked by code and repaired
+FORM_LABELS = {
+    "poem": "Poem",
+    "story": "Short story",
+    "lyrics": "Song lyrics",
+    "scene": "Scene",
+    **form_choices(),
+}
+#: Every value of /write's form option, in the order the command lists them.
+ALL_FORMS: tuple[str, ...] = tuple(dict.fromkeys([*FORMS, *form_choices()]))
 _LENGTH_TOKENS = {"short": 160, "medium": 350, "long": 700}
 LENGTHS: dict[str, tuple[int, str]] = {  # length -> (max tokens, the prompt's length rule)
     name: (tokens, phrases("write.lengths")[name]) for name, tokens in _LENGTH_TOKENS.items()
@@ -74,8 +85,10 @@ class WritingService:
         style: StyleBriefs | None = None,
         contributions: Contributions | None = None,
         temperature: float = 0.7,
+        poetry_rounds: int = 3,
     ) -> None:
         self._engine = engine
+        self.poems = PoemDrafter(engine, repair_rounds=poetry_rounds, temperature=temperature)
         self._generations = generations
         self._clock = clock
         self._style = style or NoStyleBriefs()
@@ -86,8 +99,8 @@ class WritingService:
 
     @staticmethod
     def validate(form: str, topic: str, tone: str | None, length: str) -> tuple[str, str | None]:
-        if form not in FORMS:
-            raise UserInputError(f"Pick a form: {', '.join(FORMS)}.")
+        if form not in FORMS and form not in FIXED_FORMS:
+            raise UserInputError(f"Pick a form: {', '.join(ALL_FORMS)}.")
         if length not in LENGTHS:
             raise UserInputError(f"Pick a length: {', '.join(LENGTHS)}.")
         clean_topic = clean_text(topic, field="topic", max_length=TOPIC_LIMIT)
@@ -125,6 +138,8 @@ class WritingService:
 
     async def regenerate(self, generation_id: int, user_id: int) -> WritingStream:
         parent = await self._owned(generation_id, user_id)
+        if parent.form in FIXED_FORMS:
+            raise UserInputError("A fixed-form poem is regenerated whole, with its checks.")
         record = await self._generations.create(
             guild_id=parent.guild_id,
             channel_id=parent.channel_id,
@@ -141,6 +156,8 @@ class WritingService:
 
     async def continue_(self, generation_id: int, user_id: int) -> WritingStream:
         parent = await self._owned(generation_id, user_id)
+        if parent.form in FIXED_FORMS:
+            raise UserInputError("A fixed-form poem is complete: it can't be continued.")
         if not parent.text:
             raise UserInputError("There's nothing to continue yet: that piece didn't finish.")
         record = await self._generations.create(
@@ -157,6 +174,77 @@ class WritingService:
         )
         messages = await self._continue_messages(record, parent.text)
         return self._stream(record, messages, original=parent.text)
+
+    # -- fixed forms: generated whole, then shown with their checks ----------------------------
+
+    @staticmethod
+    def is_fixed(form: str) -> bool:
+        return form in FIXED_FORMS
+
+    async def write_form(
+        self,
+        *,
+        guild_id: int | None,
+        channel_id: int,
+        user_id: int,
+        form: str,
+        topic: str,
+        tone: str | None = None,
+        progress: Progress | None = None,
+    ) -> FormPoem:
+        """A fixed-form poem: recorded, drafted, checked and repaired (``bot.services.poetry``)."""
+        clean_topic, clean_tone = self.validate(form, topic, tone, "medium")
+        if form not in FIXED_FORMS:
+            raise UserInputError(f"{FORM_LABELS[form]} has no fixed form to check.")
+        record = await self._generations.create(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            user_id=user_id,
+            kind="write",
+            form=form,
+            topic=clean_topic,
+            tone=clean_tone,
+            length="medium",
+        )
+        await self._contributions.record(guild_id, user_id, "write_topic", clean_topic)
+        return await self._compose(record, progress)
+
+    async def regenerate_form(
+        self, generation_id: int, user_id: int, progress: Progress | None = None
+    ) -> FormPoem:
+        parent = await self._owned(generation_id, user_id)
+        if parent.form not in FIXED_FORMS:
+            raise UserInputError("That piece has no fixed form; use its own Regenerate button.")
+        record = await self._generations.create(
+            guild_id=parent.guild_id,
+            channel_id=parent.channel_id,
+            user_id=user_id,
+            kind="regenerate",
+            form=parent.form,
+            topic=parent.topic,
+            tone=parent.tone,
+            length=parent.length,
+            parent_id=parent.id,
+        )
+        return await self._compose(record, progress)
+
+    async def _compose(self, record: GenerationRecord, progress: Progress | None) -> FormPoem:
+        brief = await self._style.brief_for(record.guild_id, record.user_id)
+        text, ok = "", False
+        try:
+            composition = await self.poems.compose(
+                FIXED_FORMS[record.form],
+                record.topic,
+                tone=record.tone,
+                user_id=record.user_id,
+                brief=brief,
+                progress=progress,
+            )
+            text, ok = "\n".join(composition.lines), True
+        finally:
+            await self._generations.finish(record.id, text, ok=ok)
+        title = f"{FORM_LABELS[record.form]} · {record.topic[:80]}"
+        return FormPoem(record.id, title, composition)
 
     # -- internals -------------------------------------------------------------------------------
 

@@ -307,6 +307,13 @@ class Settings(BaseSettings):
         description="Rounds in which lines that fail their syllable or rhyme check go back to "
         "the model for a targeted rewrite.",
     )
+    poetry_repair_rounds: int = Field(
+        default=3,
+        ge=0,
+        le=6,
+        description="Rounds in which lines of a fixed-form poem (/write form:haiku, sonnet...) "
+        "that miss their form go back to the model; forms of five lines or fewer get two more.",
+    )
     lyrics_temperature: float = Field(
         default=0.7, ge=0.0, le=2.0, description="Temperature for drafting lyrics."
     )

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .cog import WriteCog
-from .views import ContinueButton, RegenerateButton
+from .views import ContinueButton, RegenerateButton, RegenerateFormButton
 
 if TYPE_CHECKING:
     from bot.app import MuseBot
 
-__all__ = ["ContinueButton", "RegenerateButton", "WriteCog", "setup"]
+__all__ = ["ContinueButton", "RegenerateButton", "RegenerateFormButton", "WriteCog", "setup"]
 
 
 async def setup(bot: MuseBot) -> None:
-    bot.add_dynamic_items(RegenerateButton, ContinueButton)
+    bot.add_dynamic_items(RegenerateButton, ContinueButton, RegenerateFormButton)
     await bot.add_cog(WriteCog(bot))

@@ -8,9 +8,9 @@ import discord
 from bot.discord_io import MuseInteraction, RecordButton, defer_thinking, holds_generation
 from bot.services.writing import WritingService, WritingStream
 
-from .render import stream_piece
+from .render import show_poem, stream_piece
 
-__all__ = ["ContinueButton", "RegenerateButton", "result_view"]
+__all__ = ["ContinueButton", "RegenerateButton", "RegenerateFormButton", "form_view", "result_view"]
 
 
 def result_view(generation_id: int) -> discord.ui.View:
@@ -18,6 +18,13 @@ def result_view(generation_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(RegenerateButton(generation_id))
     view.add_item(ContinueButton(generation_id))
+    return view
+
+
+def form_view(generation_id: int) -> discord.ui.View:
+    """The button left under a checked fixed-form poem: a poem can be redone, not continued."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(RegenerateFormButton(generation_id))
     return view
 
 
@@ -50,3 +57,18 @@ class ContinueButton(_PieceButton, prefix="muse:write:cont"):
 
     async def start(self, service: WritingService, user_id: int) -> WritingStream:
         return await service.continue_(self.record_id, user_id)
+
+
+class RegenerateFormButton(RecordButton, prefix="muse:write:form"):
+    """Draft, check and repair the same fixed form on the same topic again."""
+
+    def __init__(self, generation_id: int) -> None:
+        super().__init__(generation_id, label="Regenerate", emoji="🔄")
+
+    @holds_generation
+    async def run(self, interaction: MuseInteraction) -> None:
+        bot = interaction.client
+        await defer_thinking(interaction)
+        async with bot.track_generation(interaction):
+            poem = await bot.services.writing.regenerate_form(self.record_id, interaction.user.id)
+        await show_poem(interaction, poem, form_view(poem.generation_id))

@@ -75,11 +75,11 @@ async def test_run_without_token_opens_the_sandbox_terminal(tmp_path: Path) -> N
         reply = await read_until(process.stdout, "Buttons:", 90)
         assert "**Poem · rain**" in reply
         assert "[1] Regenerate" in reply and "[2] Continue" in reply
-        process.stdin.write(b"press 9\n/write form:haiku topic:x\nquit\n")
+        process.stdin.write(b"press 9\n/write form:ballad topic:x\nquit\n")
         await process.stdin.drain()
         rest = (await asyncio.wait_for(process.stdout.read(), 60)).decode()
         assert "Say which button" in rest  # no button 9: a clear answer, nothing crashes
-        assert "haiku" in rest  # the sandbox refuses a choice Discord would not offer
+        assert "ballad" in rest  # the sandbox refuses a choice Discord would not offer
         assert await asyncio.wait_for(process.wait(), 30) == 0
     finally:
         if process.returncode is None:

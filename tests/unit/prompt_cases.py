@@ -24,6 +24,8 @@ from bot.services.lyrics.request import (
 from bot.services.lyrics.request import TOPIC_LIMIT as LYRIC_TOPIC_LIMIT
 from bot.services.melody import MAX_TEMPO, SectionText, melody_params
 from bot.services.melody.proposal import PROPOSAL_TOKENS, proposal_messages
+from bot.services.poetry import PoemDrafter, RepairAsk
+from bot.services.poetry.drafting import MAX_ASKS
 from bot.services.potd.generation import AVOID_LIST_SIZE, MAX_TOKENS, PromptGenerator
 from bot.services.style.analyze import analysis_messages
 from bot.services.style.inspire import inspire_messages
@@ -146,6 +148,23 @@ async def _largest() -> list[Case]:
     params = melody_params(key="C#", mode="major", tempo=MAX_TEMPO, voice="soprano")
     sections = [SectionText("Verse", (long_text(170),) * 20)]
     cases.append(Case("melody_shape", proposal_messages(sections, params), PROPOSAL_TOKENS))
+
+    # /write with a fixed form: the form whose draft prompt is longest, then a repair of as
+    # many lines as one round sends, each at the longest line the schema allows, with rhymes.
+    poems = PoemDrafter(engine)  # type: ignore[arg-type]
+    topic, tone = long_text(writing.TOPIC_LIMIT), long_text(writing.TONE_LIMIT)
+    drafts = []
+    for spec in writing.FIXED_FORMS.values():
+        call = poems.compose(spec, topic, tone=tone, user_id=1, brief=brief)
+        drafts.append(await _captured(engine, call))
+    cases.append(
+        Case("poem_draft", *max(drafts, key=lambda d: sum(len(m.content) for m in d[0]) + 4 * d[1]))
+    )
+    sonnet = writing.FIXED_FORMS["sonnet"]
+    asks = [RepairAsk(i, line, problems, (10, 10), "wandering", choices) for i in range(MAX_ASKS)]
+    own = {i: line for i in sonnet.own_lines}
+    repair = poems._repair(sonnet, own, asks, topic, tone, brief, 1)
+    cases.append(Case("poem_repair", *await _captured(engine, repair)))
 
     # Prompt of the day: themes, the calendar word and a full avoid-list of the longest titles.
     generator = PromptGenerator(None)  # type: ignore[arg-type]

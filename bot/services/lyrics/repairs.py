@@ -29,6 +29,7 @@ from .request import PartSpec
 __all__ = [
     "END_CHOICES",
     "LineFix",
+    "end_candidates",
     "expected_groups",
     "plan_repairs",
     "requested_fix",
@@ -83,7 +84,7 @@ def _known(word: str) -> bool:
     return bool(word) and bool(pronouncing.phones_for_word(word))
 
 
-def _end_candidates(anchor: str, used: set[str]) -> tuple[str, ...]:
+def end_candidates(anchor: str, used: set[str]) -> tuple[str, ...]:
     """Dictionary rhymes for ``anchor``, everyday words first, none already ending a line."""
     found: list[str] = []
     for kind in ("perfect", "slant"):
@@ -147,7 +148,7 @@ def plan_repairs(
         if anchor is not None and anchor != i and not line.ok_rhyme:
             partner = ends[anchor]
             problems.append(phrase("lyrics.no_rhyme_with", word=ends[i], partner=partner))
-            choices = _end_candidates(partner, used) if partner else ()
+            choices = end_candidates(partner, used) if partner else ()
         elif anchor is not None and problems:
             kept = _clean_word(ends[i])
             choices = (kept,) if kept else ()
@@ -175,7 +176,7 @@ def requested_fix(lines: Sequence[str], part: PartSpec, index: int) -> LineFix:
         rhymed = [j for j in partners if _rhymes(ends[index], ends[j])]
         partner = ends[(rhymed or partners)[0]]
         used = {e for j, e in enumerate(ends) if e and j != index}
-        candidates = _end_candidates(partner, used) if partner else ()
+        candidates = end_candidates(partner, used) if partner else ()
         choices = tuple(dict.fromkeys([*([own] if own and rhymed else []), *candidates]))
         choices = choices[:END_CHOICES]
     low, high = part.syllables or (1, 30)
