@@ -19,7 +19,9 @@ from .hooks import Contributions, MemberData, StyleBriefs, WorksIndex
 from .lifecycle import LifecycleService
 from .lyrics import LyricsService
 from .outbox import Outbox
-from .potd import PotdService, build_potd_service
+from .potd import PotdService, PromptGenerator, build_potd_service
+from .sprint import SprintService
+from .sprint.prompting import PotdSprintPrompts
 from .status import StatusService
 from .story import StoryService
 from .style import StyleConfig, StyleService
@@ -36,6 +38,7 @@ class Services:
     potd: PotdService
     story: StoryService
     lyrics: LyricsService
+    sprint: SprintService
     outbox: Outbox
     fair_share: FairShare
     lifecycle: LifecycleService
@@ -109,6 +112,18 @@ def build_services(
         unsaved_days=settings.lyrics_unsaved_days,
     )
     member_data.append(repos.lyrics)
+    sprint = SprintService(
+        repos.sprints,
+        clock,
+        outbox=outbox,
+        prompts=PotdSprintPrompts(
+            PromptGenerator(engine, attempts=1, temperature=settings.potd_temperature),
+            threshold=settings.potd_similarity_threshold,
+        ),
+        streaks=potd,
+        grace_minutes=settings.sprint_grace_minutes,
+    )
+    member_data.append(repos.sprints)
     fair_share = FairShare(FairShareConfig.from_settings(settings))
     return Services(
         writing=writing,
@@ -117,6 +132,7 @@ def build_services(
         potd=potd,
         story=story,
         lyrics=lyrics,
+        sprint=sprint,
         outbox=outbox,
         fair_share=fair_share,
         lifecycle=LifecycleService(

@@ -13,6 +13,7 @@ from .lyrics import LyricsDraftRecord, LyricsRepository
 from .members import Member, MemberRepository
 from .outbox import OutboxItem, OutboxRepository
 from .potd import PotdRepository
+from .sprints import SprintRepository
 from .stories import StoryRepository
 from .style import StyleRepository
 
@@ -31,6 +32,7 @@ __all__ = [
     "OutboxRepository",
     "PotdRepository",
     "Repositories",
+    "SprintRepository",
     "StyleRepository",
 ]
 
@@ -48,6 +50,7 @@ class Repositories:
     potd: PotdRepository
     style: StyleRepository
     lyrics: LyricsRepository
+    sprints: SprintRepository
     outbox: OutboxRepository
     lifecycle: LifecycleRepository
 
@@ -63,6 +66,7 @@ class Repositories:
             potd=PotdRepository(db),
             style=StyleRepository(db),
             lyrics=LyricsRepository(db),
+            sprints=SprintRepository(db),
             outbox=OutboxRepository(db),
             lifecycle=LifecycleRepository(db),
         )
