@@ -1,0 +1,33 @@
+"""The outbox's renderer for sprint announcements in the sprint's channel.
+
+The start and the end mention every member who joined, and allow exactly those pings; the
+leaderboard and a calling off ping nobody.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.services.outbox import OutboxItem, OutboxMessage
+
+from . import render
+
+if TYPE_CHECKING:
+    from bot.app import MuseBot
+
+__all__ = ["SprintPublisher"]
+
+
+class SprintPublisher:
+    def __init__(self, bot: MuseBot) -> None:
+        self._bot = bot
+
+    async def render(self, item: OutboxItem) -> list[OutboxMessage] | None:
+        """The messages one ``sprint.*`` item posts, or None when the sprint is gone."""
+        found = await self._bot.services.sprint.publication(item.kind, item.payload)
+        if found is None:
+            return None
+        if found.kind == "results":
+            return [OutboxMessage(chunk) for chunk in render.leaderboard_chunks(found)]
+        pings = [p.user_id for p in found.participants] if found.kind in ("start", "end") else []
+        return [OutboxMessage(render.announcement(found), ping_user_ids=tuple(pings))]
