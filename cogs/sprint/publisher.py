@@ -1,7 +1,7 @@
 """The outbox's renderer for sprint announcements in the sprint's channel.
 
-The start and the end mention every member who joined, and allow exactly those pings; the
-leaderboard and a calling off ping nobody.
+The start and the end mention the members the service names (who joined), and allow exactly
+those pings; the leaderboard and a calling off ping nobody.
 """
 
 from __future__ import annotations
@@ -29,5 +29,4 @@ class SprintPublisher:
             return None
         if found.kind == "results":
             return [OutboxMessage(chunk) for chunk in render.leaderboard_chunks(found)]
-        pings = [p.user_id for p in found.participants] if found.kind in ("start", "end") else []
-        return [OutboxMessage(render.announcement(found), ping_user_ids=tuple(pings))]
+        return [OutboxMessage(render.announcement(found), ping_user_ids=tuple(found.pings))]

@@ -12,7 +12,6 @@ from bot.discord_io import CONTENT_LIMIT, split_text
 from bot.services.markdown import escape_line, escape_markdown
 from bot.services.sprint import (
     Phase,
-    SprintParticipant,
     SprintPublication,
     SprintRecord,
     SprintStats,
@@ -51,8 +50,16 @@ def _prompt(sprint: SprintRecord) -> str:
     return f"\n💡 Prompt: **{escape_line(sprint.prompt_title)}**: {escape_line(sprint.prompt_text)}"
 
 
-def mentions(participants: Sequence[SprintParticipant]) -> str:
-    return " ".join(f"<@{p.user_id}>" for p in participants)
+def mentions(user_ids: Sequence[int]) -> str:
+    """The members a post pings, after a space (nothing when it pings nobody)."""
+    return "".join(f" <@{u}>" for u in user_ids)
+
+
+def _starter(found: SprintPublication) -> str:
+    for p in found.participants:
+        if p.user_id == found.sprint.starter_id:
+            return f" started by **{escape_line(p.display_name)}**"
+    return ""
 
 
 def announcement(found: SprintPublication) -> str:
@@ -60,8 +67,8 @@ def announcement(found: SprintPublication) -> str:
     sprint = found.sprint
     if found.kind == "start":
         return (
-            f"🏃 **Sprint!** {_minutes(sprint.duration_minutes)} of writing starts now and ends "
-            f"{when(sprint.ends_at)}.{_goal(sprint)} {mentions(found.participants)}"
+            f"🏃 **Sprint!** {_minutes(sprint.duration_minutes)} of writing{_starter(found)} "
+            f"starts now and ends {when(sprint.ends_at)}.{_goal(sprint)}{mentions(found.pings)}"
             f"{_prompt(sprint)}\nJoin with `/sprint join`; report your words with `/sprint words`."
         )
     if found.kind == "end":
@@ -73,7 +80,7 @@ def announcement(found: SprintPublication) -> str:
             )
         else:
             after = "The leaderboard follows."
-        return f"⏱️ **Time's up!**{early} {mentions(found.participants)}\n{after}"
+        return f"⏱️ **Time's up!**{early}{mentions(found.pings)}\n{after}"
     return "🛑 The sprint planned here was called off before it began."
 
 

@@ -7,6 +7,7 @@ would at its time.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -175,3 +176,44 @@ async def test_a_sprint_survives_a_restart_and_one_overdue_ends_at_once(
     assert sum("results" in t for t in texts) == 1
     assert any("**bob**: 90 words · 3 wpm" in t for t in texts), texts
     assert muse.bot.scheduler.get_job(job_id(sprint.id)) is None
+
+
+async def test_a_members_sprints_are_in_their_export_and_go_with_their_erasure(
+    muse: MuseHarness,
+) -> None:
+    alice, bob, _ = muse.sandbox.members
+    await run(muse, "start", {"duration": 5}, alice)
+    await run(muse, "join", {}, bob)
+    sprint = await live_sprint(muse)
+    muse.clock.advance(5 * MINUTE)
+    await run(muse, "words", {"count": 321, "mode": "added"}, alice)
+    await run(muse, "words", {"count": 100, "mode": "added"}, bob)
+    muse.clock.advance(2 * MINUTE)
+    assert await fire(muse, sprint)
+
+    ix = await muse.sandbox.slash("mydata export", user=alice)
+    message = await ix.final_message()
+    exported = json.loads(message.attachments[0].data)["data"]["sprints"]
+    assert [(s["sprint_id"], s["words"]) for s in exported["sprints_joined"]] == [(sprint.id, 321)]
+    assert [s["sprint_id"] for s in exported["sprints_started"]] == [sprint.id]
+
+    prompt = await (await muse.sandbox.slash("style forget", user=alice)).final_message()
+    confirm = next(
+        c["custom_id"]
+        for row in prompt.components
+        for c in row["components"]
+        if c["custom_id"].startswith("muse:style:erase:")
+    )
+    done = await muse.sandbox.click(prompt, confirm, user=alice)
+    assert "erased" in (await done.final_message()).content
+    await muse.bot.services.style.drain()
+
+    db = muse.bot.repos.db
+    for table in ("sprints", "sprint_participants"):
+        rows = await db.fetchall(f"SELECT * FROM {table}")
+        assert all(alice.id not in tuple(r) for r in rows), table
+        assert all(alice.user.username not in tuple(r) for r in rows), table
+    stats = await run(muse, "stats", {}, alice)
+    assert "hasn't finished a sprint" in stats.content
+    kept = await run(muse, "stats", {}, bob)
+    assert "1 sprint" in kept.content and "100 words" in kept.content

@@ -107,6 +107,9 @@ async def test_a_sprint_starts_ends_and_ranks_everyone(
     assert await announced(repos) == ["sprint.start"]
     await service.join(actor(BOB), start_words=1000)
     await service.join(actor(CAROL))
+    # Started at once: the starter, who just ran the command, is not pinged by its start.
+    start = await service.publication("sprint.start", {"sprint_id": sprint.id})
+    assert start is not None and list(start.pings) == []
 
     clock.advance(4 * MINUTE)
     report = await service.words(actor(ALICE), count=120, mode=WordsMode.ADDED)
@@ -115,10 +118,14 @@ async def test_a_sprint_starts_ends_and_ranks_everyone(
     assert await service.on_timer(sprint.id)  # time's up: the grace period begins
     assert await announced(repos) == ["sprint.start", "sprint.end"]
     assert timer.armed[sprint.id] == START + 12 * MINUTE
+    end = await service.publication("sprint.end", {"sprint_id": sprint.id})
+    assert end is not None and list(end.pings) == [ALICE, BOB, CAROL]
     # Final counts during the grace period; the latest report counts.
     assert (await service.words(actor(ALICE), count=400, mode=WordsMode.ADDED)).reached_goal
     assert (await service.words(actor(BOB), count=1250, mode=WordsMode.TOTAL)).words == 250
-    assert not await service.on_timer(sprint.id)  # early: nothing happens
+    timer.armed.clear()
+    assert not await service.on_timer(sprint.id)  # early: nothing happens, nothing re-armed
+    assert timer.armed == {}
     clock.advance(2 * MINUTE)
     assert await service.on_timer(sprint.id)
     assert sprint.id not in timer.armed
@@ -166,6 +173,7 @@ async def test_a_delayed_sprint_waits_and_its_start_pings_who_joined(
     assert await service.on_timer(sprint.id)
     found = await service.publication("sprint.start", {"sprint_id": sprint.id})
     assert found is not None and [p.user_id for p in found.participants] == [ALICE, BOB]
+    assert list(found.pings) == [ALICE, BOB]  # everyone waiting for it
     assert timer.armed[sprint.id] == START + 8 * MINUTE
 
 

@@ -101,17 +101,19 @@ class SprintTimeline:
             self._timer.arm(sprint.id, sprint.guild_id, at)
 
     async def on_timer(self, sprint_id: int) -> bool:
-        """The timer fired: take every step that is due. Returns whether one was taken (an
-        early or stale job takes none)."""
-        return await self.catch_up(sprint_id)
+        """The timer fired: take every step that is due and arm the next. Returns whether a
+        step was taken; an early or stale job takes none and arms nothing (whatever moved the
+        sprint's times armed its job then)."""
+        return await self.catch_up(sprint_id, rearm_when_idle=False)
 
-    async def catch_up(self, sprint_id: int) -> bool:
+    async def catch_up(self, sprint_id: int, *, rearm_when_idle: bool = True) -> bool:
         async with self._repo.transaction():
             sprint = await self._repo.get(sprint_id)
             if sprint is None:
                 return False
             taken, sprint = await self._take_due_steps(sprint)
-        self._arm(sprint)
+        if taken or rearm_when_idle:
+            self._arm(sprint)
         if taken:
             self._outbox.wake()
         return taken > 0
@@ -163,4 +165,10 @@ class SprintTimeline:
         participants = await self._repo.participants(sprint.id)
         grace = (sprint.closes_at - sprint.ends_at).total_seconds() / 60
         ranked = standings(sprint, participants) if short == "results" else []
-        return SprintPublication(short, sprint, participants, ranked, grace)
+        if short == "start":
+            pings = [p.user_id for p in participants if p.joined_at < sprint.starts_at]
+        elif short == "end":
+            pings = [p.user_id for p in participants]
+        else:
+            pings = []
+        return SprintPublication(short, sprint, participants, ranked, grace, pings)

@@ -154,6 +154,10 @@ class SprintPublication:
     participants: Sequence[SprintParticipant]
     standings: Sequence[Standing] = ()
     grace_minutes: float = 0.0
+    pings: Sequence[int] = ()
+    """Who the post mentions: at the start, everyone who joined before it began (a sprint
+    started with no delay doesn't ping its starter, who just started it); at the end, every
+    participant; nobody on the leaderboard or a calling off."""
 
 
 @dataclass(frozen=True, slots=True)
