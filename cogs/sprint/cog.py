@@ -66,7 +66,9 @@ class SprintCog(commands.Cog):
         status = await self.bot.services.sprint.start(
             actor_of(interaction), duration=duration, delay=delay, goal=goal, prompt=prompt
         )
-        await reply_private(interaction, render.start_reply(status))
+        await reply_private(
+            interaction, render.start_reply(status), embed=render.prompt_embed(status.sprint)
+        )
 
     @sprint.command(name="join")
     @app_commands.describe(start_words="Your word count now, if you report whole counts later")

@@ -29,4 +29,11 @@ class SprintPublisher:
             return None
         if found.kind == "results":
             return [OutboxMessage(chunk) for chunk in render.leaderboard_chunks(found)]
-        return [OutboxMessage(render.announcement(found), ping_user_ids=tuple(found.pings))]
+        prompt = render.prompt_embed(found.sprint) if found.kind == "start" else None
+        return [
+            OutboxMessage(
+                render.announcement(found),
+                embeds=[dict(prompt.to_dict())] if prompt is not None else [],
+                ping_user_ids=tuple(found.pings),
+            )
+        ]

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import discord
 
-from bot.discord_io import CONTENT_LIMIT, split_text
+from bot.discord_io import CONTENT_LIMIT, EMBED_DESCRIPTION_LIMIT, split_text
 from bot.services.markdown import escape_line, escape_markdown
 from bot.services.sprint import (
     Phase,
@@ -23,6 +23,7 @@ from bot.services.sprint import (
 __all__ = [
     "announcement",
     "leaderboard_chunks",
+    "prompt_embed",
     "start_reply",
     "stats_text",
     "status_embed",
@@ -44,10 +45,15 @@ def _goal(sprint: SprintRecord) -> str:
     return f" Goal: **{sprint.goal_words:,}** words." if sprint.goal_words else ""
 
 
-def _prompt(sprint: SprintRecord) -> str:
+def prompt_embed(sprint: SprintRecord) -> discord.Embed | None:
+    """The sprint's writing prompt, when it has one (an embed: it may be long)."""
     if not sprint.prompt_title or not sprint.prompt_text:
-        return ""
-    return f"\n💡 Prompt: **{escape_line(sprint.prompt_title)}**: {escape_line(sprint.prompt_text)}"
+        return None
+    return discord.Embed(
+        title=f"💡 {sprint.prompt_title}"[:256],
+        description=escape_markdown(sprint.prompt_text)[:EMBED_DESCRIPTION_LIMIT],
+        colour=_COLOUR,
+    )
 
 
 def mentions(user_ids: Sequence[int]) -> str:
@@ -69,7 +75,7 @@ def announcement(found: SprintPublication) -> str:
         return (
             f"🏃 **Sprint!** {_minutes(sprint.duration_minutes)} of writing{_starter(found)} "
             f"starts now and ends {when(sprint.ends_at)}.{_goal(sprint)}{mentions(found.pings)}"
-            f"{_prompt(sprint)}\nJoin with `/sprint join`; report your words with `/sprint words`."
+            "\nJoin with `/sprint join`; report your words with `/sprint words`."
         )
     if found.kind == "end":
         early = " (ended early)" if sprint.ended_early else ""
@@ -112,7 +118,7 @@ def start_reply(status: SprintStatus) -> str:
     begins = f"starts {when(sprint.starts_at)}" if waiting else "has started"
     return (
         f"🏃 Your {_minutes(sprint.duration_minutes)} sprint {begins}; you're in."
-        f"{_goal(sprint)} Report your words with `/sprint words`.{_prompt(sprint)}"
+        f"{_goal(sprint)} Report your words with `/sprint words`."
     )
 
 

@@ -217,3 +217,19 @@ async def test_a_members_sprints_are_in_their_export_and_go_with_their_erasure(
     assert "hasn't finished a sprint" in stats.content
     kept = await run(muse, "stats", {}, bob)
     assert "1 sprint" in kept.content and "100 words" in kept.content
+
+
+async def test_the_opt_in_prompt_comes_from_the_prompt_of_the_day_generator(
+    muse: MuseHarness,
+) -> None:
+    alice = muse.sandbox.members[0]
+    other = await muse.sandbox.add_channel("poetry")
+    plain = await muse.sandbox.slash("sprint start", {"duration": 5}, user=alice, channel=other)
+    assert (await plain.final_message()).embeds == []
+    reply = await run(muse, "start", {"duration": 5, "prompt": True}, alice)
+    assert reply.ephemeral and reply.embeds and reply.embeds[0]["title"].startswith("💡")
+    sprint = await live_sprint(muse)
+    assert sprint.prompt_title and sprint.prompt_text
+    [start] = channel_posts(muse)
+    assert start.embeds[0]["title"] == reply.embeds[0]["title"]
+    assert start.embeds[0]["description"]
