@@ -96,11 +96,8 @@ class DiscordOutboxTransport:
         return self._client.get_partial_messageable(item.channel_id, guild_id=item.guild_id)
 
     async def send(self, item: OutboxItem, message: OutboxMessage, nonce: str) -> int:
-        mentions = (
-            ping_only(discord.Object(message.ping_user_id))
-            if message.ping_user_id is not None
-            else NO_PINGS
-        )
+        pinged = message.pinged()
+        mentions = ping_only(*(discord.Object(u) for u in pinged)) if pinged else NO_PINGS
         files = [discord.File(io.BytesIO(f.data), filename=f.filename) for f in message.files]
         embeds = [discord.Embed.from_dict(e) for e in message.embeds]
         with mapped_errors():

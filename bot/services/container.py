@@ -20,9 +20,11 @@ from .lifecycle import LifecycleService
 from .lyrics import LyricsService
 from .melody import MelodyService
 from .outbox import Outbox
-from .potd import PotdService, build_potd_service
+from .potd import PotdService, PromptGenerator, build_potd_service
 from .rendering.studio import StudioRenderer
 from .server_settings import ServerSettings
+from .sprint import SprintService
+from .sprint.prompting import PotdSprintPrompts
 from .status import StatusService
 from .story import StoryService
 from .style import StyleConfig, StyleService
@@ -40,6 +42,7 @@ class Services:
     story: StoryService
     lyrics: LyricsService
     melody: MelodyService
+    sprint: SprintService
     outbox: Outbox
     fair_share: FairShare
     lifecycle: LifecycleService
@@ -122,6 +125,18 @@ def build_services(
         engine, repos.melodies, clock, lyrics, renderer=StudioRenderer(settings.soundfont)
     )
     member_data.append(repos.melodies)
+    sprint = SprintService(
+        repos.sprints,
+        clock,
+        outbox=outbox,
+        prompts=PotdSprintPrompts(
+            PromptGenerator(engine, attempts=1, temperature=settings.potd_temperature),
+            threshold=settings.potd_similarity_threshold,
+        ),
+        streaks=potd,
+        grace_minutes=settings.sprint_grace_minutes,
+    )
+    member_data.append(repos.sprints)
     fair_share = FairShare(FairShareConfig.from_settings(settings))
     return Services(
         writing=writing,
@@ -131,6 +146,7 @@ def build_services(
         story=story,
         lyrics=lyrics,
         melody=melody,
+        sprint=sprint,
         outbox=outbox,
         fair_share=fair_share,
         lifecycle=LifecycleService(

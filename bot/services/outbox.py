@@ -69,12 +69,20 @@ class OutboxFile:
 @dataclass(frozen=True, slots=True)
 class OutboxMessage:
     """One message to post. ``ping_user_id`` is the one member it may mention (or nobody);
-    ``embeds`` are Discord embed objects (plain JSON)."""
+    ``ping_user_ids`` are more members it may mention (a sprint's writers; at most 100, as
+    Discord allows); ``embeds`` are Discord embed objects (plain JSON)."""
 
     content: str
     ping_user_id: int | None = None
     files: Sequence[OutboxFile] = field(default_factory=tuple)
     embeds: Sequence[dict[str, Any]] = field(default_factory=tuple)
+    ping_user_ids: Sequence[int] = field(default_factory=tuple)
+
+    def pinged(self) -> list[int]:
+        """Every member the message may mention, each once."""
+        users = [] if self.ping_user_id is None else [self.ping_user_id]
+        users += [u for u in self.ping_user_ids if u not in users]
+        return users[:100]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -89,6 +97,7 @@ class OutboxMessage:
                 for f in self.files
             ],
             "embeds": list(self.embeds),
+            "pings": list(self.ping_user_ids),
         }
 
     @classmethod
@@ -99,11 +108,13 @@ class OutboxMessage:
         )
         ping = data.get("ping")
         embeds = tuple(dict(e) for e in data.get("embeds") or [])
+        pings = tuple(int(u) for u in data.get("pings") or [])
         return cls(
             str(data.get("content") or ""),
             int(ping) if ping is not None else None,
             files,
             embeds,
+            pings,
         )
 
 

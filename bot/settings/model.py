@@ -285,6 +285,11 @@ class Settings(BaseSettings):
         default=10, ge=1, le=100, description="Most stories running at once in one server."
     )
 
+    # Writing sprints
+    sprint_grace_minutes: float = Field(
+        default=2.0, ge=0.0, le=30.0, description="Minutes after a sprint for final word counts."
+    )
+
     # Outbox (durable delivery of what Muse posts)
     outbox_retry_base_seconds: float = Field(
         default=1.0,

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.e2e
 MARK = "Zephyrine"  # in everything the member writes that must go; in nothing else
 SHARED = "Tidewalker"  # in the member's story segment, which stays with the story
 FORMER = "a former member"
-FEATURES = {"write", "style", "potd", "story", "lyrics", "erase-member", "mydata"}
+FEATURES = {"write", "style", "potd", "story", "lyrics", "sprint", "erase-member", "mydata"}
 MUSE_LOGGERS = ("bot", "cogs", "models")
 
 
@@ -118,6 +118,13 @@ async def seed_everything(muse: MuseHarness, alice: Any, bob: Any) -> None:
     for options in ({"draft": f"{MARK} by the sea"}, {"lines": f"{MARK} sings / by the wall"}):
         melody = await (await sandbox.slash("lyrics melody", options, user=alice)).final_message()
         assert melody.attachments, melody.content
+    # A writing sprint she started, with Bob in it, and her word count.
+    await done(await sandbox.slash("sprint start", {"duration": 5, "delay": 1}, user=alice))
+    await done(await sandbox.slash("sprint join", {}, user=bob))
+    muse.clock.advance(timedelta(minutes=2))
+    await services.sprint.recover(lambda _guild: True)  # the start, as its timer would
+    await done(await sandbox.slash("sprint words", {"count": 42, "mode": "added"}, user=alice))
+    await services.outbox.settle()
     # The works index: Alice's public works, and a shared story she started.
     await services.style.index_work(
         guild_id=gid, kind="potd_submission", ref="p1", title=MARK, text=MARK, author_id=alice.id
@@ -235,6 +242,8 @@ async def test_forget_leaves_nothing_that_identifies_the_member(
         "stories",
         "lyrics_drafts",
         "melodies",
+        "sprints",
+        "sprint_participants",
     } <= seeded_tables, before
     assert await on_disk(muse, MARK)
 

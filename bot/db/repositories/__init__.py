@@ -14,6 +14,7 @@ from .melodies import MelodyRepository, MelodyRow
 from .members import Member, MemberRepository
 from .outbox import OutboxItem, OutboxRepository
 from .potd import PotdRepository
+from .sprints import SprintRepository
 from .stories import StoryRepository
 from .style import StyleRepository
 
@@ -34,6 +35,7 @@ __all__ = [
     "OutboxRepository",
     "PotdRepository",
     "Repositories",
+    "SprintRepository",
     "StyleRepository",
 ]
 
@@ -52,6 +54,7 @@ class Repositories:
     style: StyleRepository
     lyrics: LyricsRepository
     melodies: MelodyRepository
+    sprints: SprintRepository
     outbox: OutboxRepository
     lifecycle: LifecycleRepository
 
@@ -68,6 +71,7 @@ class Repositories:
             style=StyleRepository(db),
             lyrics=LyricsRepository(db),
             melodies=MelodyRepository(db),
+            sprints=SprintRepository(db),
             outbox=OutboxRepository(db),
             lifecycle=LifecycleRepository(db),
         )
