@@ -64,6 +64,7 @@ class WorkRecord:
     body: str
     url: str | None
     created_at: str
+    human_only: bool = False  # written without AI (a human-only story)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ class WorkHit:
 
 
 _TRAIT_COLUMNS = "id, kind, value, confidence, hits, evidence, source, first_seen, last_seen"
-_WORK_COLUMNS = "id, guild_id, kind, ref, author_id, title, body, url, created_at"
+_WORK_COLUMNS = "id, guild_id, kind, ref, author_id, title, body, url, created_at, human_only"
 _MEMBER = "guild_id = ? AND user_id = ?"
 
 
@@ -104,6 +105,7 @@ def _work(row: Any) -> WorkRecord:
         body=str(row["body"]),
         url=row["url"],
         created_at=str(row["created_at"]),
+        human_only=bool(row["human_only"]),
     )
 
 
@@ -279,13 +281,15 @@ class StyleRepository:
         body: str,
         url: str | None,
         created_at: str,
+        human_only: bool = False,
     ) -> int:
         await self._db.execute(
             "INSERT INTO style_works (guild_id, kind, ref, author_id, title, body, url, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, kind, ref) DO "
-            "UPDATE SET author_id = excluded.author_id, title = excluded.title, "
-            "body = excluded.body, url = excluded.url",
-            (guild_id, kind, ref, author_id, title, body, url, created_at),
+            "created_at, human_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+            "(guild_id, kind, ref) DO UPDATE SET author_id = excluded.author_id, "
+            "title = excluded.title, body = excluded.body, url = excluded.url, "
+            "human_only = excluded.human_only",
+            (guild_id, kind, ref, author_id, title, body, url, created_at, int(human_only)),
         )
         row = await self._db.fetchone(
             "SELECT id FROM style_works WHERE guild_id = ? AND kind = ? AND ref = ?",
@@ -311,18 +315,24 @@ class StyleRepository:
         return _work(row) if row else None
 
     async def search_works(
-        self, guild_id: int, match: str, *, exclude_author: int | None, limit: int
+        self,
+        guild_id: int,
+        match: str,
+        *,
+        exclude_author: int | None,
+        limit: int,
+        human_only: bool = False,
     ) -> list[WorkHit]:
         """Works of the guild matching an FTS5 ``match`` expression, best BM25 first
-        (title hits weigh twice as much as body hits)."""
+        (title hits weigh twice as much as body hits); ``human_only``: only works without AI."""
         rows = await self._db.fetchall(
             f"SELECT {', '.join('w.' + c for c in _WORK_COLUMNS.split(', '))}, "
             "bm25(style_works_fts, 2.0, 1.0) AS score FROM style_works_fts "
             "JOIN style_works AS w ON w.id = style_works_fts.rowid "
             "WHERE style_works_fts MATCH ? AND w.guild_id = ? "
-            "AND (w.author_id IS NULL OR w.author_id IS NOT ?) "
+            "AND (w.author_id IS NULL OR w.author_id IS NOT ?) AND w.human_only >= ? "
             "ORDER BY score LIMIT ?",
-            (match, guild_id, exclude_author, limit),
+            (match, guild_id, exclude_author, int(human_only), limit),
         )
         return [WorkHit(_work(r), float(r["score"])) for r in rows]
 
