@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 
 from bot.errors import NotAllowed, NotFound, UserInputError
 from bot.services.actor import Actor
+from bot.services.bounds import check_length
 from bot.services.markdown import escape_line
 from bot.services.text import clean_display_name, clean_text
 
@@ -199,10 +200,10 @@ class StoryCanon(StoryLookup):
         description: str,
         triggers: str | None = None,
     ) -> CanonEntry:
+        fields = _fields(kind, name, description)  # bounds first: bad input changes nothing
+        words = parse_triggers(triggers)
         record = await self.resolve(actor.guild_id, story, actor.channel_id, "running")
         await self._require_contributor(record, actor)
-        fields = _fields(kind, name, description)
-        words = parse_triggers(triggers)
         async with self._repo.transaction():
             fresh = await self._fresh(record.id, "running")
             if await self._repo.canon_count(fresh.id) >= CANON_ENTRIES_LIMIT:
@@ -235,6 +236,10 @@ class StoryCanon(StoryLookup):
         triggers: str | None = None,
     ) -> CanonEntry:
         """Change what is given of an entry (``triggers`` "" or only commas clears them)."""
+        check_length(entry, field="entry", max_length=CANON_NAME_LIMIT)
+        check_length(name, field="name", max_length=CANON_NAME_LIMIT)
+        check_length(description, field="description", max_length=CANON_DESCRIPTION_LIMIT)
+        words = None if triggers is None else parse_triggers(triggers)
         record = await self.resolve(actor.guild_id, story, actor.channel_id, "running")
         found = await self._entry(record, entry)
         self._require_editor(record, found, actor)
@@ -243,7 +248,7 @@ class StoryCanon(StoryLookup):
             found.name if name is None else name,
             found.description if description is None else description,
         )
-        words = found.triggers if triggers is None else parse_triggers(triggers)
+        words = found.triggers if words is None else words
         async with self._repo.transaction():
             await self._fresh(record.id, "running")
             same = await self._repo.canon_by_name(record.id, fields[1])
@@ -259,6 +264,7 @@ class StoryCanon(StoryLookup):
             )
 
     async def remove_canon(self, actor: Actor, story: str | None, entry: str) -> CanonEntry:
+        check_length(entry, field="entry", max_length=CANON_NAME_LIMIT)
         record = await self.resolve(actor.guild_id, story, actor.channel_id, "running")
         found = await self._entry(record, entry)
         self._require_editor(record, found, actor)
