@@ -3,6 +3,7 @@ FakeEngine that records every prompt, and an injected clock."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -181,6 +182,13 @@ async def test_an_erased_members_entries_stay_credited_to_a_former_member(
         bob,
     )
     await run(muse, "write", {"story": ref, "text": "Alice lit the brass lamp."}, alice)
+    # Bob's data export lists his entry.
+    ix = await muse.sandbox.slash("mydata export", user=bob)
+    exported = json.loads((await ix.final_message()).attachments[0].data)
+    stories = exported["data"]["stories"]
+    assert [(c["name"], c["kind"], c["description"]) for c in stories["canon"]] == [
+        ("Brass lamp", "object", "It hums.")
+    ]
     await confirm_erasure(muse, "erase-member", {"user_id": str(bob.id)}, muse.sandbox.admin)
 
     [entry] = await muse.bot.repos.stories.canon(story.id)

@@ -241,6 +241,8 @@ async def test_the_ai_partner_prompt_carries_the_canon_that_came_up(
     await write(service, story, ALICE, "The keeper climbed the tower.")
     await service.wait_idle()
     await engine.close()
+    exported = await repos.stories.export_member(GUILD, ALICE)
+    assert [(g["kind"], g["ai_written"]) for g in exported["segments"]] == [("member", False)]
     passage = next(p for p in engine.prompts if "it is your turn" in p.text)
     assert "<<<Anna (character): Anna fears the sea.>>>" in passage.text
     assert "Rotten." not in passage.text  # the pier never came up
