@@ -73,6 +73,13 @@ def test_an_entry_comes_up_by_its_name_or_a_trigger_as_a_whole_word_in_any_case(
     # Part of a longer word is not a mention.
     assert triggered([anna, lamp], "Annabel lit the lamplight.") == []
     assert triggered([anna, lamp], "") == []
+    # Phrases and names that are not plain words are found whole, too.
+    keeper = entry(3, "Ó'Rourke", "old lamp")
+    assert triggered([keeper], "Then ó'rourke came.") == [keeper]
+    assert triggered([keeper], "The OLD\n  LAMP.") == [keeper]  # any spaces between the words
+    # Both end on the same word: the older entry first.
+    assert triggered([keeper, lamp], "The old lamp. Then the old lampshade.") == [lamp, keeper]
+    assert triggered([keeper], "bold lamp, old lamps, xó'rourke") == []
 
 
 def test_the_most_recently_mentioned_entry_comes_first_and_ties_go_to_the_older_entry() -> None:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import repeat
 
 from bot.errors import NotAllowed, NotFound, UserInputError
 from bot.services.actor import Actor
@@ -87,22 +89,55 @@ def parse_triggers(text: str | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _last_mention(entry: CanonEntry, text: str) -> int:
-    """Where the entry's name or a trigger last appears in ``text`` as whole words, in any
-    case (-1: nowhere)."""
-    last = -1
-    for term in (entry.name, *entry.triggers):
-        pattern = re.compile(r"(?<!\w)" + re.escape(term.casefold()) + r"(?!\w)")
-        for match in pattern.finditer(text):
-            last = max(last, match.start())
+_WORD = re.compile(r"\w+")
+
+
+def _is_word_char(text: str, index: int) -> bool:
+    return 0 <= index < len(text) and _WORD.match(text[index]) is not None
+
+
+def _last_whole(term: str, text: str) -> int:
+    """The start of the last whole-word occurrence of ``term`` in ``text`` (-1: none)."""
+    end = len(text)
+    while term:
+        at = text.rfind(term, 0, end)
+        if at < 0:
+            return -1
+        if not _is_word_char(text, at - 1) and not _is_word_char(text, at + len(term)):
+            return at
+        end = at + len(term) - 1
+    return -1
+
+
+@lru_cache(maxsize=4096)
+def _terms(name: str, triggers: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """An entry's name and triggers, case-folded: the one-word ones (looked up) and the
+    phrases (searched for)."""
+    folded = [t.casefold() for t in (name, *triggers)]
+    words = tuple(t for t in folded if _WORD.fullmatch(t))
+    return words, tuple(t for t in folded if not _WORD.fullmatch(t))
+
+
+def _last_mention(entry: CanonEntry, text: str, words: dict[str, int]) -> int:
+    """Where the entry's name or a trigger last appears in ``text`` (already case-folded) as
+    whole words, in any case, counted in words (-1: nowhere). ``words``: the number of the
+    last occurrence of each word of the text, which answers a one-word term at once."""
+    single, phrases = _terms(entry.name, entry.triggers)
+    last = max(map(words.get, single, repeat(-1, len(single))), default=-1)
+    for phrase in phrases:
+        at = _last_whole(phrase, text)
+        if at >= 0:  # the phrase's last word, counted like the words
+            last = max(last, len(_WORD.findall(text, 0, at + len(phrase))) - 1)
     return last
 
 
 def triggered(entries: Iterable[CanonEntry], text: str) -> list[CanonEntry]:
     """The entries mentioned in ``text``, the most recently mentioned first (the latest
-    mention's position; ties, such as two names in one phrase, go to the older entry)."""
-    folded = text.casefold()
-    mentioned = [(_last_mention(e, folded), e) for e in entries]
+    mention's word; ties, such as two names ending on one word, go to the older entry)."""
+    folded = " ".join(text.casefold().split())  # a phrase may cross a line break
+    tokens = _WORD.findall(folded)
+    words = dict(zip(tokens, range(len(tokens)), strict=True))  # a later one wins: the last
+    mentioned = [(_last_mention(e, folded, words), e) for e in entries]
     hits = [(position, e) for position, e in mentioned if position >= 0]
     hits.sort(key=lambda hit: (-hit[0], hit[1].id))
     return [entry for _, entry in hits]
