@@ -205,6 +205,9 @@ async def test_a_kicked_writer_cannot_add_and_an_ended_story_keeps_its_canon(
     await service.kick(actor(ALICE), ref, BOB)
     with pytest.raises(NotAllowed):
         await service.add_canon(actor(BOB), ref, kind="place", name="Pier", description="x")
+    with pytest.raises(NotAllowed):  # nor change what he added before
+        await service.edit_canon(actor(BOB), ref, "Lamp", description="New.")
+    assert [e.description for e in await repos.stories.canon(story.id)] == ["Old."]
     await service.end(actor(ALICE), ref)
     await service.wait_idle()
     with pytest.raises(UserInputError, match="has ended"):

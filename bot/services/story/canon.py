@@ -206,14 +206,19 @@ class StoryCanon(StoryLookup):
                 "join with `/story join` first."
             )
 
-    def _require_editor(self, story: StoryRecord, entry: CanonEntry, actor: Actor) -> None:
-        if entry.author_id == actor.user_id or story.starter_id == actor.user_id:
+    async def _require_editor(self, story: StoryRecord, entry: CanonEntry, actor: Actor) -> None:
+        """The story's starter, a moderator, or the entry's author unless a moderator took
+        their seat away."""
+        if story.starter_id == actor.user_id or actor.can_moderate(story.channel_id):
             return
-        if not actor.can_moderate(story.channel_id):
-            raise NotAllowed(
-                f"Only the member who added **{escape_line(entry.name)}**, the story's starter "
-                "or a member with Manage Messages can change or remove it."
-            )
+        if entry.author_id == actor.user_id:
+            seat = seat_of(await self._repo.participants(story.id), actor.user_id)
+            if seat is None or seat.left_reason != "kicked":
+                return
+        raise NotAllowed(
+            f"Only the member who added **{escape_line(entry.name)}**, the story's starter "
+            "or a member with Manage Messages can change or remove it."
+        )
 
     async def _entry(self, story: StoryRecord, name: str) -> CanonEntry:
         clean = " ".join(name.split())[: CANON_NAME_LIMIT * 2]
@@ -277,7 +282,7 @@ class StoryCanon(StoryLookup):
         words = None if triggers is None else parse_triggers(triggers)
         record = await self.resolve(actor.guild_id, story, actor.channel_id, "running")
         found = await self._entry(record, entry)
-        self._require_editor(record, found, actor)
+        await self._require_editor(record, found, actor)
         fields = _fields(
             kind or found.kind,
             found.name if name is None else name,
@@ -302,7 +307,7 @@ class StoryCanon(StoryLookup):
         check_length(entry, field="entry", max_length=CANON_NAME_LIMIT)
         record = await self.resolve(actor.guild_id, story, actor.channel_id, "running")
         found = await self._entry(record, entry)
-        self._require_editor(record, found, actor)
+        await self._require_editor(record, found, actor)
         async with self._repo.transaction():
             await self._fresh(record.id, "running")
             await self._repo.remove_canon(found.id)
