@@ -102,6 +102,7 @@ def build_services(
         max_skips=settings.story_max_skips,
         max_running=settings.story_max_running,
         temperature=settings.temperature,
+        context_size=settings.context_size,
     )
     member_data += [repos.stories, repos.outbox]
     style.add_erasure_hook(story)  # a turn the member holds moves on before the erasure

@@ -69,7 +69,8 @@ class ErasureHook(Protocol):
 
 class WorksIndex(Protocol):
     """Community works members can discover: finished stories, prompt submissions, lyrics their
-    authors shared. Indexing is idempotent per ``(guild_id, kind, ref)``."""
+    authors shared. Indexing is idempotent per ``(guild_id, kind, ref)``; ``human_only`` marks a
+    work written without AI (a human-only story)."""
 
     async def index_work(
         self,
@@ -81,6 +82,7 @@ class WorksIndex(Protocol):
         text: str,
         author_id: int | None = None,
         url: str | None = None,
+        human_only: bool = False,
     ) -> int: ...
 
     async def remove_work(self, guild_id: int, kind: str, ref: str) -> bool: ...
@@ -97,6 +99,7 @@ class NoWorksIndex:
         text: str,
         author_id: int | None = None,
         url: str | None = None,
+        human_only: bool = False,
     ) -> int:
         return 0
 

@@ -205,6 +205,7 @@ class WritingService:
             topic=clean_topic,
             tone=clean_tone,
             length="medium",
+            now=self._clock.now(),
         )
         await self._contributions.record(guild_id, user_id, "write_topic", clean_topic)
         return await self._compose(record, progress)
@@ -225,6 +226,7 @@ class WritingService:
             tone=parent.tone,
             length=parent.length,
             parent_id=parent.id,
+            now=self._clock.now(),
         )
         return await self._compose(record, progress)
 
@@ -242,7 +244,7 @@ class WritingService:
             )
             text, ok = "\n".join(composition.lines), True
         finally:
-            await self._generations.finish(record.id, text, ok=ok)
+            await self._generations.finish(record.id, text, ok=ok, now=self._clock.now())
         title = f"{FORM_LABELS[record.form]} · {record.topic[:80]}"
         return FormPoem(record.id, title, composition)
 

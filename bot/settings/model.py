@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -366,19 +366,14 @@ class Settings(BaseSettings):
     def _upper_log_level(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("discord_api_base")
+    @field_validator("discord_api_base", "discord_gateway")
     @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.rstrip("/")
-
-    @field_validator("discord_gateway")
-    @classmethod
-    def _ws_url(cls, value: str) -> str:
-        if not value.startswith(("ws://", "wss://")):
-            raise ValueError("must start with ws:// or wss://")
-        return value
+    def _url(cls, value: str, info: ValidationInfo) -> str:
+        websocket = info.field_name == "discord_gateway"
+        schemes = ("ws://", "wss://") if websocket else ("http://", "https://")
+        if not value.startswith(schemes):
+            raise ValueError(f"must start with {schemes[0]} or {schemes[1]}")
+        return value if websocket else value.rstrip("/")
 
     @field_validator("model_path")
     @classmethod

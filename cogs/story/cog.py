@@ -1,4 +1,5 @@
-"""/story: start, join, leave, write, show, status, list, skip, kick, pause, resume, end, export."""
+"""/story: start, join, leave, write, show, status, list, skip, kick, pause, resume, end, export
+(and the canon subcommands, from :mod:`.canon`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.discord_io import NO_PINGS, MuseInteraction, actor_of, defer_thinking, reply_private
 from bot.services.markdown import escape_line
@@ -24,6 +24,7 @@ from bot.services.story import (
 )
 
 from . import render
+from .canon import CanonCommands, story_group
 from .views import StoryWriteModal, page_view, write_confirmation
 
 if TYPE_CHECKING:
@@ -74,10 +75,8 @@ def _turn_summary(status: StoryStatus) -> str:
     return f"It's {render.seat_name(status.current)}'s turn."
 
 
-class StoryCog(commands.Cog):
-    story = app_commands.Group(
-        name="story", description="Round-robin story chains", guild_only=True
-    )
+class StoryCog(CanonCommands):
+    story = story_group
 
     def __init__(self, bot: MuseBot) -> None:
         self.bot = bot
@@ -93,6 +92,7 @@ class StoryCog(commands.Cog):
         max_participants="Most writers in the rotation",
         ai_partner="Let Muse's AI take a turn in the rotation and stand in for late writers",
         shuffle="Shuffle the turn order instead of join order",
+        human_only="Written by members alone: no AI partner and no AI stand-ins",
     )
     async def start(
         self,
@@ -106,6 +106,7 @@ class StoryCog(commands.Cog):
         max_participants: app_commands.Range[int, 2, 100] | None = None,
         ai_partner: bool = False,
         shuffle: bool = False,
+        human_only: bool = False,
     ) -> None:
         """Start a story chain in its own thread; you take the first turn."""
         await defer_thinking(interaction, ephemeral=True)
@@ -120,6 +121,7 @@ class StoryCog(commands.Cog):
             max_participants=max_participants,
             ai_partner=ai_partner,
             shuffle=shuffle,
+            human_only=human_only,
         )
         await reply_private(
             interaction,

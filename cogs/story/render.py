@@ -8,21 +8,27 @@ from datetime import datetime
 import discord
 
 from bot.discord_io import CONTENT_LIMIT, EMBED_DESCRIPTION_LIMIT, split_text
+from bot.discord_io.limits import EMBED_FIELD_VALUE_LIMIT
 from bot.services.markdown import escape_line
 from bot.services.story import (
     AI_NAME,
     PAGE_CHARS,
+    CanonEntry,
     Notice,
     NoticeKind,
     ParticipantRecord,
+    Recap,
     SegmentRecord,
     StoryPage,
     StoryRecord,
     StoryStatus,
 )
+from bot.services.story import canon_credit as book_canon_credit
 from bot.services.story import credit_for as book_credit
 
 __all__ = [
+    "canon_embed",
+    "canon_line",
     "intro_text",
     "list_embed",
     "notice_text",
@@ -34,6 +40,7 @@ __all__ = [
 ]
 
 _COLOUR = discord.Colour.dark_teal()
+HUMAN_ONLY = "✋ written by members alone: no AI partner, no AI stand-ins"
 
 
 def when(moment: datetime | None, style: str = "R") -> str:
@@ -76,6 +83,8 @@ def intro_text(story: StoryRecord, seats: Sequence[ParticipantRecord]) -> str:
         rules.append(f"**Writers:** at most {story.max_participants}")
     if story.ai_partner:
         rules.append(f"**AI partner:** 🤖 {AI_NAME} takes a turn in the rotation")
+    if story.human_only:
+        rules.append(f"**Human only:** {HUMAN_ONLY}")
     if story.shuffle:
         rules.append("**Order:** shuffled")
     order = ", ".join(seat_name(s) for s in seats if s.active)
@@ -86,7 +95,7 @@ def intro_text(story: StoryRecord, seats: Sequence[ParticipantRecord]) -> str:
     )
 
 
-def turn_text(story: StoryRecord, writer: ParticipantRecord, recap: str | None) -> str:
+def turn_text(story: StoryRecord, writer: ParticipantRecord, recap: Recap | None) -> str:
     head = (
         f"<@{writer.user_id}>, it's your turn in **{escape_line(story.title)}** "
         f"(round {story.round}). "
@@ -95,8 +104,9 @@ def turn_text(story: StoryRecord, writer: ParticipantRecord, recap: str | None) 
     )
     if recap is None:
         return head + "\n\nThe story begins with you."
-    quoted = "\n".join(f"> {line}" if line else ">" for line in recap.split("\n"))
-    return f"{head}\n\n> *Previously…*\n{quoted}"[:CONTENT_LIMIT]
+    quoted = "\n".join(f"> {line}" if line else ">" for line in recap.text.split("\n"))
+    label = f" 🤖 *(AI-written recap by {AI_NAME})*" if recap.ai_written else ""
+    return f"{head}\n\n> *Previously…*{label}\n{quoted}"[:CONTENT_LIMIT]
 
 
 def reminder_text(story: StoryRecord, writer: ParticipantRecord, level: int) -> str:
@@ -135,6 +145,8 @@ def status_embed(status: StoryStatus) -> discord.Embed:
     state = {"open": "Running", "paused": "Paused", "ended": "Ended"}[story.status]
     embed.add_field(name="Status", value=state)
     embed.add_field(name="Genre", value=escape_line(story.genre))
+    if story.human_only:
+        embed.add_field(name="Human only", value=HUMAN_ONLY)
     rounds = f"{story.round}" + (f" of {story.max_rounds}" if story.max_rounds else "")
     embed.add_field(name="Round", value=rounds)
     if story.status != "ended":
@@ -170,8 +182,9 @@ def list_embed(stories: Sequence[StoryStatus]) -> discord.Embed:
             state = "paused"
         else:
             state = f"{seat_name(status.current)}'s turn"
+        human = "✋ human only · " if story.human_only else ""
         lines.append(
-            f"**{escape_line(story.title)}** · {escape_line(story.genre)} · "
+            f"**{escape_line(story.title)}** · {human}{escape_line(story.genre)} · "
             f"{status.segment_count} segments · {state} · <#{story.thread_id}>"
         )
     embed.description = "\n".join(lines)[:4000]
@@ -191,5 +204,58 @@ def page_embed(page: StoryPage) -> discord.Embed:
             text = segment.text if len(segment.text) <= budget else segment.text[:budget] + "…"
             parts.append(f"{text}\n— *{escape_line(book_credit(segment))}*")
         embed.description = "\n\n".join(parts)[:EMBED_DESCRIPTION_LIMIT]
-    embed.set_footer(text=f"{story.genre} · page {page.page + 1} of {page.pages}")
+    if page.canon:
+        embed.add_field(name=f"Canon ({len(page.canon)})", value=_canon_field(page.canon))
+    human = " · human only" if story.human_only else ""
+    embed.set_footer(text=f"{story.genre}{human} · page {page.page + 1} of {page.pages}")
+    return embed
+
+
+def canon_line(entry: CanonEntry, *, limit: int = 400) -> str:
+    """An entry as /story shows it: name, kind, description, who added it."""
+    text = entry.description if len(entry.description) <= limit else entry.description[:limit]
+    more = "…" if len(entry.description) > limit else ""
+    return (
+        f"**{escape_line(entry.name)}** ({entry.kind}): {escape_line(text)}{more} "
+        f"— *{escape_line(book_canon_credit(entry))}*"
+    )
+
+
+def _canon_field(entries: Sequence[CanonEntry]) -> str:
+    """The canon under a page: each entry on a line, cut to fit one embed field."""
+    lines: list[str] = []
+    used = 0
+    for index, entry in enumerate(entries):
+        line = canon_line(entry, limit=80)
+        rest = len(entries) - index
+        if used + len(line) + 1 > EMBED_FIELD_VALUE_LIMIT - 40:
+            lines.append(f"…and {rest} more: `/story canon list`")
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return "\n".join(lines)
+
+
+def canon_embed(story: StoryRecord, entries: Sequence[CanonEntry]) -> discord.Embed:
+    """/story canon list: every entry in full, in the order they were added."""
+    embed = discord.Embed(title=f"📚 Canon of {story.title}"[:256], colour=_COLOUR)
+    if not entries:
+        embed.description = "No canon yet. Add a character, place or rule with `/story canon add`."
+        return embed
+    lines: list[str] = []
+    used = 0
+    for index, entry in enumerate(entries):
+        line = canon_line(entry)
+        triggers = ", ".join(escape_line(t) for t in entry.triggers)
+        if triggers:
+            line += f"\n  triggers: {triggers}"
+        if used + len(line) + 2 > EMBED_DESCRIPTION_LIMIT - 60:
+            lines.append(f"…and {len(entries) - index} more, too long to show here.")
+            break
+        lines.append(line)
+        used += len(line) + 2
+    embed.description = "\n\n".join(lines)
+    embed.set_footer(
+        text="Muse puts an entry into its prompts when its name or a trigger comes up."
+    )
     return embed

@@ -211,15 +211,19 @@ class CreativeCog(commands.Cog):
 
     @app_commands.command(name="discover")
     @app_commands.guild_only()
-    @app_commands.describe(about="Search for these words instead of your style profile")
+    @app_commands.describe(
+        about="Search for these words instead of your style profile",
+        human_only="Only works written without AI (human-only stories)",
+    )
     async def discover(
         self,
         interaction: discord.Interaction,
         about: app_commands.Range[str, 1, DISCOVER_QUERY_LIMIT] | None = None,
+        human_only: bool = False,
     ) -> None:
         """Community works that fit your style: stories, prompt submissions, public lyrics."""
         results, keywords = await self.bot.services.style.discover(
-            interaction.guild_id or 0, interaction.user.id, about
+            interaction.guild_id or 0, interaction.user.id, about, human_only=human_only
         )
         await interaction.response.send_message(
             embed=discover_embed(results, keywords), ephemeral=True, allowed_mentions=NO_PINGS

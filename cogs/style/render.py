@@ -141,8 +141,9 @@ def discover_embed(results: list[Recommendation], keywords: list[str]) -> discor
         excerpt = work.body.replace("\n", " ")
         excerpt = _esc(excerpt[:140] + ("…" if len(excerpt) > 140 else ""))
         why = f" · matches {', '.join(rec.matched)}" if rec.matched else ""
+        human = " · human only" if work.human_only else ""
         embed.add_field(
-            name=f"{kind} · {_day(work.created_at)}"[:256],
+            name=f"{kind}{human} · {_day(work.created_at)}"[:256],
             value=f"{link}{why}\n{excerpt}"[:1024],
             inline=False,
         )

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.services.story import prompts as story_prompts
-from bot.services.story.types import SegmentRecord, StoryRecord
+from bot.services.story.canon import canon_budget, canon_slot
+from bot.services.story.types import CanonEntry, SegmentRecord, StoryRecord
 from models import ChatMessage, bundled_model_path
 
 pytestmark = pytest.mark.model
@@ -39,10 +40,25 @@ def test_the_largest_story_prompts_fit_the_context_with_room_for_the_answer() ->
     prose = "Keeper Ó'Rourke-Vasquez climbed 1,204 steps; gulls (73!) screamed — “why?” "
     story = _story(story_prompts.tidy(prose * 40, story_prompts.SUMMARY_CHARS))
     recent = [_segment(n, prose * 60) for n in range(1, 9)]
+    # A canon as full as the budget allows at this context, in the same hard prose.
+    entries = [
+        CanonEntry(n, 1, "character", f"Ó'Rourke{n}", prose * 4, ("gulls",), 5, "w", T0, T0)
+        for n in range(1, 4)
+    ]
+    canon = canon_slot(
+        [*entries, CanonEntry(9, 1, "rule", "Keeper", "No! (73) “why?”", (), 5, "w", T0, T0)],
+        recent,
+        canon_budget(CONTEXT),
+    )
+    assert canon is not None and len(canon) > canon_budget(CONTEXT) * 3 // 4
     prompts: list[list[ChatMessage]] = [
         story_prompts.recap_messages(story, recent),
+        story_prompts.recap_messages(story, recent, canon=canon),
         story_prompts.summary_messages(story, recent),
         story_prompts.segment_messages(story, recent, words=150, style_brief="terse " * 80),
+        story_prompts.segment_messages(
+            story, recent, words=150, style_brief="terse " * 80, canon=canon
+        ),
     ]
     for messages in prompts:
         text = "".join(f"<|im_start|>{m.role}\n{m.content}<|im_end|>\n" for m in messages)

@@ -41,7 +41,7 @@ class RecordingPublisher:
     def __init__(self, repo: OutboxRepository) -> None:
         self.repo = repo
         self.events: list[tuple[str, Any]] = []
-        self.recaps: list[str | None] = []
+        self.recaps: list[str | None] = []  # the text of each recap
         self.threads = 0
 
     async def open_thread(self, **kwargs: Any) -> int:
@@ -65,7 +65,7 @@ class RecordingPublisher:
             self.events.append(("segment", found.segment.seq))
         elif found.kind == "turn" and found.writer is not None:
             self.events.append(("turn", found.writer.user_id))
-            self.recaps.append(found.recap)
+            self.recaps.append(found.recap.text if found.recap is not None else None)
         elif found.kind == "reminder":
             self.events.append(("remind", found.level))
         elif found.kind == "notice" and found.notice is not None:
@@ -262,11 +262,15 @@ async def test_contributions_and_briefs_are_used_only_where_they_belong(
 async def test_an_ai_turn_the_model_cannot_write_passes_on_with_a_notice(
     repos: Repositories, clock: FakeClock
 ) -> None:
-    engine = FakeEngine()
+    def responder(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if "it is your turn" in messages[-1].content:  # the AI partner's passage fails
+            raise RuntimeError("the model broke")
+        return "A summary."
+
+    engine = FakeEngine(responder=responder)
     await engine.start()
     service, publisher, _ = make_service(repos, engine, clock)
     story = await start(service, ai_partner=True)
-    engine.fail_next = 1  # the AI partner's passage fails
     await write(service, story, ALICE, "Alice's line.")
     await service.wait_idle()
     await engine.close()
@@ -292,6 +296,7 @@ async def test_members_data_exports_and_erases_keeping_the_story(
     assert exported["participation"][0]["display_name"] == "bob"
     assert await repos.stories.export_member(GUILD + 1, BOB) == {
         "segments": [],
+        "canon": [],
         "participation": [],
         "stories_started": [],
     }

@@ -5,12 +5,33 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from ..connection import Database
 from ..timestamps import from_db, to_db
+from .style_records import (
+    MEMBER as _MEMBER,
+)
+from .style_records import (
+    TRAIT_COLUMNS as _TRAIT_COLUMNS,
+)
+from .style_records import (
+    WORK_COLUMNS as _WORK_COLUMNS,
+)
+from .style_records import (
+    PendingContribution,
+    SampleRecord,
+    TraitRecord,
+    WorkHit,
+    WorkRecord,
+)
+from .style_records import (
+    trait_from_row as _trait,
+)
+from .style_records import (
+    work_from_row as _work,
+)
 
 __all__ = [
     "PendingContribution",
@@ -20,95 +41,6 @@ __all__ = [
     "WorkHit",
     "WorkRecord",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class TraitRecord:
-    """A learned trait. ``id`` is ``None`` for a trait not stored yet. ``first_seen`` and
-    ``last_seen`` are still text (style learning writes them with ``bot.db.timestamps.to_db``
-    and reads them with ``from_db``), not yet ``datetime``."""
-
-    id: int | None
-    kind: str
-    value: str
-    confidence: float
-    hits: int
-    evidence: str
-    source: str
-    first_seen: str
-    last_seen: str
-
-
-@dataclass(frozen=True, slots=True)
-class SampleRecord:
-    id: int
-    title: str
-    text: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class PendingContribution:
-    id: int
-    guild_id: int
-    user_id: int
-    kind: str
-    text: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class WorkRecord:
-    id: int
-    guild_id: int
-    kind: str
-    ref: str
-    author_id: int | None
-    title: str
-    body: str
-    url: str | None
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class WorkHit:
-    """A work matching a search; ``bm25`` is SQLite's score (more negative is better)."""
-
-    work: WorkRecord
-    bm25: float
-
-
-_TRAIT_COLUMNS = "id, kind, value, confidence, hits, evidence, source, first_seen, last_seen"
-_WORK_COLUMNS = "id, guild_id, kind, ref, author_id, title, body, url, created_at"
-_MEMBER = "guild_id = ? AND user_id = ?"
-
-
-def _trait(row: Any) -> TraitRecord:
-    return TraitRecord(
-        id=int(row["id"]),
-        kind=str(row["kind"]),
-        value=str(row["value"]),
-        confidence=float(row["confidence"]),
-        hits=int(row["hits"]),
-        evidence=str(row["evidence"]),
-        source=str(row["source"]),
-        first_seen=str(row["first_seen"]),
-        last_seen=str(row["last_seen"]),
-    )
-
-
-def _work(row: Any) -> WorkRecord:
-    return WorkRecord(
-        id=int(row["id"]),
-        guild_id=int(row["guild_id"]),
-        kind=str(row["kind"]),
-        ref=str(row["ref"]),
-        author_id=int(row["author_id"]) if row["author_id"] is not None else None,
-        title=str(row["title"]),
-        body=str(row["body"]),
-        url=row["url"],
-        created_at=from_db(str(row["created_at"])),
-    )
 
 
 class StyleRepository:
@@ -286,13 +218,15 @@ class StyleRepository:
         body: str,
         url: str | None,
         created_at: datetime,
+        human_only: bool = False,
     ) -> int:
         await self._db.execute(
             "INSERT INTO style_works (guild_id, kind, ref, author_id, title, body, url, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, kind, ref) DO "
-            "UPDATE SET author_id = excluded.author_id, title = excluded.title, "
-            "body = excluded.body, url = excluded.url",
-            (guild_id, kind, ref, author_id, title, body, url, to_db(created_at)),
+            "created_at, human_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+            "(guild_id, kind, ref) DO UPDATE SET author_id = excluded.author_id, "
+            "title = excluded.title, body = excluded.body, url = excluded.url, "
+            "human_only = excluded.human_only",
+            (guild_id, kind, ref, author_id, title, body, url, to_db(created_at), int(human_only)),
         )
         row = await self._db.fetchone(
             "SELECT id FROM style_works WHERE guild_id = ? AND kind = ? AND ref = ?",
@@ -318,18 +252,24 @@ class StyleRepository:
         return _work(row) if row else None
 
     async def search_works(
-        self, guild_id: int, match: str, *, exclude_author: int | None, limit: int
+        self,
+        guild_id: int,
+        match: str,
+        *,
+        exclude_author: int | None,
+        limit: int,
+        human_only: bool = False,
     ) -> list[WorkHit]:
         """Works of the guild matching an FTS5 ``match`` expression, best BM25 first
-        (title hits weigh twice as much as body hits)."""
+        (title hits weigh twice as much as body hits); ``human_only``: only works without AI."""
         rows = await self._db.fetchall(
             f"SELECT {', '.join('w.' + c for c in _WORK_COLUMNS.split(', '))}, "
             "bm25(style_works_fts, 2.0, 1.0) AS score FROM style_works_fts "
             "JOIN style_works AS w ON w.id = style_works_fts.rowid "
             "WHERE style_works_fts MATCH ? AND w.guild_id = ? "
-            "AND (w.author_id IS NULL OR w.author_id IS NOT ?) "
+            "AND (w.author_id IS NULL OR w.author_id IS NOT ?) AND w.human_only >= ? "
             "ORDER BY score LIMIT ?",
-            (match, guild_id, exclude_author, limit),
+            (match, guild_id, exclude_author, int(human_only), limit),
         )
         return [WorkHit(_work(r), float(r["score"])) for r in rows]
 

@@ -1,7 +1,10 @@
 """Story chains: round-robin group storytelling with deadlines, an AI partner, recaps and books."""
 
-from .book import AI_NAME, EPUB_MISSING, BookData, build_book, credit_for, has_epub
+from .book import AI_NAME, EPUB_MISSING, BookData, build_book, canon_credit, credit_for, has_epub
 from .limits import (
+    CANON_DESCRIPTION_LIMIT,
+    CANON_NAME_LIMIT,
+    CANON_TRIGGERS_OPTION_LIMIT,
     GENRE_LIMIT,
     OPENING_LIMIT,
     PAGE_CHARS,
@@ -22,9 +25,13 @@ from .ports import (
 from .service import StoryService
 from .types import (
     AI_PARTNER_ID,
+    CANON_KINDS,
     FORMER_MEMBER,
+    CanonEntry,
+    CanonKind,
     ParticipantRecord,
     Publication,
+    Recap,
     Scope,
     SegmentRecord,
     StoryPage,
@@ -37,6 +44,10 @@ from .types import (
 __all__ = [
     "AI_NAME",
     "AI_PARTNER_ID",
+    "CANON_DESCRIPTION_LIMIT",
+    "CANON_KINDS",
+    "CANON_NAME_LIMIT",
+    "CANON_TRIGGERS_OPTION_LIMIT",
     "EPUB_MISSING",
     "FORMER_MEMBER",
     "GENRE_LIMIT",
@@ -47,6 +58,8 @@ __all__ = [
     "TITLE_LIMIT",
     "BookData",
     "BookFile",
+    "CanonEntry",
+    "CanonKind",
     "DeadlineKind",
     "DeadlinePlan",
     "ModeratorCheck",
@@ -54,6 +67,7 @@ __all__ = [
     "NoticeKind",
     "ParticipantRecord",
     "Publication",
+    "Recap",
     "Scope",
     "SegmentRecord",
     "StoryPage",
@@ -65,6 +79,7 @@ __all__ = [
     "TurnTimer",
     "WriteResult",
     "build_book",
+    "canon_credit",
     "credit_for",
     "has_epub",
 ]

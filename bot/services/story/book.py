@@ -17,8 +17,9 @@ import io
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ebooklib import epub  # type: ignore[import-untyped]
 
@@ -26,7 +27,7 @@ from bot.services.markdown import escape_line
 from bot.services.text import printable
 
 from .ports import BookFile
-from .types import SegmentRecord, StoryRecord
+from .types import CanonEntry, SegmentRecord, StoryRecord
 
 __all__ = [
     "AI_NAME",
@@ -34,6 +35,7 @@ __all__ = [
     "BookData",
     "book_title",
     "build_book",
+    "canon_credit",
     "credit_for",
     "epub_bytes",
     "has_epub",
@@ -57,6 +59,7 @@ class BookData:
     segments: Sequence[SegmentRecord]
     contributors: Sequence[str]  # members, in order of first segment
     finished_at: datetime | None
+    canon: Sequence[CanonEntry] = field(default_factory=tuple)  # the appendix, in order added
 
 
 def _line(text: str, fallback: str) -> str:
@@ -79,6 +82,18 @@ def credit_for(segment: SegmentRecord) -> str:
     if segment.kind == "stand_in":
         return f"{AI_NAME} (AI-written stand-in for {_name(segment.author_name)})"
     return _name(segment.author_name)
+
+
+def canon_credit(entry: CanonEntry) -> str:
+    """Who added a canon entry, as printed under it."""
+    return f"added by {_name(entry.author_name)}"
+
+
+def _ai_note(story: StoryRecord) -> str:
+    """The line under the credits that says what the model wrote."""
+    if story.human_only:
+        return "Human only: every passage was written by a member, none by AI."
+    return "AI-written passages are marked as such."
 
 
 def _date(moment: datetime | None) -> str:
@@ -113,7 +128,7 @@ def markdown_text(book: BookData) -> str:
         f"*Finished:* {_date(book.finished_at)}  ",
         f"*Written by:* {escape_line(writers)}",
         "",
-        "AI-written passages are marked as such.",
+        _ai_note(story),
         "",
         "---",
         "",
@@ -126,6 +141,13 @@ def markdown_text(book: BookData) -> str:
         for paragraph in _md_paragraphs(segment.text):
             lines += [paragraph, ""]
         lines += [f"— *{escape_line(credit_for(segment))}*", ""]
+    if book.canon:
+        lines += ["## Appendix: Canon", ""]
+        for entry in book.canon:
+            head = f"**{escape_line(_line(entry.name, 'an entry'))}** ({entry.kind})"
+            lines += [head, ""]
+            lines += [*_md_paragraphs(entry.description), ""]
+            lines += [f"— *{escape_line(canon_credit(entry))}*", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -160,7 +182,7 @@ def epub_bytes(book: BookData) -> bytes:
         f'<p dir="auto">Genre: {html.escape(genre)}</p>'
         f"<p>Started: {_date(story.created_at)}<br/>Finished: {_date(book.finished_at)}</p>"
         f'<p dir="auto">Written by: {html.escape(", ".join(writers) or "nobody yet")}</p>'
-        "<p>AI-written passages are marked as such.</p>"
+        f"<p>{html.escape(_ai_note(story))}</p>"
     )
     doc.add_item(title_page)
     chapters = [title_page]
@@ -181,6 +203,9 @@ def epub_bytes(book: BookData) -> bytes:
         chapter.content = "".join(body)
         doc.add_item(chapter)
         chapters.append(chapter)
+    if book.canon:
+        chapters.append(_canon_chapter(book.canon))
+        doc.add_item(chapters[-1])
     doc.toc = tuple(chapters)
     doc.add_item(epub.EpubNcx())
     doc.add_item(epub.EpubNav())
@@ -188,6 +213,22 @@ def epub_bytes(book: BookData) -> bytes:
     buffer = io.BytesIO()
     epub.write_epub(buffer, doc)
     return buffer.getvalue()
+
+
+def _canon_chapter(entries: Sequence[CanonEntry]) -> Any:
+    """The appendix: every canon entry, its kind, its description and who added it."""
+    chapter = epub.EpubHtml(title="Appendix: Canon", file_name="canon.xhtml", lang="en")
+    body = ["<h2>Appendix: Canon</h2>"]
+    for entry in entries:
+        name = html.escape(_line(entry.name, "an entry"))
+        body.append(
+            f'<div class="canon" id="canon-{entry.id}">'
+            f'<h3 dir="auto">{name} ({entry.kind})</h3>{_paragraphs(entry.description)}'
+            f'<p class="credit" dir="auto"><em>— {html.escape(canon_credit(entry))}</em></p>'
+            "</div>"
+        )
+    chapter.content = "".join(body)
+    return chapter
 
 
 def build_book(book: BookData) -> list[BookFile]:

@@ -2,9 +2,9 @@
 dependencies, the Discord side attached by the cog, and the background work it owns.
 
 The service is built up in layers, each a class over the one before: this core, finding
-stories (:mod:`.lookup`), turns and deadlines (:mod:`.turns`), the publishing pipeline
-(:mod:`.pipeline`), the rotation (:mod:`.members`), moderation (:mod:`.moderation`) and the
-commands (:mod:`.service`).
+stories (:mod:`.lookup`), turns and deadlines (:mod:`.turns`) and the canon (:mod:`.canon`),
+the publishing pipeline (:mod:`.pipeline`), the rotation (:mod:`.members`), moderation
+(:mod:`.moderation`) and the commands (:mod:`.service`).
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ class StoryCore:
         max_skips: int = 3,
         max_running: int = 10,
         temperature: float = 0.7,
+        context_size: int = 2048,
         rng: random.Random | None = None,
     ) -> None:
         self._repo = repo
@@ -82,6 +83,7 @@ class StoryCore:
         self._max_skips = max_skips
         self._max_running = max_running
         self._temperature = temperature
+        self.context_size = context_size  # the model's, in tokens: sizes the canon's room
         self._rng = rng or random.Random()
         self._publisher: StoryPublisher | None = None
         self._timer: TurnTimer | None = None

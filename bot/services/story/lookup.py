@@ -108,7 +108,8 @@ class StoryLookup(StoryCore):
         return await self.page_by_id(record.id, page, guild_id=guild_id)
 
     async def page_by_id(self, story_id: int, page: int, *, guild_id: int | None) -> StoryPage:
-        """One page of the story's text: segments packed into pages of ``PAGE_CHARS``."""
+        """One page of the story's text: segments packed into pages of ``PAGE_CHARS``, with the
+        story's canon."""
         story = await self._repo.get(story_id)
         if story is None or story.guild_id != guild_id:
             raise NotFound("That story no longer exists.")
@@ -122,12 +123,13 @@ class StoryLookup(StoryCore):
             else:
                 bounds.append((seq, seq))
                 used = size
+        canon = await self._repo.canon(story_id)
         if not bounds:
-            return StoryPage(story, [], 0, 1)
+            return StoryPage(story, [], 0, 1, canon)
         index = max(0, min(page, len(bounds) - 1))
         first, last = bounds[index]
         segments = await self._repo.segments(story_id, after_seq=first - 1, limit=last - first + 1)
-        return StoryPage(story, segments, index, len(bounds))
+        return StoryPage(story, segments, index, len(bounds), canon)
 
     async def running_in(
         self, guild_id: int, *, channel_id: int | None = None, thread_id: int | None = None

@@ -23,6 +23,7 @@ from models import GenerationOptions, Priority
 
 from . import prompts
 from .book import AI_NAME, BookData, build_book
+from .canon import StoryCanon
 from .core import outbox_item
 from .limits import SEGMENT_LIMIT
 from .ports import BookFile, Notice, NoticeKind
@@ -31,6 +32,7 @@ from .types import (
     AI_PARTNER_ID,
     ParticipantRecord,
     Publication,
+    Recap,
     SegmentRecord,
     StoryRecord,
     seat_of,
@@ -44,7 +46,7 @@ RECENT_SEGMENTS = 6
 SUMMARY_BATCH = 8
 
 
-class StoryPipeline(StoryTurns):
+class StoryPipeline(StoryTurns, StoryCanon):
     """Publishing what changes record, the model's passages, recaps and summaries, the book."""
 
     async def _record(self, story: StoryRecord, event: TurnEvent, *, ping: bool = True) -> None:
@@ -84,7 +86,7 @@ class StoryPipeline(StoryTurns):
             self._tasks.spawn(self._ai_turn(story.id, story.turn_seq), f"story-{story.id}-ai")
         if event.ended:
             self._tasks.spawn(self._index_finished(story.id), f"story-{story.id}-index")
-        elif event.segments:
+        elif event.segments and not story.human_only:  # the summary feeds only the model
             self._tasks.spawn(self._refresh_summary(story.id), f"story-{story.id}-summary")
 
     async def _ai_turn(self, story_id: int, turn_seq: int) -> None:
@@ -128,13 +130,19 @@ class StoryPipeline(StoryTurns):
         self, story: StoryRecord, *, for_member: ParticipantRecord | None
     ) -> str | None:
         """A passage by the model: the AI partner's own turn, or a stand-in for ``for_member``
-        (in that member's style when style memory has a brief for them). None on failure."""
+        (in that member's style when style memory has a brief for them). None on failure, and
+        always for a human-only story."""
+        if story.human_only:
+            return None
         recent = await self._repo.last_segments(story.id, RECENT_SEGMENTS)
         words = min(story.word_limit, 150)
         brief = None
         if for_member is not None:
             brief = await self._briefs.brief_for(story.guild_id, for_member.user_id)
-        messages = prompts.segment_messages(story, recent, words=words, style_brief=brief)
+        canon = await self._prompt_canon(story, recent)
+        messages = prompts.segment_messages(
+            story, recent, words=words, style_brief=brief, canon=canon
+        )
         options = GenerationOptions(
             max_tokens=min(prompts.PASSAGE_MAX_TOKENS, words * 2 + 20),
             temperature=self._temperature,
@@ -189,26 +197,31 @@ class StoryPipeline(StoryTurns):
             return Publication(name, story, segment_count=len(segments), files=files)
         raise ValueError(f"unknown story publication {kind!r}")
 
-    async def recap(self, story: StoryRecord) -> str | None:
+    async def recap(self, story: StoryRecord) -> Recap | None:
         """A short "previously…" for the next writer, from the running summary and the latest
         passages (a prompt of bounded size however long the story). None before the first
-        segment; an excerpt of the last passage when the model can't help."""
+        segment; an excerpt of the last passage when the model can't help, and always in a
+        human-only story (the model writes nothing there)."""
         recent = await self._repo.last_segments(story.id, RECENT_SEGMENTS)
         if not recent:
             return None
-        messages = prompts.recap_messages(story, recent)
-        options = GenerationOptions(max_tokens=120, temperature=0.5, repeat_penalty=1.3)
-        try:
-            raw = await self._engine.complete(messages, options, priority=Priority.INTERACTIVE)
-        except MuseError:
-            raw = ""
-        except Exception:
-            log.warning("story %s: recap failed", story.id, exc_info=True)
-            raw = ""
+        raw = ""
+        if not story.human_only:
+            canon = await self._prompt_canon(story, recent)
+            messages = prompts.recap_messages(story, recent, canon=canon)
+            options = GenerationOptions(max_tokens=120, temperature=0.5, repeat_penalty=1.3)
+            try:
+                raw = await self._engine.complete(messages, options, priority=Priority.INTERACTIVE)
+            except MuseError:
+                raw = ""
+            except Exception:
+                log.warning("story %s: recap failed", story.id, exc_info=True)
+                raw = ""
         text = prompts.tidy(raw, prompts.RECAP_CHARS)
         if text:
-            return text
-        return "…" + prompts.tidy(recent[-1].text[-300:], prompts.RECAP_CHARS)
+            return Recap(text, ai_written=True)
+        excerpt = "…" + prompts.tidy(recent[-1].text[-300:], prompts.RECAP_CHARS)
+        return Recap(excerpt, ai_written=recent[-1].ai_written)
 
     async def _refresh_summary(self, story_id: int) -> None:
         """Fold the segments not yet in the running summary into it (background priority)."""
@@ -247,6 +260,7 @@ class StoryPipeline(StoryTurns):
             text=f"{story.genre}\n\n{text}"[:20_000],
             author_id=None,
             url=f"https://discord.com/channels/{story.guild_id}/{story.thread_id}",
+            human_only=story.human_only,
         )
 
     async def _book(self, story: StoryRecord, segments: list[SegmentRecord]) -> list[BookFile]:
@@ -256,7 +270,8 @@ class StoryPipeline(StoryTurns):
                 contributors.append(segment.author_name)
         if any(s.ai_written for s in segments):
             contributors.append(f"{AI_NAME} (AI)")
-        data = BookData(story, segments, contributors, story.ended_at)
+        canon = await self._repo.canon(story.id)
+        data = BookData(story, segments, contributors, story.ended_at, canon)
         return await asyncio.to_thread(build_book, data)
 
     async def recover(self, owns_guild: Callable[[int], bool]) -> int:

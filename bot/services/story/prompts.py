@@ -2,7 +2,9 @@
 
 Every prompt is made of our instructions plus, in marked slots, the running summary (at most
 ``SUMMARY_CHARS``) and the latest passages (at most ``RECENT_CHARS`` in all, the newest kept).
-Nothing grows with the story, so the 300th recap costs what the 3rd did.
+Nothing grows with the story, so the 300th recap costs what the 3rd did. The story's canon
+(:mod:`.canon`) comes in a slot of its own; up to ``CANON_BASE_CHARS`` of it takes the place of
+passages, so the bound holds with a canon too.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 from bot.services.prompts import phrase, prompt_messages
 from models import ChatMessage
 
+from .canon import CANON_BASE_CHARS
 from .types import SegmentRecord, StoryRecord
 
 __all__ = [
@@ -98,17 +101,23 @@ def recent_text(segments: Sequence[SegmentRecord], limit: int = RECENT_CHARS) ->
     return "\n\n".join(reversed(parts))
 
 
-def _story_slots(story: StoryRecord, recent: Sequence[SegmentRecord]) -> dict[str, str | None]:
+def _story_slots(
+    story: StoryRecord, recent: Sequence[SegmentRecord], canon: str | None
+) -> dict[str, str | None]:
+    room = RECENT_CHARS - min(len(canon or ""), CANON_BASE_CHARS)
     return {
         "title": story.title[:100],
         "genre": story.genre[:60],
         "summary": story.summary[:SUMMARY_CHARS] if story.summary else None,
-        "passages": recent_text(recent),
+        "canon": canon or None,
+        "passages": recent_text(recent, room),
     }
 
 
-def recap_messages(story: StoryRecord, recent: Sequence[SegmentRecord]) -> list[ChatMessage]:
-    return prompt_messages("story_recap", slots=_story_slots(story, recent))
+def recap_messages(
+    story: StoryRecord, recent: Sequence[SegmentRecord], *, canon: str | None = None
+) -> list[ChatMessage]:
+    return prompt_messages("story_recap", slots=_story_slots(story, recent, canon))
 
 
 def segment_messages(
@@ -117,13 +126,14 @@ def segment_messages(
     *,
     words: int,
     style_brief: str | None = None,
+    canon: str | None = None,
 ) -> list[ChatMessage]:
     opening = not recent and not story.summary
     what = phrase("story.begin") if opening else phrase("story.continue")
     return prompt_messages(
         "story_segment",
         fields={"genre": story.genre[:60], "what": what, "words": words},
-        slots=_story_slots(story, recent),
+        slots=_story_slots(story, recent, canon),
         system_slots={"stand_in": style_brief},
     )
 

@@ -59,12 +59,19 @@ class StoryService(StoryModeration):
         max_participants: int | None = None,
         ai_partner: bool = False,
         shuffle: bool = False,
+        human_only: bool = False,
     ) -> StoryStatus:
         """Open a story in a thread of the actor's channel; they hold its first turn (the
-        opening, when given, is that turn written)."""
+        opening, when given, is that turn written). A human-only story has no AI partner and no
+        AI stand-in: asking for both is refused."""
         guild_id = actor.guild_id
         if guild_id is None:
             raise UserInputError("Story chains live in servers: use this command in a server.")
+        if human_only and ai_partner:
+            raise UserInputError(
+                "A human-only story has no AI partner: start it with `human_only` or with "
+                "`ai_partner`, not both."
+            )
         channel_id, user_id = actor.channel_id or 0, actor.user_id
         display_name = clean_display_name(actor.display_name)
         clean_title = clean_text(title, field="title", max_length=TITLE_LIMIT)
@@ -127,6 +134,7 @@ class StoryService(StoryModeration):
                         ai_partner=ai_partner,
                         ai_name=AI_NAME,
                         shuffle=shuffle,
+                        human_only=human_only,
                     ),
                     now,
                     now + timedelta(seconds=seconds),

@@ -172,7 +172,7 @@ class StoryTurns(StoryLookup):
         seats = await self._repo.participants(story.id)
         writer = seat_of(seats, story.current_user_id)
         stand_in: str | None = None
-        if writer is not None and not writer.is_ai and story.ai_partner:
+        if writer is not None and not writer.is_ai and story.ai_partner and not story.human_only:
             stand_in = await self._generate(story, for_member=writer)
         now = self._clock.now()
         async with self._repo.transaction():

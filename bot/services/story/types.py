@@ -18,10 +18,15 @@ from .ports import BookFile, Notice
 
 __all__ = [
     "AI_PARTNER_ID",
+    "CANON_KINDS",
     "FORMER_MEMBER",
+    "CanonEntry",
+    "CanonKind",
+    "CanonNameTaken",
     "NewStory",
     "ParticipantRecord",
     "Publication",
+    "Recap",
     "Scope",
     "SegmentRecord",
     "StoryPage",
@@ -41,11 +46,21 @@ FORMER_MEMBER = "a former member"
 Scope = Literal["running", "open", "ended", "any"]
 """Which stories a command looks at: running (open or paused), open, ended, or any."""
 
+CanonKind = Literal["character", "place", "object", "rule", "event"]
+"""What a canon entry is about."""
+CANON_KINDS: tuple[CanonKind, ...] = ("character", "place", "object", "rule", "event")
+
 
 class StoryTitleTaken(UserInputError):
     """A running story of the server already has this title (the unique index said so)."""
 
     default_message = "A story with that title is already running here."
+
+
+class CanonNameTaken(UserInputError):
+    """The story's canon already has an entry of this name (the unique index said so)."""
+
+    default_message = "This story's canon already has an entry of that name."
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +92,24 @@ class StoryRecord:
     summary_through: int
     created_at: datetime
     ended_at: datetime | None
+    human_only: bool = False  # no AI partner, no AI stand-in
+
+
+@dataclass(frozen=True, slots=True)
+class CanonEntry:
+    """One entry of a story's canon (its lorebook): a character, place, object, rule or event,
+    put into the model's prompts when its name or a trigger appears in the latest passages."""
+
+    id: int
+    story_id: int
+    kind: CanonKind
+    name: str
+    description: str
+    triggers: tuple[str, ...]
+    author_id: int | None  # None: the author's data was erased
+    author_name: str
+    created_at: datetime
+    updated_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +165,7 @@ class NewStory:
     ai_partner: bool
     ai_name: str
     shuffle: bool
+    human_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +215,16 @@ class StoryPage:
     segments: list[SegmentRecord]
     page: int  # 0-based
     pages: int
+    canon: list[CanonEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Recap:
+    """The "Previously…" shown to the next writer: the model's recap (``ai_written``), or an
+    excerpt of the last passage when the model couldn't help."""
+
+    text: str
+    ai_written: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +237,7 @@ class Publication:
     segment: SegmentRecord | None = None
     notice: Notice | None = None
     writer: ParticipantRecord | None = None
-    recap: str | None = None
+    recap: Recap | None = None
     level: int = 0
     segment_count: int = 0
     files: list[BookFile] = field(default_factory=list)

@@ -158,6 +158,7 @@ class StyleService:
         author_id: int | None = None,
         url: str | None = None,
         created_at: datetime | None = None,
+        human_only: bool = False,
     ) -> int:
         """Add or update a community work in the /discover index (idempotent per
         ``(guild_id, kind, ref)``).
@@ -166,7 +167,8 @@ class StyleService:
         ``author_id`` None, it belongs to everyone who wrote it), "potd_submission" or
         "lyrics" (only lyrics their author marked public). ``ref`` is the feature's own id,
         ``url`` a jump link. Call :meth:`remove_work` when it stops being public. Erasing a
-        member deletes their works from the index; stories stay.
+        member deletes their works from the index; stories stay. ``human_only``: the work was
+        written without AI (a human-only story), so /discover can look for those alone.
         """
         return await self._works.index_work(
             guild_id=guild_id,
@@ -177,16 +179,18 @@ class StyleService:
             author_id=author_id,
             url=url,
             created_at=created_at,
+            human_only=human_only,
         )
 
     async def remove_work(self, guild_id: int, kind: str, ref: str) -> bool:
         return await self._works.remove_work(guild_id, kind, ref)
 
     async def discover(
-        self, guild_id: int, user_id: int, about: str | None = None
+        self, guild_id: int, user_id: int, about: str | None = None, *, human_only: bool = False
     ) -> tuple[list[Recommendation], list[str]]:
-        """Works that fit the member (or ``about``), best first, and the words searched for."""
-        return await self._works.discover(guild_id, user_id, about)
+        """Works that fit the member (or ``about``), best first, and the words searched for
+        (``human_only``: only works written without AI)."""
+        return await self._works.discover(guild_id, user_id, about, human_only=human_only)
 
     # -- data rights ----------------------------------------------------------------------------
 

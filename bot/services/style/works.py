@@ -42,6 +42,7 @@ class WorksCatalogue:
         author_id: int | None = None,
         url: str | None = None,
         created_at: datetime | None = None,
+        human_only: bool = False,
     ) -> int:
         if kind not in WORK_KINDS:
             raise ValueError(f"unknown work kind {kind!r}")
@@ -54,15 +55,17 @@ class WorksCatalogue:
             body=text[:WORK_BODY_LIMIT],
             url=url,
             created_at=created_at or self._clock.now(),
+            human_only=human_only,
         )
 
     async def remove_work(self, guild_id: int, kind: str, ref: str) -> bool:
         return await self._store.remove_work(guild_id, kind, ref)
 
     async def discover(
-        self, guild_id: int, user_id: int, about: str | None = None
+        self, guild_id: int, user_id: int, about: str | None = None, *, human_only: bool = False
     ) -> tuple[list[Recommendation], list[str]]:
-        """Works that fit the member (or ``about``), best first, and the words searched for."""
+        """Works that fit the member (or ``about``), best first, and the words searched for
+        (``human_only``: only works written without AI)."""
         if about is not None:
             keywords = keywords_of(
                 [clean_text(about, field="search", max_length=DISCOVER_QUERY_LIMIT)]
@@ -78,7 +81,9 @@ class WorksCatalogue:
         query = fts_query(keywords)
         if query is None:
             raise UserInputError("Give me a few words to look for (3 letters or more).")
-        hits = await self._store.search_works(guild_id, query, exclude_author=user_id, limit=50)
+        hits = await self._store.search_works(
+            guild_id, query, exclude_author=user_id, limit=50, human_only=human_only
+        )
         return rank_works(
             hits, keywords, self._clock.now(), self._config.discover_results
         ), keywords

@@ -1,8 +1,9 @@
 """Story chains (/story): stories, their rotation of participants, and the segments written.
 
 One repository in parts: :mod:`.stories` (the story rows and their state), :mod:`.participants`
-(the rotation), :mod:`.segments` (the text) and :mod:`.member_data` (a member's export and
-erasure). Rows map to the service's records (``bot.services.story.types``), re-exported here.
+(the rotation), :mod:`.segments` (the text), :mod:`.canon` (the lorebook) and
+:mod:`.member_data` (a member's export and erasure). Rows map to the service's records
+(``bot.services.story.types``), re-exported here.
 Moments are ``datetime`` values given by the service, which owns the clock.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from bot.services.story.types import (
     AI_PARTNER_ID,
     FORMER_MEMBER,
+    CanonEntry,
     NewStory,
     ParticipantRecord,
     SegmentRecord,
@@ -19,6 +21,7 @@ from bot.services.story.types import (
     TurnState,
 )
 
+from .canon import CanonRows
 from .member_data import MemberStoryData
 from .segments import SegmentRows
 from .stories import StoryRows
@@ -26,6 +29,7 @@ from .stories import StoryRows
 __all__ = [
     "AI_PARTNER_ID",
     "FORMER_MEMBER",
+    "CanonEntry",
     "NewStory",
     "ParticipantRecord",
     "SegmentRecord",
@@ -36,6 +40,6 @@ __all__ = [
 ]
 
 
-class StoryRepository(StoryRows, SegmentRows, MemberStoryData):
-    """Stories, participants and segments. ``transaction()`` lets the service make a check and
-    the writes that depend on it atomic."""
+class StoryRepository(StoryRows, SegmentRows, CanonRows, MemberStoryData):
+    """Stories, participants, segments and canon entries. ``transaction()`` lets the service
+    make a check and the writes that depend on it atomic."""

@@ -73,6 +73,7 @@ def story_from_row(row: aiosqlite.Row) -> StoryRecord:
         summary_through=int(row["summary_through"]),
         created_at=from_db(row["created_at"]),
         ended_at=from_db_optional(row["ended_at"]),
+        human_only=bool(row["human_only"]),
     )
 
 

@@ -34,15 +34,26 @@ class MemberStoryData(StoryStore):
             "WHERE guild_id = ? AND starter_id = ? ORDER BY id",
             (guild_id, user_id),
         )
+        canon = await self._db.fetchall(
+            "SELECT s.title AS story, s.id AS story_id, c.kind, c.name, c.description, "
+            "c.triggers, c.created_at, c.updated_at FROM story_canon c "
+            "JOIN stories s ON s.id = c.story_id WHERE s.guild_id = ? AND c.author_id = ? "
+            "ORDER BY c.story_id, c.id",
+            (guild_id, user_id),
+        )
         return {
-            "segments": [dict(r) for r in segments],
+            "segments": [{**dict(r), "ai_written": r["kind"] != "member"} for r in segments],
+            "canon": [
+                {**dict(r), "triggers": [t for t in str(r["triggers"]).split("\n") if t]}
+                for r in canon
+            ],
             "participation": [dict(r) for r in participation],
             "stories_started": [dict(r) for r in started],
         }
 
     async def erase_member(self, guild_id: int, user_id: int) -> int:
-        """Segments stay with their stories, credited to "a former member"; the member's
-        participation goes, and so does their mark as a story's starter."""
+        """Segments and canon entries stay with their stories, credited to "a former member";
+        the member's participation goes, and so does their mark as a story's starter."""
         in_guild = "story_id IN (SELECT id FROM stories WHERE guild_id = ?)"
         changed = 0
         async with self._db.transaction():
@@ -54,6 +65,11 @@ class MemberStoryData(StoryStore):
             changed += await self._db.execute(
                 "UPDATE story_segments SET stand_in_for = NULL, author_name = ? "
                 f"WHERE stand_in_for = ? AND {in_guild}",
+                (FORMER_MEMBER, user_id, guild_id),
+            )
+            changed += await self._db.execute(
+                "UPDATE story_canon SET author_id = NULL, author_name = ? "
+                f"WHERE author_id = ? AND {in_guild}",
                 (FORMER_MEMBER, user_id, guild_id),
             )
             changed += await self._db.execute(
