@@ -110,8 +110,12 @@ async def test_pasted_lines_get_musicxml_and_midi_and_the_buttons(studio: MuseHa
     message = await composed(ix)
     assert not message.ephemeral
     names = message.attachment_names
-    assert names == ["the-harbour-sleeps-beneath-the-rain.musicxml",
-                     "the-harbour-sleeps-beneath-the-rain.mid"]  # fmt: skip
+    # The studio renderer the container wires: an engraved score and a WAV preview as well.
+    assert names[0] == "score.png" and names[1].endswith(".wav")
+    assert names[2:] == ["the-harbour-sleeps-beneath-the-rain.musicxml",
+                         "the-harbour-sleeps-beneath-the-rain.mid"]  # fmt: skip
+    png, wav = (message.attachments[0].data, message.attachments[1].data)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and wav[:4] == b"RIFF" and wav[8:12] == b"WAVE"
     score = score_of(message)
     notes = score["notes"]
     assert len(notes) == SYLLABLES
