@@ -167,3 +167,20 @@ async def test_a_version_that_runs_long_by_spare_words_is_trimmed_onto_its_count
     result, _ = await _compose(Script(draft, fix), "haiku", rounds=1)
     assert result.final.lines[1].text == "A frog jumps into the pond"
     assert result.final.lines[1].ok
+
+
+async def test_a_malformed_repair_keeps_the_lines_and_reports_the_misses() -> None:
+    draft = {"line_1": "An old silent pond", "line_2": "A frog jumps in", "line_3": "Big splash"}
+    script = Script(draft, lambda field, schema: ["unused"])
+
+    def broken_repairs(messages: Any, options: Any) -> str:
+        reply = script(messages, options)
+        return reply if script.asked == [] else "not json at all"
+
+    engine = FakeEngine(responder=broken_repairs)
+    await engine.start()
+    drafter = PoemDrafter(engine, repair_rounds=3, extra_short_rounds=0)
+    result = await drafter.compose(form_spec("haiku"), "a pond", user_id=7)
+    assert result.lines == ("An old silent pond", "A frog jumps in", "Big splash")
+    assert result.final.failing == (1, 2)  # said honestly, not an error
+    assert result.rounds == 1 and len(script.asked) == 2  # one round (and its retry), then stop

@@ -12,6 +12,7 @@ reported as missing, never hidden.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -29,8 +30,11 @@ from bot.services.prosody import (
     unknown_words,
 )
 from models import ChatMessage, GenerationOptions, LLMEngine
+from models.errors import StructuredOutputError
 
 from .schemas import CANDIDATES, RepairAsk, draft_model, field_name, repair_model
+
+log = logging.getLogger(__name__)
 
 __all__ = ["MAX_ASKS", "Composition", "PoemDrafter", "Progress", "expand", "plan_asks"]
 
@@ -277,7 +281,13 @@ class PoemDrafter:
             if progress is not None:
                 shown = ", ".join(str(a.index + 1) for a in asks)
                 await progress(f"Checked: reworking line {shown} (round {rounds})")
-            check = await self._repair(form, own, asks, topic, tone, brief, user_id)
+            try:
+                check = await self._repair(form, own, asks, topic, tone, brief, user_id)
+            except StructuredOutputError:
+                # A malformed repair loses nothing: the lines so far stand, and the reply says
+                # honestly which of them still miss.
+                log.warning("a repair of a %s came back malformed; keeping its lines", form.key)
+                break
         return Composition(first, check, rounds)
 
     async def _repair(
