@@ -30,7 +30,7 @@ from bot.services.prosody import (
     unknown_words,
 )
 from models import ChatMessage, GenerationOptions, LLMEngine
-from models.errors import StructuredOutputError
+from models.errors import GenerationTimeout, StructuredOutputError
 
 from .schemas import CANDIDATES, RepairAsk, draft_model, field_name, repair_model
 
@@ -283,10 +283,10 @@ class PoemDrafter:
                 await progress(f"Checked: reworking line {shown} (round {rounds})")
             try:
                 check = await self._repair(form, own, asks, topic, tone, brief, user_id)
-            except StructuredOutputError:
-                # A malformed repair loses nothing: the lines so far stand, and the reply says
-                # honestly which of them still miss.
-                log.warning("a repair of a %s came back malformed; keeping its lines", form.key)
+            except (StructuredOutputError, GenerationTimeout) as exc:
+                # A malformed or timed-out repair loses nothing: the lines so far stand, and the
+                # reply says honestly which of them still miss.
+                log.warning("a repair of a %s failed (%s); keeping its lines", form.key, exc)
                 break
         return Composition(first, check, rounds)
 
