@@ -14,7 +14,6 @@ melody (median of 3 rounds), and the share of a 3-second interaction deadline on
 
 from __future__ import annotations
 
-import itertools
 import random
 import statistics
 import time
@@ -29,6 +28,7 @@ from bot.services.melody import (
     melody_to_musicxml,
 )
 from bot.services.melody.types import Melody
+from tests.unit.melody_cases import shares_of
 
 SONGS = 50
 SEED = 2026
@@ -102,24 +102,15 @@ def songs() -> list[tuple[tuple[SectionText, ...], object, int]]:
 
 
 def shares(melody: Melody) -> dict[str, float]:
-    notes = melody.notes
-    strong = [n for n in notes if n.onset % 8 in (0, 4)]
-    stressed = [n for n in notes if n.stressed]
-    moves = [b.pitch - a.pitch for a, b in itertools.pairwise(notes)]
-    unturned = sum(
-        abs(a) >= 5 and not (1 <= abs(b) <= 2 and a * b < 0) for a, b in itertools.pairwise(moves)
-    )
-    p = melody.params
+    """The unit tests' measures of the rules (``tests/unit/melody_cases.shares_of``), by name."""
+    measured = shares_of(melody)
     return {
-        "stressed on strong beats": sum(n.onset % 8 in (0, 4) for n in stressed) / len(stressed),
-        "chord tones on strong beats": sum(
-            n.pitch % 12 in melody.chord_at(n.onset).pitch_classes for n in strong
-        )
-        / len(strong),
-        "stepwise moves": sum(abs(m) <= 2 for m in moves) / len(moves),
-        "notes in range": sum(p.low <= n.pitch <= p.high for n in notes) / len(notes),
-        "largest leap (semitones)": max(abs(m) for m in moves),
-        "leaps not turned back": unturned,
+        "stressed on strong beats": measured.stressed_on_strong,
+        "chord tones on strong beats": measured.chord_tones_on_strong,
+        "stepwise moves": measured.stepwise,
+        "notes in range": measured.in_range,
+        "largest leap (semitones)": measured.largest_leap,
+        "leaps not turned back": measured.unrecovered_leaps,
     }
 
 
