@@ -140,18 +140,7 @@ class WritingService:
         parent = await self._owned(generation_id, user_id)
         if parent.form in FIXED_FORMS:
             raise UserInputError("A fixed-form poem is regenerated whole, with its checks.")
-        record = await self._generations.create(
-            guild_id=parent.guild_id,
-            channel_id=parent.channel_id,
-            user_id=user_id,
-            kind="regenerate",
-            form=parent.form,
-            topic=parent.topic,
-            tone=parent.tone,
-            length=parent.length,
-            parent_id=parent.id,
-            now=self._clock.now(),
-        )
+        record = await self._child(parent, user_id, "regenerate")
         return self._stream(record, await self._messages(record))
 
     async def continue_(self, generation_id: int, user_id: int) -> WritingStream:
@@ -160,18 +149,7 @@ class WritingService:
             raise UserInputError("A fixed-form poem is complete: it can't be continued.")
         if not parent.text:
             raise UserInputError("There's nothing to continue yet: that piece didn't finish.")
-        record = await self._generations.create(
-            guild_id=parent.guild_id,
-            channel_id=parent.channel_id,
-            user_id=user_id,
-            kind="continue",
-            form=parent.form,
-            topic=parent.topic,
-            tone=parent.tone,
-            length=parent.length,
-            parent_id=parent.id,
-            now=self._clock.now(),
-        )
+        record = await self._child(parent, user_id, "continue")
         messages = await self._continue_messages(record, parent.text)
         return self._stream(record, messages, original=parent.text)
 
@@ -216,18 +194,7 @@ class WritingService:
         parent = await self._owned(generation_id, user_id)
         if parent.form not in FIXED_FORMS:
             raise UserInputError("That piece has no fixed form; use its own Regenerate button.")
-        record = await self._generations.create(
-            guild_id=parent.guild_id,
-            channel_id=parent.channel_id,
-            user_id=user_id,
-            kind="regenerate",
-            form=parent.form,
-            topic=parent.topic,
-            tone=parent.tone,
-            length=parent.length,
-            parent_id=parent.id,
-            now=self._clock.now(),
-        )
+        record = await self._child(parent, user_id, "regenerate")
         return await self._compose(record, progress)
 
     async def _compose(self, record: GenerationRecord, progress: Progress | None) -> FormPoem:
@@ -249,6 +216,21 @@ class WritingService:
         return FormPoem(record.id, title, composition)
 
     # -- internals -------------------------------------------------------------------------------
+
+    async def _child(self, parent: GenerationRecord, user_id: int, kind: str) -> GenerationRecord:
+        """A new generation from ``parent``'s request (a regeneration or a continuation)."""
+        return await self._generations.create(
+            guild_id=parent.guild_id,
+            channel_id=parent.channel_id,
+            user_id=user_id,
+            kind=kind,
+            form=parent.form,
+            topic=parent.topic,
+            tone=parent.tone,
+            length=parent.length,
+            parent_id=parent.id,
+            now=self._clock.now(),
+        )
 
     async def _owned(self, generation_id: int, user_id: int) -> GenerationRecord:
         record = await self._generations.get(generation_id)
