@@ -21,6 +21,7 @@ import time
 from bot.services.poetry import PoemDrafter, fixed_forms
 from bot.settings import Settings
 from models import LlamaCppEngine, bundled_model_path
+from models.errors import ModelError
 
 TOPICS = (
     "rain on a tin roof",
@@ -39,7 +40,11 @@ TOPICS = (
 async def run(keys: list[str], topics: int) -> None:
     path = bundled_model_path()
     assert path is not None, "the bundled model is not installed"
-    engine = LlamaCppEngine(path, context_size=2048, threads=2, queue_depth=64)
+    # Compliance, not speed, is measured here: a generous timeout keeps a loaded machine from
+    # turning a slow draft into a failure.
+    engine = LlamaCppEngine(
+        path, context_size=2048, threads=2, queue_depth=64, generation_timeout=900.0
+    )
     await engine.start()
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     drafter = PoemDrafter(
@@ -60,7 +65,14 @@ async def run(keys: list[str], topics: int) -> None:
             seconds: list[float] = []
             for n, topic in enumerate(TOPICS[:topics]):
                 started = time.perf_counter()
-                result = await drafter.compose(form, topic, user_id=1, seed=1000 + n)
+                try:
+                    result = await drafter.compose(form, topic, user_id=1, seed=1000 + n)
+                except ModelError as error:
+                    # /write shows this error and keeps nothing: the poem counts as a miss.
+                    seconds.append(time.perf_counter() - started)
+                    rounds.append(0)
+                    misses.append(f"  {key} / {topic}: no draft ({error})")
+                    continue
                 seconds.append(time.perf_counter() - started)
                 first += result.first.ok
                 final += result.final.ok
