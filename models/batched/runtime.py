@@ -121,6 +121,9 @@ class LlamaRuntime:
         self._batch_nseq = np.ctypeslib.as_array(self._batch.n_seq_id, shape=(n_batch,))
         self._batch_nseq[:] = 1
         self._piece = ctypes.create_string_buffer(256)
+        # Each token's bytes, filled on first use: a generated token then costs no ctypes call
+        # and no allocation (a sampled vocabulary is a small part of the whole).
+        self._pieces: list[bytes | None] = [None] * self.n_vocab
         self._abort_flag: Callable[[], bool] | None = None
         self._abort_cb = lc.ggml_abort_callback(self._abort_trampoline)
         self._abort_installed = False
@@ -189,12 +192,18 @@ class LlamaRuntime:
 
     def piece(self, token: int) -> bytes:
         """The bytes of one generated token (special tokens render as nothing)."""
+        cached = self._pieces[token]
+        if cached is not None:
+            return cached
         size = self._lc.llama_token_to_piece(self.vocab, token, self._piece, 256, 0, False)
         if size < 0:
             buf = ctypes.create_string_buffer(-size)
             size = self._lc.llama_token_to_piece(self.vocab, token, buf, -size, 0, False)
-            return buf.raw[:size]
-        return self._piece.raw[:size]
+            piece = ctypes.string_at(buf, size)
+        else:
+            piece = ctypes.string_at(self._piece, size)
+        self._pieces[token] = piece
+        return piece
 
     def is_eog(self, token: int) -> bool:
         return token in self._eog
