@@ -428,7 +428,11 @@ async def main(args: argparse.Namespace) -> None:
         for name, value in medians.items():
             print(f"  {name:10s} {value:7.1f} tok/s")
         for n in (1, 4):
-            print(f"  C B={n}      {anchors[n].speed_tg:7.1f} tok/s (llama-batched-bench, tg)")
+            row = anchors[n]
+            print(
+                f"  C B={n}      {row.speed_tg:7.1f} tok/s (llama-batched-bench generation; "
+                f"{row.generated_per_wall:.1f} counting its 64-token prompts, as the engine's does)"
+            )
         print("ratios")
         for n in (1, 4):
             if f"server x{n}" in medians:
@@ -436,6 +440,9 @@ async def main(args: argparse.Namespace) -> None:
                 print(ratio(f"engine x{n} / server x{n}", value, 1.05))
         print(ratio("engine x1 / C B=1", medians["engine x1"] / anchors[1].speed_tg, 0.9))
         print(ratio("engine x4 / C B=4", medians["engine x4"] / anchors[4].speed_tg, 0.85))
+        for n in (1, 4):
+            value = medians[f"engine x{n}"] / anchors[n].generated_per_wall
+            print(f"  engine x{n} / C B={n} with prompts:    {value:5.2f}")
         for n in (1, 4):
             if f"hl x{n}" in medians:
                 value = medians[f"engine x{n}"] / medians[f"hl x{n}"]

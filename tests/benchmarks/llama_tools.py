@@ -83,6 +83,12 @@ class BatchedBench:
     speed_pp: float
     speed_tg: float
     speed: float
+    seconds: float
+
+    @property
+    def generated_per_wall(self) -> float:
+        """Generated tokens / (prompt + generation time): what the engine's figure measures."""
+        return self.pl * self.tg / self.seconds
 
 
 def run_batched_bench(
@@ -122,6 +128,7 @@ def run_batched_bench(
                     speed_pp=float(row["speed_pp"]),
                     speed_tg=float(row["speed_tg"]),
                     speed=float(row["speed"]),
+                    seconds=float(row["t"]),
                 )
             )
     return rows
