@@ -13,7 +13,7 @@ thread count:
 
 * ``C B=1`` / ``C B=4``: ``llama-batched-bench`` (the C anchor: no HTTP, no Python), built from
   the same vendored sources, with the same model, threads, batch size, repacking choice and
-  token counts (64-token prompts), generation speed in tokens/s.
+  token counts (prompts as long as the engine's), generation speed in tokens/s, in every round.
 
 Throughput is generated tokens / wall time from sending the request(s) to the last token. Then
 time to first token (TTFT) for a prompt with a ~300-token system prompt: cold (a fresh system
@@ -206,31 +206,43 @@ def ratio(name: str, value: float, target: float) -> str:
     return f"  {name:34s} {value:5.2f}  (target >= {target:.2f}, {mark})"
 
 
-def c_anchors(
-    args: argparse.Namespace, model: Path, repack: bool, prompt_tokens: int
-) -> tuple[dict[int, BatchedBench], BatchedBench | None]:
-    """llama-batched-bench from the same sources, model, threads and token counts as the engine:
-    generation with 1 and 4 sequences (64-token prompts), and prompt processing of one prompt as
-    long as the engine's cold TTFT prompt."""
-    binary = ensure_tool(Path(args.cache_dir), "llama-batched-bench")
-    common: dict[str, Any] = {
+def c_common(args: argparse.Namespace, repack: bool) -> dict[str, Any]:
+    """The engine's settings, for llama-batched-bench."""
+    return {
         "threads": args.threads,
         "ctx_per_seq": CTX,
         "batch": 512,
         "flash_attn": args.flash_attn,
         "repack": repack,
     }
+
+
+def c_generation(
+    args: argparse.Namespace, model: Path, repack: bool, prompt: int
+) -> dict[int, BatchedBench]:
+    """llama-batched-bench from the same sources, model, threads and token counts as the engine:
+    1 and 4 sequences of ``prompt`` prompt tokens and ``--tokens`` generated each."""
+    binary = ensure_tool(Path(args.cache_dir), "llama-batched-bench")
     rows = run_batched_bench(
-        binary, model, prompt=64, generate=args.tokens, parallel=(1, 4), **common
+        binary,
+        model,
+        prompt=prompt,
+        generate=args.tokens,
+        parallel=(1, 4),
+        **c_common(args, repack),
     )
-    print(f"C {' '.join(f'B={r.pl}: tg {r.speed_tg:.1f} pp {r.speed_pp:.1f}' for r in rows)}")
-    pp = None
-    if prompt_tokens:
-        (pp,) = run_batched_bench(
-            binary, model, prompt=prompt_tokens, generate=1, parallel=(1,), **common
-        )
-        print(f"C PP {prompt_tokens} tokens: {pp.speed_pp:.1f} tok/s")
-    return {r.pl: r for r in rows}, pp
+    for row in rows:
+        print(f"  C B={row.pl}: generation {row.speed_tg:.1f} tok/s, PP {row.speed_pp:.1f}")
+    return {row.pl: row for row in rows}
+
+
+def c_prompt(args: argparse.Namespace, model: Path, repack: bool, tokens: int) -> float:
+    """C's prompt processing rate for one prompt of ``tokens`` tokens."""
+    binary = ensure_tool(Path(args.cache_dir), "llama-batched-bench")
+    (row,) = run_batched_bench(
+        binary, model, prompt=tokens, generate=1, parallel=(1,), **c_common(args, repack)
+    )
+    return row.speed_pp
 
 
 def memory_table(args: argparse.Namespace, model: Path) -> None:
@@ -276,7 +288,7 @@ async def second_model(args: argparse.Namespace, model: Path) -> None:
             rates[n].append(rate)
     finally:
         await engine.close()
-    anchors, _ = c_anchors(args, model, repack, 0)
+    anchors = c_generation(args, model, repack, 32)
     print(f"second model {model.name}:")
     for n in (1, 4):
         best = statistics.median(rates[n])
@@ -369,7 +381,12 @@ async def main(args: argparse.Namespace) -> None:
             rate, _ = await run()
             print(f"warm-up {name:10s} {rate:7.1f} tok/s", flush=True)
 
+        # C's prompts as long as the engine's (the chat template around PROMPTS[0]).
+        request_tokens = await engine.worker.call(
+            lambda: len(engine._runtime.render_chat([chat(0)[0].as_dict()]))  # type: ignore[union-attr]
+        )
         rates: dict[str, list[float]] = {name: [] for name in contenders}
+        c_rounds: list[dict[int, BatchedBench]] = []
         names = list(contenders)
         for index in range(args.rounds):
             order = names[index % len(names) :] + names[: index % len(names)]
@@ -381,8 +398,25 @@ async def main(args: argparse.Namespace) -> None:
                 print(
                     f"round {index + 1} {name:10s} {rate:7.1f} tok/s ({tokens} tokens)", flush=True
                 )
+            # The C anchor in every round, so that it sees the same machine as the others.
+            print(f"round {index + 1} llama-batched-bench", flush=True)
+            c_rounds.append(
+                await asyncio.to_thread(c_generation, args, model, repack, request_tokens)
+            )
 
-        # Time to first token: cold (fresh system prompt) against cached (same as just before).
+        prompt_tokens = await engine.worker.call(
+            lambda: len(
+                engine._runtime.render_chat(  # type: ignore[union-attr]
+                    [
+                        {"role": "system", "content": f"[0:{time.time_ns()}] {SYSTEM}"},
+                        {"role": "user", "content": "A haiku about moss."},
+                    ]
+                )
+            )
+        )
+        # Time to first token: cold (fresh system prompt) against cached (same as just before);
+        # C's prompt processing of a prompt as long in every round.
+        c_pp: list[float] = []
         ttft_options = options.with_(max_tokens=1)
         cold: list[float] = []
         cached: list[float] = []
@@ -400,23 +434,15 @@ async def main(args: argparse.Namespace) -> None:
             )
             cold.append(first_cold)
             cached.append(first_cached)
+            c_pp.append(await asyncio.to_thread(c_prompt, args, model, repack, prompt_tokens))
             print(
                 f"round {index + 1} ttft cold {first_cold * 1000:6.1f} ms, "
-                f"cached {first_cached * 1000:6.1f} ms",
+                f"cached {first_cached * 1000:6.1f} ms; C PP {c_pp[-1]:.1f} tok/s",
                 flush=True,
             )
-        prompt_tokens = await engine.worker.call(
-            lambda: len(
-                engine._runtime.render_chat(  # type: ignore[union-attr]
-                    [
-                        {"role": "system", "content": f"[0:{time.time_ns()}] {SYSTEM}"},
-                        {"role": "user", "content": "A haiku about moss."},
-                    ]
-                )
-            )
-        )
         idle = await idle_cpu(args.idle_seconds)
-        anchors, pp = c_anchors(args, model, repack, prompt_tokens)
+        c_tg = {n: statistics.median(r[n].speed_tg for r in c_rounds) for n in (1, 4)}
+        c_wall = {n: statistics.median(r[n].generated_per_wall for r in c_rounds) for n in (1, 4)}
 
         print(
             f"\nmedians over {args.rounds} rounds, {args.tokens} tokens per request, "
@@ -428,20 +454,19 @@ async def main(args: argparse.Namespace) -> None:
         for name, value in medians.items():
             print(f"  {name:10s} {value:7.1f} tok/s")
         for n in (1, 4):
-            row = anchors[n]
             print(
-                f"  C B={n}      {row.speed_tg:7.1f} tok/s (llama-batched-bench generation; "
-                f"{row.generated_per_wall:.1f} counting its 64-token prompts, as the engine's does)"
+                f"  C B={n}      {c_tg[n]:7.1f} tok/s (llama-batched-bench generation; "
+                f"{c_wall[n]:.1f} counting its {request_tokens}-token prompts, as the engine does)"
             )
         print("ratios")
         for n in (1, 4):
             if f"server x{n}" in medians:
                 value = medians[f"engine x{n}"] / medians[f"server x{n}"]
                 print(ratio(f"engine x{n} / server x{n}", value, 1.05))
-        print(ratio("engine x1 / C B=1", medians["engine x1"] / anchors[1].speed_tg, 0.9))
-        print(ratio("engine x4 / C B=4", medians["engine x4"] / anchors[4].speed_tg, 0.85))
+        print(ratio("engine x1 / C B=1", medians["engine x1"] / c_tg[1], 0.9))
+        print(ratio("engine x4 / C B=4", medians["engine x4"] / c_tg[4], 0.85))
         for n in (1, 4):
-            value = medians[f"engine x{n}"] / anchors[n].generated_per_wall
+            value = medians[f"engine x{n}"] / c_wall[n]
             print(f"  engine x{n} / C B={n} with prompts:    {value:5.2f}")
         for n in (1, 4):
             if f"hl x{n}" in medians:
@@ -454,10 +479,9 @@ async def main(args: argparse.Namespace) -> None:
             f"cached {cached_s * 1000:.1f} ms, cached / cold {cached_s / cold_s:.2f}  "
             "(target <= 0.5)"
         )
-        if pp is not None:
-            engine_pp = prompt_tokens / cold_s
-            print(f"cold prompt processing: engine {engine_pp:.1f} tok/s, C PP {pp.speed_pp:.1f}")
-            print(ratio("engine cold PP / C PP", engine_pp / pp.speed_pp, 0.9))
+        engine_pp, c_pp_rate = prompt_tokens / cold_s, statistics.median(c_pp)
+        print(f"cold prompt processing: engine {engine_pp:.1f} tok/s, C PP {c_pp_rate:.1f}")
+        print(ratio("engine cold PP / C PP", engine_pp / c_pp_rate, 0.9))
         print(f"idle: {idle:.2f} % of one core over {args.idle_seconds:.0f} s (engine loaded)")
         stats = engine.scheduler.stats() if engine.scheduler else None
         if stats is not None:
