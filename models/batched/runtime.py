@@ -11,7 +11,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -255,6 +255,17 @@ class LlamaRuntime:
             return bool(flag()) if flag is not None else False
         except Exception:  # an abort check must never crash the decoder
             return False
+
+    def penalize(self, index: int, window: Iterable[int], penalty: float) -> None:
+        """Apply llama.cpp's repeat penalty (no frequency or presence term) to batch output
+        ``index``'s logits in place: every token seen in ``window`` has its logit multiplied by
+        ``penalty`` when <= 0, divided by it otherwise, in float32 like the C sampler."""
+        ptr = self._lc.llama_get_logits_ith(self.ctx, index)
+        logits = np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+        ids = np.fromiter(set(window), dtype=np.int64)
+        values = logits[ids]
+        factor = np.float32(penalty)
+        logits[ids] = np.where(values <= 0, values * factor, values / factor)
 
     def logits_into_candidates(self, index: int) -> Any:
         """Fill the scratch candidate array from batch output ``index``; return the array struct."""
