@@ -6,6 +6,7 @@ from .engine import DeltaSink, LLMEngine, QueuedEngine, collect_text
 from .factory import EngineSettings, build_engine
 from .fake import FakeEngine, FakeEngineFailure
 from .llamacpp import LlamaCppEngine
+from .openmp import configure_openmp
 from .queue import AdmissionQueue, Ticket
 from .types import (
     ChatMessage,
@@ -17,6 +18,10 @@ from .types import (
     StreamEvent,
     TextDelta,
 )
+
+# Before anything loads llama.cpp (nothing above does): libgomp reads its wait policy once, when
+# it is loaded.
+configure_openmp()
 
 __all__ = [
     "AdmissionQueue",

@@ -277,8 +277,13 @@ def patched_default_params(repack: bool) -> Iterator[None]:
 def report(model_path: Path | None = None, mode: RepackMode = "auto") -> str:
     """What CI prints before the tests: the CPU, llama.cpp's build, and the repacking choice."""
     from .discovery import bundled_model_path
+    from .openmp import wait_policy
 
-    lines = [f"cpu: {read_cpu_info().describe()}", f"llama.cpp: {llama_system_info()}"]
+    lines = [
+        f"cpu: {read_cpu_info().describe()}",
+        f"llama.cpp: {llama_system_info()}",
+        f"OpenMP wait: {wait_policy()}",
+    ]
     path = model_path or bundled_model_path()
     if path is not None:
         lines.append(f"model {path.name}: {decide_repack(mode, path).describe()}")

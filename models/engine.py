@@ -40,7 +40,7 @@ from .types import (
     TextDelta,
 )
 
-__all__ = ["DeltaSink", "LLMEngine", "QueuedEngine", "collect_text"]
+__all__ = ["DeltaSink", "LLMEngine", "QueuedEngine", "collect_text", "deliver_deltas"]
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +117,13 @@ class DeltaSink:
         self.tokens += 1
         self._loop.call_soon_threadsafe(self._queue.put_nowait, text)
 
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        return self._loop
+
+    def _put_on_loop(self, text: str) -> None:
+        self._queue.put_nowait(text)
+
     def close(self) -> None:
         self._loop.call_soon_threadsafe(self._queue.put_nowait, _END)
 
@@ -127,6 +134,23 @@ class DeltaSink:
 
     async def get(self) -> object:
         return await self._queue.get()
+
+
+def deliver_deltas(items: Sequence[tuple[DeltaSink, str]]) -> None:
+    """``sink.put(text)`` for every pair, in order, from any thread, with one wake-up of each
+    event loop instead of one per text: a batching producer hands a whole step's tokens over at
+    once, so the loop thread interrupts the decoding threads once a step, not once a sequence."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[DeltaSink, str]]] = {}
+    for sink, text in items:
+        sink.tokens += 1
+        by_loop.setdefault(sink.loop, []).append((sink, text))
+    for loop, batch in by_loop.items():
+        loop.call_soon_threadsafe(_put_all, batch)
+
+
+def _put_all(batch: list[tuple[DeltaSink, str]]) -> None:
+    for sink, text in batch:
+        sink._put_on_loop(text)
 
 
 async def collect_text(events: AsyncIterator[StreamEvent]) -> str:

@@ -23,7 +23,7 @@ from .batched import (
 )
 from .cpu import RepackChoice, RepackMode, decide_repack
 from .discovery import check_gguf
-from .engine import DeltaSink, QueuedEngine
+from .engine import DeltaSink, QueuedEngine, deliver_deltas
 from .errors import ConfigurationError, ModelUnavailable
 from .types import ChatMessage, GenerationOptions, ModelInfo
 from .worker import ModelWorker
@@ -109,7 +109,7 @@ class LlamaCppEngine(QueuedEngine):
                 "Set MUSE_MODEL_PATH to a valid .gguf model file."
             ) from exc
         self._runtime = runtime
-        self.scheduler = BatchScheduler(runtime)
+        self.scheduler = BatchScheduler(runtime, deliver=deliver_deltas)
         self._name = runtime.name
         log.info(
             "model loaded: %s (context %d per sequence, %d sequences, %d threads, %s)",

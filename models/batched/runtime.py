@@ -11,7 +11,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,6 +121,9 @@ class LlamaRuntime:
         self._batch_nseq = np.ctypeslib.as_array(self._batch.n_seq_id, shape=(n_batch,))
         self._batch_nseq[:] = 1
         self._piece = ctypes.create_string_buffer(256)
+        # Each token's bytes, filled on first use: a generated token then costs no ctypes call
+        # and no allocation (a sampled vocabulary is a small part of the whole).
+        self._pieces: list[bytes | None] = [None] * self.n_vocab
         self._abort_flag: Callable[[], bool] | None = None
         self._abort_cb = lc.ggml_abort_callback(self._abort_trampoline)
         self._abort_installed = False
@@ -189,12 +192,18 @@ class LlamaRuntime:
 
     def piece(self, token: int) -> bytes:
         """The bytes of one generated token (special tokens render as nothing)."""
+        cached = self._pieces[token]
+        if cached is not None:
+            return cached
         size = self._lc.llama_token_to_piece(self.vocab, token, self._piece, 256, 0, False)
         if size < 0:
             buf = ctypes.create_string_buffer(-size)
             size = self._lc.llama_token_to_piece(self.vocab, token, buf, -size, 0, False)
-            return buf.raw[:size]
-        return self._piece.raw[:size]
+            piece = ctypes.string_at(buf, size)
+        else:
+            piece = ctypes.string_at(self._piece, size)
+        self._pieces[token] = piece
+        return piece
 
     def is_eog(self, token: int) -> bool:
         return token in self._eog
@@ -246,6 +255,17 @@ class LlamaRuntime:
             return bool(flag()) if flag is not None else False
         except Exception:  # an abort check must never crash the decoder
             return False
+
+    def penalize(self, index: int, window: Iterable[int], penalty: float) -> None:
+        """Apply llama.cpp's repeat penalty (no frequency or presence term) to batch output
+        ``index``'s logits in place: every token seen in ``window`` has its logit multiplied by
+        ``penalty`` when <= 0, divided by it otherwise, in float32 like the C sampler."""
+        ptr = self._lc.llama_get_logits_ith(self.ctx, index)
+        logits = np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+        ids = np.fromiter(set(window), dtype=np.int64)
+        values = logits[ids]
+        factor = np.float32(penalty)
+        logits[ids] = np.where(values <= 0, values * factor, values / factor)
 
     def logits_into_candidates(self, index: int) -> Any:
         """Fill the scratch candidate array from batch output ``index``; return the array struct."""

@@ -26,8 +26,9 @@ import itertools
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import ModelError
 from ..types import Priority
@@ -67,9 +68,13 @@ class BatchScheduler:
         *,
         min_copy_tokens: int = MIN_COPY_TOKENS,
         sampler_factory: Callable[..., SequenceSampler] = SequenceSampler,
+        deliver: Callable[[Sequence[tuple[Any, str]]], None] | None = None,
     ) -> None:
         self._rt = runtime
         self._sampler_factory = sampler_factory
+        # A step's texts go out together (see _flush); by default one sink.put per text.
+        self._deliver = deliver or _put_each
+        self._outbox: list[tuple[Any, str]] = []
         self._lock = threading.Lock()
         self._inbox: deque[BatchRequest] = deque()
         self._running = False
@@ -250,6 +255,7 @@ class BatchScheduler:
                 seq.n_decoded += take
             for seq, index in outputs:
                 self._sample(seq, index)
+            self._flush()
         elif status == DecodeStatus.ABORTED:
             self._aborts += 1
             for seq, _take in plan:  # roll the partly processed batch back
@@ -301,22 +307,30 @@ class BatchScheduler:
         if done:
             text += seq.text.finish()
         if text:
-            req.sink.put(text)
+            self._outbox.append((req.sink, text))
         if done:
             self._finish(seq)
 
     def _end_text(self, seq: ScheduledSequence) -> None:
         rest = seq.text.finish()
         if rest:
-            seq.req.sink.put(rest)
+            self._outbox.append((seq.req.sink, rest))
+
+    def _flush(self) -> None:
+        """Hand the texts gathered in this step to their consumers, in order, in one go."""
+        if self._outbox:
+            outbox, self._outbox = self._outbox, []
+            self._deliver(outbox)
 
     def _finish(self, seq: ScheduledSequence, error: BaseException | None = None) -> None:
+        self._flush()  # a sequence's last texts reach its consumer before it hears it is done
         self._slots.release(seq)
         seq.req.resamples = seq.sampler.resamples
         seq.sampler.close()
         seq.req.done(error)
 
     def _fail_everything(self, exc: BaseException) -> None:
+        self._outbox = []
         error = exc if isinstance(exc, Exception) else ModelError()
         for seq in self._slots.running() + self._waiting:
             try:
@@ -335,3 +349,8 @@ class BatchScheduler:
         except Exception:
             log.exception("could not clear the KV cache")
         self._slots.forget_cached()
+
+
+def _put_each(items: Sequence[tuple[Any, str]]) -> None:
+    for sink, text in items:
+        sink.put(text)

