@@ -30,6 +30,7 @@ from bot.services.prosody.forms import FormSpec
 from bot.services.prosody.rhyme import rhyme_class
 from bot.services.prosody.stanza import SyllableTarget, end_word
 from bot.services.prosody.syllables import tokenize, word_stresses
+from bot.services.prosody.zh import has_han
 
 __all__ = [
     "LineCheck",
@@ -121,7 +122,11 @@ def line_readings(line: str) -> tuple[int, int]:
 def unknown_words(line: str) -> int:
     """How many words of ``line`` the dictionary lacks (a made-up or foreign word's count is a
     guess, so a line of known words is the safer choice)."""
-    return sum(1 for token in tokenize(line) if not phones_for_word(token.lower().strip("'")))
+    return sum(
+        1
+        for token in tokenize(line)
+        if not has_han(token) and not phones_for_word(token.lower().strip("'"))
+    )
 
 
 def _spelled_rime(word: str) -> str:
