@@ -8,7 +8,14 @@ The English prosody modules call in here for any text with Han characters.
 
 from .lexicon import entries
 from .readings import Syllable, char_readings, end_phrase, readings
-from .rhyme import THIRTEEN_GROUPS, ZhRhyme, find_zh_rhymes, rhyme_group, zh_rhyme_class
+from .rhyme import (
+    THIRTEEN_GROUPS,
+    ZhRhyme,
+    end_syllables,
+    find_zh_rhymes,
+    rhyme_group,
+    zh_rhyme_class,
+)
 from .script import han_count, has_han, is_han, split_mixed, trailing_han
 from .tones import (
     ENTERING_LEVEL,
@@ -32,6 +39,7 @@ __all__ = [
     "char_readings",
     "check_jueju",
     "end_phrase",
+    "end_syllables",
     "entries",
     "find_zh_rhymes",
     "han_count",
