@@ -9,8 +9,8 @@
 * **identical**: the same last character (a rhyme on the word itself is no rhyme).
 
 A line's end word is resolved by phrase (:func:`readings.end_phrase`); a lone end character
-with several readings rhymes when either of its two commonest readings does (还 hái / huán),
-which is how verse treats such characters.
+with two everyday readings (``POLYPHONIC``) rhymes when either does (还 hái / huán), which is
+how verse treats such characters.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from .readings import Syllable, char_readings, end_phrase, readings
 from .script import trailing_han
 
 __all__ = [
+    "POLYPHONIC",
     "THIRTEEN_GROUPS",
     "ZhRhyme",
     "end_syllables",
@@ -51,6 +52,12 @@ THIRTEEN_GROUPS: dict[str, tuple[str, ...]] = {
     "江阳": ("ang", "iang", "uang"),
     "中东": ("eng", "ing", "ong", "iong", "ueng"),
 }
+#: Common characters with two everyday readings: alone at a line's end, either may rhyme.
+#: (Rarer second readings that pypinyin lists, such as 窗 cōng, are left out on purpose.)
+POLYPHONIC = frozenset(
+    "还行重长看思教中为相应兴量更间得地了着觉乐发数少好种调转传空朝假难便和散将当弹"
+    "藏降解曲差分省折舍背冲处卷泊过听望忘论"
+)
 _GROUP_OF = {final: name for name, finals in THIRTEEN_GROUPS.items() for final in finals}
 
 
@@ -70,7 +77,7 @@ def end_syllables(text: str) -> tuple[tuple[Syllable, ...], Syllable | None]:
         return (), None
     phrase = end_phrase(run)
     options = [in_run[-1]]
-    if len(phrase) == 1:
+    if len(phrase) == 1 and run[-1] in POLYPHONIC:
         options.extend(r for r in char_readings(run[-1]) if r.final != in_run[-1].final)
     before = in_run[-2] if len(in_run) > 1 else None
     return tuple(options), before
