@@ -165,9 +165,7 @@ def _poem_for(lines: tuple[str, ...]) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize(
-    ("size", "name"), [(s, n) for s in (5, 7) for n in jueju_patterns(s)]
-)
+@pytest.mark.parametrize(("size", "name"), [(s, n) for s in (5, 7) for n in jueju_patterns(s)])
 def test_a_poem_on_a_pattern_fits_that_pattern(size: int, name: str) -> None:
     check = check_jueju(_poem_for(jueju_patterns(size)[name]))
     assert check is not None and check.name == name and check.ok

@@ -34,6 +34,7 @@ __all__ = [
     "SYLLABLES_LIMIT",
     "analyze_lyrics",
     "chord_sheet",
+    "rhyme_query",
     "rhymes_for",
     "syllable_report",
 ]
@@ -53,7 +54,9 @@ _RHYME_QUERY = re.compile(r"^[A-Za-z][A-Za-z'\-]*( [A-Za-z][A-Za-z'\-]*){0,2}$")
 ZH_RHYME_CHARS = 4
 
 
-async def rhymes_for(word: str, kind: RhymeKind = "perfect") -> list[Rhyme]:
+def rhyme_query(word: str, kind: str = "perfect") -> str:
+    """The query ``word`` cleaned and checked (a UserInputError says what is wrong), at once:
+    a cog calls this before it acknowledges, so bad input gets a private reply."""
     query = clean_text(word, field="word", max_length=RHYME_WORD_LIMIT).lower()
     if has_han(query):
         if len(query) > ZH_RHYME_CHARS or len(readings(query)) != len(query):
@@ -68,6 +71,13 @@ async def rhymes_for(word: str, kind: RhymeKind = "perfect") -> list[Rhyme]:
         )
     if kind not in ("perfect", "slant", "multisyllabic"):
         raise UserInputError("Pick a rhyme type: perfect, slant or multisyllabic.")
+    return query
+
+
+async def rhymes_for(word: str, kind: RhymeKind = "perfect") -> list[Rhyme]:
+    """Rhymes for a word; the first Chinese query loads the word list (a second or two), so
+    callers acknowledge the interaction first."""
+    query = rhyme_query(word, kind)
     return await asyncio.to_thread(find_rhymes, query, kind, RHYME_RESULTS)
 
 
