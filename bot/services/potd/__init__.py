@@ -71,7 +71,7 @@ __all__ = [
     "SubmissionPost",
     "SubmissionResult",
     "build_potd_service",
-    "job_id",
     "curated_language",
+    "job_id",
     "load_curated",
 ]
