@@ -40,6 +40,12 @@ class Syllable:
         return self.tone in (1, 2)
 
 
+def _unknown(chars: str) -> str:
+    """What ``pypinyin`` gives a character it has no reading for (a rare one): no final, no
+    tone, so it rhymes with nothing and fits either tone."""
+    return "?"
+
+
 def _final(initial: str, final: str) -> str:
     if final == "i" and initial in _APICAL_INITIALS:
         return "-i"
@@ -63,11 +69,11 @@ def readings(text: str) -> tuple[Syllable, ...]:
         return ()
     chars = [ch for ch in text if is_han(ch)]
     joined = "".join(chars)
-    marked = lazy_pinyin(joined, style=Style.TONE, errors=lambda s: list(s))
+    marked = lazy_pinyin(joined, style=Style.TONE, errors=_unknown)
     finals = lazy_pinyin(
-        joined, style=Style.FINALS_TONE3, neutral_tone_with_five=True, errors=lambda s: list(s)
+        joined, style=Style.FINALS_TONE3, neutral_tone_with_five=True, errors=_unknown
     )
-    initials = lazy_pinyin(joined, style=Style.INITIALS, errors=lambda s: list(s))
+    initials = lazy_pinyin(joined, style=Style.INITIALS, errors=_unknown)
     for char, mark, final, initial in zip(chars, marked, finals, initials, strict=False):
         out.append(_syllable(char, mark, final, initial))
     return tuple(out)
@@ -76,15 +82,15 @@ def readings(text: str) -> tuple[Syllable, ...]:
 @lru_cache(maxsize=16384)
 def char_readings(char: str, limit: int = 2) -> tuple[Syllable, ...]:
     """The commonest ``limit`` readings of one character alone (还: hái, huán)."""
-    marked = pinyin(char, style=Style.TONE, heteronym=True, errors=lambda s: [s])[0]
+    marked = pinyin(char, style=Style.TONE, heteronym=True, errors=_unknown)[0]
     numbered = pinyin(
         char,
         style=Style.FINALS_TONE3,
         heteronym=True,
         neutral_tone_with_five=True,
-        errors=lambda s: [s],
+        errors=_unknown,
     )[0]
-    plain = pinyin(char, style=Style.NORMAL, heteronym=True, errors=lambda s: [s])[0]
+    plain = pinyin(char, style=Style.NORMAL, heteronym=True, errors=_unknown)[0]
     out = []
     for mark, final, bare in list(zip(marked, numbered, plain, strict=False))[:limit]:
         out.append(_syllable(char, mark, final, _initial_of(bare)))

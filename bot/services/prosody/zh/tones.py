@@ -143,7 +143,8 @@ def _lenient(size: int) -> frozenset[int]:
 
 def _compare(number: int, chars: tuple[CharTone, ...], pattern: str) -> LineTones:
     free_at = _lenient(len(pattern))
-    misses, free = [], []
+    misses: list[int] = []
+    free: list[int] = []
     for i, (char, want) in enumerate(zip(chars, pattern, strict=True)):
         if char.tone in (want, EITHER):
             continue
