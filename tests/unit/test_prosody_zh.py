@@ -7,11 +7,16 @@ import itertools
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
+from bot.services.poetry import draft_model
 from bot.services.prosody import (
+    analyze_stanza,
     count_syllables,
+    detect_scheme,
     end_word,
     find_rhymes,
+    form_spec,
     line_syllables,
     rhyme_class,
     rhymes_with,
@@ -224,3 +229,27 @@ def test_only_a_quatrain_of_five_or_seven_gets_a_tone_check(lines: list[str]) ->
 def test_common_characters_have_one_reading_each() -> None:
     for a, b in itertools.combinations(COMMON[:10], 2):
         assert len(readings(a + b)) == 2
+
+
+def test_the_lyric_draft_checker_counts_and_rhymes_chinese_lines() -> None:
+    lines = ["床前明月光", "疑是地上霜", "举头望明月", "低头思故里"]
+    checked = analyze_stanza(lines, "AABB", (5, 5))
+    assert [a.syllables for a in checked] == [5, 5, 5, 5]
+    assert [a.end_word for a in checked] == ["光", "霜", "月", "里"]
+    assert [a.ok_rhyme for a in checked] == [True, True, False, False]
+    assert all(a.ok_syllables for a in checked)
+    assert detect_scheme(["床前明月光", "疑是地上霜", "举头望明月", "低头思故乡"]) == "AABA"
+
+
+def test_a_jueju_draft_must_be_han_characters_of_the_right_count() -> None:
+    model = draft_model(form_spec("wuyan_jueju"))
+    good = {
+        "line_1": "床前明月光",
+        "line_2": "疑是地上霜。",
+        "line_3": "举头望明月",
+        "line_4": "低头思故乡",
+    }
+    assert model.model_validate(good)
+    for bad in ("床前明月", "床前明月光光", "moon light", "床前明月k"):
+        with pytest.raises(ValidationError):
+            model.model_validate({**good, "line_1": bad})
