@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The EPUB validator the tests run (Debian's epubcheck package; it brings a Java runtime).
 EPUBCHECK_JAR ?= /usr/share/java/epubcheck.jar
+# The CJK face the score renderer falls back to for Chinese lyrics (Debian's fonts-arphic-uming).
+CJK_FONT ?= /usr/share/fonts/truetype/arphic/uming.ttc
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test check lint bench clean
@@ -13,6 +15,11 @@ $(EPUBCHECK_JAR):
 	@command -v apt-get >/dev/null || { echo "Install epubcheck and a Java runtime (or set EPUBCHECK_JAR)."; exit 1; }
 	$(SUDO) apt-get update
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends epubcheck
+
+$(CJK_FONT):
+	@command -v apt-get >/dev/null || { echo "Install fonts-arphic-uming (or set CJK_FONT)."; exit 1; }
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends fonts-arphic-uming
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,16 +32,16 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/muse run
 
-## Install (or refresh) the virtualenv and epubcheck, then lint, type-check, check the layer
+## Install (or refresh) the virtualenv, epubcheck and the CJK font, then lint, type-check, check the layer
 ## contracts (import-linter, see pyproject.toml) and run the whole test suite.
-test: $(STAMP) $(EPUBCHECK_JAR)
+test: $(STAMP) $(EPUBCHECK_JAR) $(CJK_FONT)
 	@# The CPU and llama.cpp's build decide which kernels run: name them so a failure can be placed.
 	$(BIN)/python -c 'from models.cpu import report; print(report())'
 	$(BIN)/ruff check bot cogs models tests
 	$(BIN)/ruff format --check bot cogs models tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	EPUBCHECK_JAR=$(EPUBCHECK_JAR) $(BIN)/python -m pytest
+	EPUBCHECK_JAR=$(EPUBCHECK_JAR) MUSE_CJK_FONT=$(CJK_FONT) $(BIN)/python -m pytest
 
 check: $(STAMP)
 	$(BIN)/muse check

@@ -189,8 +189,11 @@ class LyricsCog(commands.Cog):
         type: Literal["perfect", "slant", "multisyllabic"] = "perfect",
     ) -> None:
         """Find rhymes for a word, best first, grouped by syllable count."""
+        self.service.rhyme_query(word, type)  # bad input gets a private reply, before any work
+        # The first Chinese query reads the word list (a second or two): acknowledge first.
+        await defer_thinking(interaction)
         rhymes = await self.service.rhymes(word, type)
-        await interaction.response.send_message(
+        await interaction.edit_original_response(
             embed=rhymes_embed(word.strip(), type, rhymes), allowed_mentions=NO_PINGS
         )
 

@@ -22,6 +22,7 @@ from bot.services.lyrics import (
 )
 from bot.services.markdown import escape_markdown
 from bot.services.prosody import LineAnalysis, Rhyme, group_by_syllables
+from bot.services.prosody.zh import has_han
 
 __all__ = [
     "DESCRIPTION_LIMIT",
@@ -219,9 +220,15 @@ def rhymes_embed(word: str, kind: str, rhymes: Sequence[Rhyme]) -> discord.Embed
             " (slant rhymes are looser)." if kind != "slant" else "."
         )
         return embed
-    embed.description = "Best first within each group."
+    chinese = has_han(word)
+    embed.description = (
+        "Common words with the same pinyin final, most frequent first within each group."
+        if chinese
+        else "Best first within each group."
+    )
+    unit = "character" if chinese else "syllable"
     for count, words in list(grouped.items())[:25]:
-        name = f"{count} syllable" + ("" if count == 1 else "s")
+        name = f"{count} {unit}" + ("" if count == 1 else "s")
         value = ", ".join(words)
         if len(value) > 1024:
             value = value[:1020].rsplit(", ", 1)[0] + ", …"
@@ -229,13 +236,41 @@ def rhymes_embed(word: str, kind: str, rhymes: Sequence[Rhyme]) -> discord.Embed
     return embed
 
 
+def _syllable_row(report: LineReport) -> str:
+    row = f"`{report.syllables:>2}` {_esc(report.text)}"
+    if report.tones:
+        group = f", {report.group}" if report.group else ""
+        return f"{row}\n\u2003`{report.tones}` · {report.end} -{report.final}{group}"
+    return f"{row}\n\u2003`{scansion(report.stress) or '—'}`"
+
+
+def _zh_rhymes(reports: Sequence[LineReport]) -> list[str]:
+    """Lines ending in Chinese that share a final: "光 ~ 霜: -uang"."""
+    by_final: dict[str, list[str]] = {}
+    for report in reports:
+        if report.final:
+            chars = by_final.setdefault(report.final, [])
+            char = report.end.split(" ", 1)[0]
+            if char not in chars:
+                chars.append(char)
+    return [f"{' ~ '.join(chars[:20])}: -{final}" for final, chars in by_final.items()
+            if len(chars) > 1]  # fmt: skip
+
+
 def syllables_pages(reports: Sequence[LineReport]) -> list[list[discord.Embed]]:
-    rows = [
-        f"`{r.syllables:>2}` {_esc(r.text)}\n\u2003`{scansion(r.stress) or '—'}`" for r in reports
-    ]
+    rows = [_syllable_row(r) for r in reports]
     total = sum(r.syllables for r in reports)
-    pages = pack([Block("Syllables and stress", rows)])
-    pages[-1][-1].set_footer(text=f"{total} syllables in all · x unstressed, / stressed")
+    blocks = [Block("Syllables and stress", rows)]
+    rhymes = _zh_rhymes(reports)
+    if rhymes:
+        blocks.append(Block("Rhymes (same pinyin final)", rhymes[:40]))
+    pages = pack(blocks)
+    legend = ["x unstressed, / stressed"]
+    if any(r.tones for r in reports):
+        legend = ["a Chinese character is one syllable", "平 level tone, 仄 oblique, 中 neutral"]
+        if any(not r.tones for r in reports):
+            legend.append("x unstressed, / stressed")
+    pages[-1][-1].set_footer(text=f"{total} syllables in all · " + " · ".join(legend))
     return pages
 
 

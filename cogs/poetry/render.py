@@ -9,6 +9,8 @@ from bot.discord_io import split_text
 from bot.services.markdown import escape_line
 from bot.services.prosody import LineCheck, PoemCheck
 
+from .tones import tone_rows
+
 __all__ = ["check_pages", "check_rows", "verdict"]
 
 PASS_COLOUR = discord.Colour.green()
@@ -22,9 +24,9 @@ def _esc(text: str) -> str:
     return discord.utils.escape_mentions(escape_line(text))
 
 
-def _facts(line: LineCheck) -> str:
+def _facts(line: LineCheck, unit: str) -> str:
     count = f"{line.counted}" if line.target is None else f"{line.counted}/{_want(line)}"
-    parts = [f"{count} syll."]
+    parts = [f"{count} {unit}"]
     if line.letter:
         parts.append(line.letter)
     if line.refrain_of is not None:
@@ -45,7 +47,8 @@ def check_rows(check: PoemCheck) -> list[str]:
     rows: list[str] = []
     for line in check.lines:
         mark = "✓" if line.ok else "✗"
-        rows.append(f"`{line.number:>2}` {mark} {_esc(line.text)} — *{_facts(line)}*")
+        facts = _facts(line, "char." if check.form.script == "han" else "syll.")
+        rows.append(f"`{line.number:>2}` {mark} {_esc(line.text)} — *{facts}*")
         if line.problems:
             rows.append(f"     ↳ {_esc('; '.join(line.problems))}")
     return rows
@@ -76,6 +79,8 @@ def check_pages(
 ) -> list[list[discord.Embed]]:
     """The checked poem as messages of embeds (a long poem continues in the next embed)."""
     body = "\n".join(check_rows(check)) + "\n\n" + verdict(check, rounds=rounds)
+    if check.tones is not None:
+        body += "\n\n" + "\n".join(tone_rows(check.tones))
     colour = PASS_COLOUR if check.ok else MISS_COLOUR
     embeds = [discord.Embed(description=c, colour=colour) for c in split_text(body, PAGE_CHARS)]
     embeds[0].title = title[:256]

@@ -124,6 +124,8 @@ def test_every_form_is_data_with_the_rules_of_the_form() -> None:
         "limerick",
         "sonnet",
         "villanelle",
+        "wuyan_jueju",
+        "qiyan_jueju",
         "free_verse",
     }
     assert table["haiku"].syllables == ((5, 5), (7, 7), (5, 5))

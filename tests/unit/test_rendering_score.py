@@ -12,13 +12,14 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from bot.services.chords import build_progression, progression_to_musicxml
+from bot.services.melody.syllabify import line_syllables_of
 from bot.services.rendering import (
     MAX_PNG_BYTES,
     RenderError,
     render_score_png,
     render_score_png_async,
 )
-from bot.services.rendering.fonts import TEXT_FAMILY, text_font_files
+from bot.services.rendering.fonts import TEXT_FAMILY, cjk_font_files, text_font_files
 
 
 def song(notes: Sequence[tuple[str, int, str]], *, harmony: bool = True) -> str:
@@ -131,3 +132,22 @@ def test_unreadable_musicxml_is_a_render_error(document: str) -> None:
 def test_the_width_is_bounded() -> None:
     with pytest.raises(ValueError):
         render_score_png(song(MELODY), width_px=50)
+
+
+CHINESE = [("E", 1, "床"), ("G", 1, "前"), ("A", 2, "明"), ("F", 4, "月")] * 4
+
+
+def test_chinese_lyrics_fall_back_to_an_installed_cjk_face() -> None:
+    assert cjk_font_files(), "make test installs fonts-arphic-uming (MUSE_CJK_FONT)"
+    face = TTFont(cjk_font_files()[0], fontNumber=0)
+    assert ord("床") in face.getBestCmap()
+    plain = decode(render_score_png(song([(s, b, "") for s, b, _ in CHINESE], harmony=False)))
+    worded = decode(render_score_png(song(CHINESE, harmony=False)))
+    # Liberation Serif has no Han characters: without the fallback they add no ink at all.
+    assert dark_pixels(worded) > dark_pixels(plain) * 1.1
+
+
+def test_a_chinese_lyric_line_is_one_note_per_character() -> None:
+    syllables = line_syllables_of("床前明月光，love 你")
+    assert [s.text for s in syllables] == ["床", "前", "明", "月", "光", "love", "你"]
+    assert all(s.syllabic == "single" for s in syllables)

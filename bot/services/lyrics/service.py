@@ -172,6 +172,11 @@ class LyricsService:
 
     # -- tools ------------------------------------------------------------------------------
 
+    @staticmethod
+    def rhyme_query(word: str, kind: str = "perfect") -> str:
+        """Check a rhyme query before acknowledging; raises UserInputError when it is bad."""
+        return tools.rhyme_query(word, kind)
+
     async def rhymes(self, word: str, kind: RhymeKind = "perfect") -> list[Rhyme]:
         return await tools.rhymes_for(word, kind)
 

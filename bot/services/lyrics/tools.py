@@ -19,6 +19,7 @@ from bot.services.prosody import (
     repeated_words,
     stress_pattern,
 )
+from bot.services.prosody.zh import end_syllables, has_han, readings, rhyme_group
 from bot.services.text import clean_text
 
 from .types import Analysis, ChordSheet, LineReport
@@ -33,6 +34,7 @@ __all__ = [
     "SYLLABLES_LIMIT",
     "analyze_lyrics",
     "chord_sheet",
+    "rhyme_query",
     "rhymes_for",
     "syllable_report",
 ]
@@ -48,17 +50,34 @@ CHORD_SECTIONS_LIMIT = 200
 # run of spaces with no separator, which is quadratic.
 _LINE_BREAKS = re.compile(r"[/|\n]")
 _RHYME_QUERY = re.compile(r"^[A-Za-z][A-Za-z'\-]*( [A-Za-z][A-Za-z'\-]*){0,2}$")
+#: A Chinese query: one word of up to four Han characters (the rhyme falls on the last ones).
+ZH_RHYME_CHARS = 4
 
 
-async def rhymes_for(word: str, kind: RhymeKind = "perfect") -> list[Rhyme]:
+def rhyme_query(word: str, kind: str = "perfect") -> str:
+    """The query ``word`` cleaned and checked (a UserInputError says what is wrong), at once:
+    a cog calls this before it acknowledges, so bad input gets a private reply."""
     query = clean_text(word, field="word", max_length=RHYME_WORD_LIMIT).lower()
-    if not _RHYME_QUERY.match(query):
+    if has_han(query):
+        if len(query) > ZH_RHYME_CHARS or len(readings(query)) != len(query):
+            raise UserInputError(
+                f"Give one Chinese word of up to {ZH_RHYME_CHARS} characters, "
+                "with no punctuation or Latin letters."
+            )
+    elif not _RHYME_QUERY.match(query):
         raise UserInputError(
             "Give one word (letters, apostrophes and hyphens), or up to three words "
             "for a multisyllabic rhyme."
         )
     if kind not in ("perfect", "slant", "multisyllabic"):
         raise UserInputError("Pick a rhyme type: perfect, slant or multisyllabic.")
+    return query
+
+
+async def rhymes_for(word: str, kind: RhymeKind = "perfect") -> list[Rhyme]:
+    """Rhymes for a word; the first Chinese query loads the word list (a second or two), so
+    callers acknowledge the interaction first."""
+    query = rhyme_query(word, kind)
     return await asyncio.to_thread(find_rhymes, query, kind, RHYME_RESULTS)
 
 
@@ -69,9 +88,31 @@ async def syllable_report(text: str) -> list[LineReport]:
         raise UserInputError("Give some words to count, with / between lines.")
 
     def measure() -> list[LineReport]:
-        return [LineReport(line, line_syllables(line), stress_pattern(line)) for line in lines]
+        return [_report(line) for line in lines]
 
     return await asyncio.to_thread(measure)
+
+
+def _tone_mark(level: bool, tone: int) -> str:
+    return "中" if tone == 5 else "平" if level else "仄"
+
+
+def _report(line: str) -> LineReport:
+    """A line's count and stress; a line ending in Chinese also gets its tones and end rhyme."""
+    report = LineReport(line, line_syllables(line), stress_pattern(line))
+    options, _ = end_syllables(line) if has_han(line) else ((), None)
+    if not options:
+        return report
+    last = options[0]
+    return LineReport(
+        report.text,
+        report.syllables,
+        report.stress,
+        tones="".join(_tone_mark(s.level, s.tone) for s in readings(line)),
+        end=f"{last.char} {last.marked}",
+        final=last.final,
+        group=rhyme_group(last.final),
+    )
 
 
 async def analyze_lyrics(text: str) -> Analysis:

@@ -73,9 +73,16 @@ class DraftSummary:
 
 @dataclass(frozen=True, slots=True)
 class LineReport:
+    """One counted line. A line ending in Chinese also carries the tone (平 or 仄) of each of
+    its Han characters and the reading of its last one, for rhyme: 光 guāng, final "uang"."""
+
     text: str
     syllables: int
     stress: str
+    tones: str = ""  # 平/仄/中 per Han character ("" for a line with none)
+    end: str = ""  # the last Han character with its pinyin, "光 guāng"
+    final: str = ""  # its final (韵母), "uang"
+    group: str = ""  # its 十三辙 group, "江阳"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 import pyphen  # type: ignore[import-untyped]
 
 from bot.services.prosody import stress_pattern, tokenize
+from bot.services.prosody.zh import has_han, is_han, split_mixed
 
 from .types import Syllabic
 
@@ -65,9 +66,18 @@ def _cut(piece: str) -> int:
 
 
 def line_syllables_of(line: str) -> list[Syllable]:
-    """One entry per sung syllable of ``line``, in order."""
+    """One entry per sung syllable of ``line``, in order. A Han character is a syllable of
+    its own (sung on its own note, no hyphen to the next); Latin words between them are
+    split as English."""
     out: list[Syllable] = []
     for token in tokenize(line):
+        if has_han(token):
+            for part in split_mixed(token):
+                if has_han(part):
+                    out.extend(Syllable(char, "single", True) for char in part if is_han(char))
+                else:
+                    out.extend(line_syllables_of(part))
+            continue
         stresses = stress_pattern(token)
         if not stresses:
             continue

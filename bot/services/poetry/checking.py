@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from bot.errors import UserInputError
 from bot.services.bounds import check_length
@@ -12,6 +13,8 @@ __all__ = ["POEM_LIMIT", "check_text", "fixed_forms", "form_choices"]
 
 #: The longest poem text ``/poetry check`` takes: a villanelle of long lines fits.
 POEM_LIMIT = 2000
+#: Where a Chinese poem typed on one line breaks: after each clause's full-width punctuation.
+_ZH_BREAK = re.compile(r"(?<=[，。！？；])")
 
 
 def fixed_forms() -> dict[str, FormSpec]:
@@ -38,6 +41,9 @@ async def check_text(form: str, text: str) -> PoemCheck:
     spec = _form(form)
     check_length(text, field="poem", max_length=POEM_LIMIT)
     lines = split_poem(text)
+    if spec.script == "han" and len(lines) == 1:
+        # 床前明月光，疑是地上霜。… : a slash option is one line, so the punctuation breaks it.
+        lines = [part.strip() for part in _ZH_BREAK.split(lines[0]) if part.strip()]
     if not lines:
         raise UserInputError(
             'Paste the poem to check: one line per line, or separate lines with " / ".'

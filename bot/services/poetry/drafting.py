@@ -26,6 +26,7 @@ from bot.services.prosody import (
     check_poem,
     count_syllables,
     end_word,
+    find_rhymes,
     tokenize,
     unknown_words,
 )
@@ -98,7 +99,11 @@ def plan_asks(check: PoemCheck) -> list[RepairAsk]:
             continue
         line = check.lines[i]
         problems: list[str] = []
-        if not line.ok_syllables and line.target is not None:
+        if not line.ok_syllables and line.target is not None and form.script == "han":
+            problems.append(
+                phrase("poetry.wrong_characters", count=line.syllables, want=_want(line.target))
+            )
+        elif not line.ok_syllables and line.target is not None:
             problems.append(
                 phrase(
                     "poetry.wrong_syllables",
@@ -115,6 +120,11 @@ def plan_asks(check: PoemCheck) -> list[RepairAsk]:
             partner = ends[rhyme_with]
             problems.append(phrase("poetry.no_rhyme_with", word=ends[i], partner=partner))
             choices = end_candidates(partner, used) if partner else ()
+            if form.script == "han" and partner:
+                problems.append(_han_rhyme_hint(partner, used))
+                choices = ()
+        elif form.script == "han":
+            pass  # a Chinese line is rewritten whole: no English end-word choices
         elif line.letter is not None and (kept := _clean(ends[i])):
             choices = (kept,)
             end_syllables = count_syllables(kept)
@@ -122,8 +132,15 @@ def plan_asks(check: PoemCheck) -> list[RepairAsk]:
             problems.append(phrase("poetry.off_beat"))
         if problems:
             ask = RepairAsk(i, line.text, tuple(problems), line.target, partner, choices)
-            asks.append(replace(ask, end_syllables=end_syllables))
+            asks.append(replace(ask, end_syllables=end_syllables, han=form.script == "han"))
     return asks
+
+
+def _han_rhyme_hint(partner: str, used: set[str]) -> str:
+    """Common characters that rhyme with ``partner`` by pinyin final, for the model to end on."""
+    found = [r.word for r in find_rhymes(partner, "perfect", 20) if r.syllables == 1]
+    shown = "、".join(w for w in found if w not in used)[:30] or "…"
+    return phrase("poetry.rhyme_hint_han", partner=partner, choices=shown)
 
 
 def _tidy(line: str) -> str:
@@ -254,14 +271,15 @@ class PoemDrafter:
             "form": form.prompt,
             "fields": ", ".join(field_name(i) for i in form.own_lines),
             "line_rules": "".join(
-                phrase("poetry.line_rule", line=field_name(i), count=_want(t), words=_words_for(t))
+                _line_rule(form, field_name(i), t)
                 for i in form.own_lines
                 if (t := form.target(i)) is not None
             ),
             "rhyme_rules": _rhyme_rules(form),
         }
+        per_line = 48 if form.script == "han" else 24  # a Han character is several tokens
         options = GenerationOptions(
-            max_tokens=40 + 24 * len(form.own_lines), temperature=self._temperature, seed=seed
+            max_tokens=40 + per_line * len(form.own_lines), temperature=self._temperature, seed=seed
         )
         reply = await self._engine.structured(
             self._messages("poem_draft", fields, topic, tone, brief),
@@ -307,7 +325,7 @@ class PoemDrafter:
             "fixes": "\n".join(_described(ask) for ask in asks),
         }
         options = GenerationOptions(
-            max_tokens=40 + 30 * count * len(asks),
+            max_tokens=40 + (60 if form.script == "han" else 30) * count * len(asks),
             temperature=min(self._temperature, 0.6),
         )
         reply = await self._engine.structured(
@@ -322,6 +340,12 @@ class PoemDrafter:
             check = await asyncio.to_thread(_pick, form, own, ask.index, versions)
         assert check is not None
         return check
+
+
+def _line_rule(form: FormSpec, field: str, target: SyllableTarget) -> str:
+    if form.script == "han":
+        return phrase("poetry.line_rule_han", line=field, count=_want(target))
+    return phrase("poetry.line_rule", line=field, count=_want(target), words=_words_for(target))
 
 
 def _rhyme_rules(form: FormSpec) -> str:

@@ -1,7 +1,8 @@
 """The structured answers the model gives for a poem: a draft of every line a writer writes, and
 several versions of each line sent back for repair.
 
-The grammar bounds each line by words, from its syllable target: a line of 5 syllables has 2 to
+A Chinese form's line is exactly its count of Han characters (and one closing mark). Otherwise
+the grammar bounds each line by words, from its syllable target: a line of 5 syllables has 2 to
 5 words (a word has at least one syllable, seldom more than three), so the draft already sits near
 the count. Lines are letters, apostrophes, commas and one closing mark, as in the lyric studio.
 """
@@ -58,6 +59,22 @@ def _line(words: tuple[int, int]) -> Any:
     return Annotated[str, StringConstraints(min_length=1, max_length=170, pattern=pattern)]
 
 
+#: The Han characters a Chinese line may use: the basic CJK block, which the model's grammar
+#: handles as one range, and one closing full-width mark.
+_HAN = "\u4e00-\u9fff"
+
+
+def _han_line(target: SyllableTarget | None) -> Any:
+    low, high = target if target is not None else (1, 30)
+    pattern = f"^[{_HAN}]{{{low},{high}}}[，。！？]?$"
+    return Annotated[str, StringConstraints(min_length=low, max_length=high + 1, pattern=pattern)]
+
+
+def _form_line(form: FormSpec, index: int) -> Any:
+    target = form.target(index)
+    return _han_line(target) if form.script == "han" else _line(word_bounds(target))
+
+
 def _start(words: tuple[int, int]) -> Any:
     pattern = _pattern(words, capital=False, closing=False)
     return Annotated[str, StringConstraints(min_length=1, max_length=150, pattern=pattern)]
@@ -66,9 +83,7 @@ def _start(words: tuple[int, int]) -> Any:
 def draft_model(form: FormSpec) -> type[BaseModel]:
     """``{"line_1": ..., "line_2": ...}``: one field per line the writer writes (a refrain's
     copies are left out: code repeats them), each bounded by its syllable target."""
-    fields: dict[str, Any] = {
-        field_name(i): (_line(word_bounds(form.target(i))), ...) for i in form.own_lines
-    }
+    fields: dict[str, Any] = {field_name(i): (_form_line(form, i), ...) for i in form.own_lines}
     model: type[BaseModel] = create_model(f"{form.key.title()}Lines", **fields)
     return model
 
@@ -86,6 +101,7 @@ class RepairAsk:
     partner: str | None = None
     end_choices: tuple[str, ...] = ()
     end_syllables: int = 0  # of the kept last word, when there is one
+    han: bool = False  # a Chinese line: always rewritten whole, in Han characters
 
     @property
     def field(self) -> str:
@@ -105,7 +121,9 @@ def repair_model(asks: Sequence[RepairAsk], candidates: int = CANDIDATES) -> typ
     fields: dict[str, Any] = {}
     for ask in asks:
         item: Any
-        if len(ask.end_choices) == 1:
+        if ask.han:
+            item = _han_line(ask.target)
+        elif len(ask.end_choices) == 1:
             item = create_model(f"Line{ask.index + 1}", before_end=(_start(ask.start_words()), ...))
         elif ask.end_choices:
             choice: Any = Literal.__getitem__(tuple(ask.end_choices))

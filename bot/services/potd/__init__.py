@@ -9,7 +9,13 @@ model-then-curated-list writing with its repeat filter, ``timing`` local times a
 ``streaks`` the streak arithmetic.
 """
 
-from .generation import CuratedPrompt, PromptGenerator, RepeatFilter, load_curated
+from .generation import (
+    CuratedPrompt,
+    PromptGenerator,
+    RepeatFilter,
+    curated_language,
+    load_curated,
+)
 from .scheduling import JobRegistry, job_id
 from .service import (
     POST_KIND,
@@ -65,6 +71,7 @@ __all__ = [
     "SubmissionPost",
     "SubmissionResult",
     "build_potd_service",
+    "curated_language",
     "job_id",
     "load_curated",
 ]

@@ -28,9 +28,11 @@ from models import GenerationOptions, LLMEngine, Priority
 from .types import MEDIA, PromptContent, PromptDraft
 
 __all__ = [
+    "CURATED_FILES",
     "CuratedPrompt",
     "PromptGenerator",
     "RepeatFilter",
+    "curated_language",
     "load_curated",
     "normalise_title",
 ]
@@ -41,7 +43,8 @@ AVOID_LIST_SIZE = 25
 MAX_TOKENS = 240
 MIN_PROMPT_WORDS = 8
 _ARTICLES = re.compile(r"^(the|a|an)\s+")
-_NOT_WORD = re.compile(r"[^a-z0-9 ]+")
+# Han characters are kept: a Chinese title folded to nothing would match every other one.
+_NOT_WORD = re.compile(r"[^a-z0-9 \u3400-\u4dbf\u4e00-\u9fff]+")
 _LINKS = re.compile(r"https?:|www\.|discord\.gg", re.IGNORECASE)
 
 MEDIUM_AUDIENCE = phrases("potd.audience")  # medium -> who the prompt is for
@@ -78,10 +81,26 @@ class CuratedPrompt:
         )
 
 
-@lru_cache(maxsize=1)
-def load_curated() -> tuple[CuratedPrompt, ...]:
-    """The curated prompts shipped in ``bot/data/potd_prompts.json``."""
-    raw = resources.files("bot").joinpath("data/potd_prompts.json").read_text(encoding="utf-8")
+#: The curated lists shipped in ``bot/data``, by language (Discord's locale names).
+CURATED_FILES = {"en": "potd_prompts.json", "zh-CN": "potd_prompts.zh-CN.json"}
+
+
+def curated_language(language: str | None) -> str:
+    """The curated list for a Discord locale: Chinese for "zh-CN" (and any "zh"), else English.
+    Traditional Chinese ("zh-TW") gets the English list until a list of its own is written."""
+    if language is None:
+        return "en"
+    if language.lower() in ("zh", "zh-cn", "zh-hans", "zh_cn"):
+        return "zh-CN"
+    return "en"
+
+
+@lru_cache(maxsize=4)
+def load_curated(language: str = "en") -> tuple[CuratedPrompt, ...]:
+    """The curated prompts shipped in ``bot/data`` for ``language`` (a Discord locale such as
+    "zh-CN"; anything without a list of its own gets the English one)."""
+    name = CURATED_FILES[curated_language(language)]
+    raw = resources.files("bot").joinpath(f"data/{name}").read_text(encoding="utf-8")
     data: Any = json.loads(raw)
     items = data["prompts"] if isinstance(data, dict) else data
     found = []
@@ -163,10 +182,11 @@ class PromptGenerator:
         self._temperature = temperature
         self._curated = tuple(curated) if curated is not None else None
 
-    async def curated(self) -> tuple[CuratedPrompt, ...]:
-        if self._curated is None:
-            self._curated = await asyncio.to_thread(load_curated)
-        return self._curated
+    async def curated(self, language: str = "en") -> tuple[CuratedPrompt, ...]:
+        """The curated list for ``language`` (an injected list stands for every language)."""
+        if self._curated is not None:
+            return self._curated
+        return await asyncio.to_thread(load_curated, curated_language(language))
 
     def messages_for(
         self, medium: str, themes: str | None, word: str | None, avoid: Sequence[str]
@@ -185,8 +205,9 @@ class PromptGenerator:
         recent_titles: Sequence[str],
         guild_id: int,
         interactive: bool = False,
+        language: str = "en",
     ) -> GenerationReport:
-        """Up to ``attempts`` model tries, then the curated fallback."""
+        """Up to ``attempts`` model tries, then the curated fallback in ``language``."""
         avoid = list(recent_titles)
         rejected: list[str] = []
         errors = 0
@@ -226,16 +247,19 @@ class PromptGenerator:
                 source="model",
             )
             return GenerationReport(content, attempt, tuple(rejected), errors)
-        fallback = await self.fallback(medium, history, guild_id=guild_id)
+        fallback = await self.fallback(medium, history, guild_id=guild_id, language=language)
         return GenerationReport(fallback, self._attempts, tuple(rejected), errors)
 
-    async def fallback(self, medium: str, history: RepeatFilter, *, guild_id: int) -> PromptContent:
-        """A curated prompt for the medium that the server has not had (recently).
+    async def fallback(
+        self, medium: str, history: RepeatFilter, *, guild_id: int, language: str = "en"
+    ) -> PromptContent:
+        """A curated prompt for the medium that the server has not had (recently), from the
+        list in ``language`` (a Discord locale: "zh-CN" picks the Chinese list).
 
         Each server walks the list in its own shuffled order. When every fitting prompt has
         been used within the history window, the one used longest ago comes back.
         """
-        curated = await self.curated()
+        curated = await self.curated(language)
         if medium == "mixed":
             pools = [list(curated)]
         else:

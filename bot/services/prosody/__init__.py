@@ -9,7 +9,9 @@ packages); nothing here touches Discord, the database or the network.
 * ``stanza``: ``detect_scheme``, ``scheme_fits``, ``analyze_stanza`` and the input parsers;
 * ``forms`` and ``poem``: fixed poetry forms as data (``forms.toml``) and ``check_poem``;
 * ``cliches``: ``repeated_words``, ``cliche_warnings`` (gentle checks on lyric wording);
-* ``spelling`` and ``compounds``: the fallbacks ``syllables`` uses for words CMU lacks.
+* ``spelling`` and ``compounds``: the fallbacks ``syllables`` uses for words CMU lacks;
+* ``zh``: Chinese (Han characters counted one each, rhyme by pinyin final and 十三辙, the 平仄
+  of 绝句), which the functions above call for any text with Han characters.
 """
 
 from bot.services.prosody.cliches import ClicheWarning, cliche_warnings, repeated_words

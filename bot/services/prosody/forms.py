@@ -17,11 +17,13 @@ from typing import Any, Literal
 
 from bot.services.prosody.stanza import SyllableTarget, parse_syllable_target
 
-__all__ = ["FORMS_FILE", "FormSpec", "FormSpecError", "form_spec", "forms"]
+__all__ = ["FORMS_FILE", "FormSpec", "FormSpecError", "Script", "form_spec", "forms"]
 
 FORMS_FILE = "forms.toml"
 
 Meter = Literal["iambic"]
+#: "latin": lines counted in syllables of English words; "han": in Chinese characters.
+Script = Literal["latin", "han"]
 
 
 class FormSpecError(ValueError):
@@ -43,6 +45,12 @@ class FormSpec:
     meter: Meter | None = None
     min_lines: int = 1
     max_lines: int = 60
+    script: Script = "latin"
+
+    @property
+    def unit(self) -> str:
+        """What a line's count counts: "syllables", or "characters" for a Chinese form."""
+        return "characters" if self.script == "han" else "syllables"
 
     @property
     def fixed(self) -> bool:
@@ -98,6 +106,9 @@ def _spec(key: str, table: dict[str, Any]) -> FormSpec:
     meter = table.get("meter")
     if meter not in (None, "iambic"):
         raise FormSpecError(f"{where}: unknown meter {meter!r}")
+    script = table.get("script", "latin")
+    if script not in ("latin", "han"):
+        raise FormSpecError(f"{where}: unknown script {script!r}")
     return FormSpec(
         key=key,
         label=str(table["label"]),
@@ -110,6 +121,7 @@ def _spec(key: str, table: dict[str, Any]) -> FormSpec:
         meter=meter,
         min_lines=int(table.get("min_lines", lines or 1)),
         max_lines=int(table.get("max_lines", lines or 60)),
+        script=script,
     )
 
 

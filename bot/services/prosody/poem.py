@@ -30,6 +30,7 @@ from bot.services.prosody.forms import FormSpec
 from bot.services.prosody.rhyme import rhyme_class
 from bot.services.prosody.stanza import SyllableTarget, end_word
 from bot.services.prosody.syllables import tokenize, word_stresses
+from bot.services.prosody.zh import ToneCheck, check_jueju, has_han
 
 __all__ = [
     "LineCheck",
@@ -76,6 +77,7 @@ class PoemCheck:
     form: FormSpec
     lines: tuple[LineCheck, ...]
     problems: tuple[str, ...] = ()  # about the whole poem (its line count)
+    tones: ToneCheck | None = None  # the 平仄 of a Chinese form of four 5- or 7-character lines
 
     @property
     def ok(self) -> bool:
@@ -121,7 +123,11 @@ def line_readings(line: str) -> tuple[int, int]:
 def unknown_words(line: str) -> int:
     """How many words of ``line`` the dictionary lacks (a made-up or foreign word's count is a
     guess, so a line of known words is the safer choice)."""
-    return sum(1 for token in tokenize(line) if not phones_for_word(token.lower().strip("'")))
+    return sum(
+        1
+        for token in tokenize(line)
+        if not has_han(token) and not phones_for_word(token.lower().strip("'"))
+    )
 
 
 def _spelled_rime(word: str) -> str:
@@ -237,7 +243,7 @@ def check_poem(lines: Sequence[str], form: FormSpec) -> PoemCheck:
         why: list[str] = []
         ok_syllables = target is None or _fits(target, readings)
         if target is not None and not ok_syllables:
-            why.append(f"{first} syllables, needs {_want(target)}")
+            why.append(f"{first} {form.unit}, needs {_want(target)}")
         source = form.source_of(i)
         ok_refrain = source == i or source >= len(texts) or _words(text) == _words(texts[source])
         if not ok_refrain:
@@ -270,4 +276,5 @@ def check_poem(lines: Sequence[str], form: FormSpec) -> PoemCheck:
                 problems=tuple(why),
             )
         )
-    return PoemCheck(form, tuple(checks), tuple(problems))
+    tones = check_jueju(texts) if form.script == "han" else None
+    return PoemCheck(form, tuple(checks), tuple(problems), tones)

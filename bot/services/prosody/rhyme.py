@@ -38,6 +38,7 @@ from bot.services.prosody._cmu import (
 )
 from bot.services.prosody._freq import zipf
 from bot.services.prosody.syllables import tokenize
+from bot.services.prosody.zh import find_zh_rhymes, has_han, zh_rhyme_class
 
 __all__ = [
     "Rhyme",
@@ -182,7 +183,10 @@ _RANK: dict[RhymeClass, int] = {
 
 
 def rhyme_class(a: str, b: str) -> RhymeClass:
-    """How ``a`` and ``b`` (words or short phrases) rhyme: the best over their pronunciations."""
+    """How ``a`` and ``b`` (words or short phrases) rhyme: the best over their pronunciations.
+    Chinese rhymes by pinyin final (see ``zh.rhyme``); Chinese never rhymes with English."""
+    if has_han(a) or has_han(b):
+        return zh_rhyme_class(a, b) if has_han(a) and has_han(b) else "none"
     words_a = [w.lower().strip("'") for w in tokenize(a)]
     words_b = [w.lower().strip("'") for w in tokenize(b)]
     if not words_a or not words_b:
@@ -309,6 +313,8 @@ def find_rhymes(word: str, kind: RhymeKind = "perfect", limit: int = 30) -> list
     syllable count (ascending) so a caller can ``itertools.groupby`` on ``.syllables``."""
     if limit <= 0:
         return []
+    if has_han(word):
+        return [Rhyme(w, n, k) for w, n, k in find_zh_rhymes(word, kind, limit)]
     query = word.strip().lower()
     options = pronunciations(query)
     if not options:

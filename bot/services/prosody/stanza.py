@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bot.errors import UserInputError
 from bot.services.prosody.rhyme import RhymeClass, rhyme_class
 from bot.services.prosody.syllables import line_syllables, stress_pattern, tokenize
+from bot.services.prosody.zh import end_phrase, has_han, split_mixed
 
 __all__ = [
     "MAX_SCHEME_LINES",
@@ -79,9 +80,16 @@ def parse_syllable_target(text: str | int) -> SyllableTarget:
 
 
 def end_word(line: str) -> str:
-    """The last word of a line, lower-cased, without punctuation ("" for a blank line)."""
+    """The last word of a line, lower-cased, without punctuation ("" for a blank line). A line
+    ending in Chinese ends on the longest phrase ``pypinyin`` knows there (银行), else on its
+    last character (霜), so a polyphonic character keeps its reading in the phrase."""
     words = tokenize(line)
-    return words[-1].lower().strip("'") if words else ""
+    if not words:
+        return ""
+    last = split_mixed(words[-1])[-1] if has_han(words[-1]) else words[-1]
+    if has_han(last):
+        return end_phrase(last)
+    return last.lower().strip("'")
 
 
 _STRONG: frozenset[RhymeClass] = frozenset({"perfect", "multisyllabic", "identical"})

@@ -56,6 +56,7 @@ from bot.services.prosody.spelling import (
     strip_accents,
     vowel_group_syllables,
 )
+from bot.services.prosody.zh import han_count, has_han, split_mixed
 
 __all__ = [
     "count_syllables",
@@ -119,7 +120,14 @@ def _guess_stresses(word: str, syllables: int) -> str:
 
 @lru_cache(maxsize=65536)
 def word_stresses(token: str) -> str:
-    """The stress digits (0/1/2) of one token, one digit per syllable; "" for no syllables."""
+    """The stress digits (0/1/2) of one token, one digit per syllable; "" for no syllables.
+    A Han character is one syllable (marked "1": Chinese has tones, not stress); a token that
+    mixes Han characters and Latin letters ("我love你") counts each part by its own rule."""
+    if has_han(token):
+        return "".join(
+            "1" * han_count(part) if has_han(part) else word_stresses(part)
+            for part in split_mixed(token)
+        )
     word = strip_accents(token.lower())
     final_e_sounded = token.lower().endswith("é")
     if "." in word and (phones := first_phones(word + ".")) is not None:

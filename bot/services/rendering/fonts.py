@@ -6,6 +6,13 @@ sharps and flats inside chord symbols with its music font's text face (Leipzig).
 TrueType, not WOFF2, so the faces are decoded once per process into a private temporary folder.
 Using the fonts the layout was measured with keeps lyrics spaced as verovio intended, and means a
 machine with no fonts installed at all still draws every word and accidental.
+
+Liberation Serif has no Chinese, Japanese or Korean characters, and verovio ships no face that
+does. For CJK lyrics the rasteriser falls back, character by character, to one system CJK face:
+AR PL UMing (Debian's ``fonts-arphic-uming``, a Ming/Song serif that sits well beside Liberation
+Serif), else Noto Serif CJK (``fonts-noto-cjk``). ``make test`` and the container install the
+first. Without either, CJK lyrics are left out of the picture (blank, not boxes); the rest is
+drawn as before.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import atexit
 import base64
 import io
+import os
 import re
 import shutil
 import tempfile
@@ -21,7 +29,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-__all__ = ["TEXT_FAMILY", "text_font_files"]
+__all__ = ["CJK_FONT_FILES", "TEXT_FAMILY", "cjk_font_files", "text_font_files"]
 
 #: The family name inside the decoded faces (what the rasteriser is told to use for serif text).
 TEXT_FAMILY = "Liberation Serif"
@@ -32,6 +40,19 @@ _files: tuple[str, ...] | None = None
 
 
 _SHIPPED = ("Liberation", "Leipzig")  # verovio's text font, then its music font's text face
+
+#: Where Debian installs the CJK faces the score falls back to, in order of preference.
+CJK_FONT_FILES = (
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+)
+
+
+def cjk_font_files() -> tuple[str, ...]:
+    """The CJK fallback face that is installed (``MUSE_CJK_FONT`` names another), or ()."""
+    override = os.environ.get("MUSE_CJK_FONT")
+    candidates = (override, *CJK_FONT_FILES) if override else CJK_FONT_FILES
+    return next(((path,) for path in candidates if Path(path).is_file()), ())
 
 
 def _verovio_css(name: str) -> Path:

@@ -7,7 +7,7 @@ background and is kept under ``MAX_PNG_BYTES`` by drawing it smaller when it wou
 
 Music glyphs come out of verovio as paths; the text (lyrics, chord symbols, title) is drawn with
 the fonts verovio ships (see :mod:`.fonts`), never the machine's, so the picture is the same on
-every machine.
+every machine; only CJK characters, which those fonts lack, fall back to an installed CJK face.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import resvg_py
 import verovio
 
 from .errors import RenderError
-from .fonts import TEXT_FAMILY, text_font_files
+from .fonts import TEXT_FAMILY, cjk_font_files, text_font_files
 
 __all__ = ["DEFAULT_WIDTH_PX", "MAX_PNG_BYTES", "MAX_WIDTH_PX", "MIN_WIDTH_PX", "render_score_png"]
 
@@ -97,7 +97,7 @@ def _rasterise(svg: str, zoom: float) -> bytes:
             background="white",
             zoom=zoom,
             skip_system_fonts=True,
-            font_files=list(text_font_files()),
+            font_files=[*text_font_files(), *cjk_font_files()],
             font_family=TEXT_FAMILY,
             serif_family=TEXT_FAMILY,
         )

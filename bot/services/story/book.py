@@ -28,6 +28,7 @@ from bot.services.text import printable
 
 from .ports import BookFile
 from .types import CanonEntry, SegmentRecord, StoryRecord
+from .typesetting import story_css
 
 __all__ = [
     "AI_NAME",
@@ -167,7 +168,13 @@ def epub_bytes(book: BookData) -> bytes:
     doc = epub.EpubBook()
     doc.set_identifier(f"muse-story-{story.guild_id}-{story.id}")
     doc.set_title(title)
-    doc.set_language("en")
+    lang = story.language
+    doc.set_language(lang)
+    style = epub.EpubItem(
+        uid="style", file_name="style/book.css", media_type="text/css",
+        content=story_css(lang).encode("utf-8"),
+    )  # fmt: skip
+    doc.add_item(style)
     for number, name in enumerate(writers, start=1):
         # ebooklib gives every creator the id "creator" unless told otherwise; XML ids must be
         # unique, so a second writer made the package document invalid.
@@ -176,7 +183,8 @@ def epub_bytes(book: BookData) -> bytes:
     doc.add_metadata("DC", "date", _date(book.finished_at or story.created_at))
     doc.add_metadata("DC", "description", f"A {genre} story written in turns with Muse.")
 
-    title_page = epub.EpubHtml(title="Title page", file_name="title.xhtml", lang="en")
+    title_page = epub.EpubHtml(title="Title page", file_name="title.xhtml", lang=lang)
+    title_page.add_item(style)
     title_page.content = (
         f'<h1 dir="auto">{html.escape(title)}</h1>'
         f'<p dir="auto">Genre: {html.escape(genre)}</p>'
@@ -191,8 +199,9 @@ def epub_bytes(book: BookData) -> bytes:
         rounds.setdefault(segment.round, []).append(segment)
     for number, segments in rounds.items():
         chapter = epub.EpubHtml(
-            title=f"Round {number}", file_name=f"round-{number:04d}.xhtml", lang="en"
+            title=f"Round {number}", file_name=f"round-{number:04d}.xhtml", lang=lang
         )
+        chapter.add_item(style)
         body = [f"<h2>Round {number}</h2>"]
         for segment in segments:
             body.append(
@@ -204,7 +213,8 @@ def epub_bytes(book: BookData) -> bytes:
         doc.add_item(chapter)
         chapters.append(chapter)
     if book.canon:
-        chapters.append(_canon_chapter(book.canon))
+        chapters.append(_canon_chapter(book.canon, lang))
+        chapters[-1].add_item(style)
         doc.add_item(chapters[-1])
     doc.toc = tuple(chapters)
     doc.add_item(epub.EpubNcx())
@@ -215,9 +225,9 @@ def epub_bytes(book: BookData) -> bytes:
     return buffer.getvalue()
 
 
-def _canon_chapter(entries: Sequence[CanonEntry]) -> Any:
+def _canon_chapter(entries: Sequence[CanonEntry], lang: str) -> Any:
     """The appendix: every canon entry, its kind, its description and who added it."""
-    chapter = epub.EpubHtml(title="Appendix: Canon", file_name="canon.xhtml", lang="en")
+    chapter = epub.EpubHtml(title="Appendix: Canon", file_name="canon.xhtml", lang=lang)
     body = ["<h2>Appendix: Canon</h2>"]
     for entry in entries:
         name = html.escape(_line(entry.name, "an entry"))

@@ -74,6 +74,7 @@ def story_from_row(row: aiosqlite.Row) -> StoryRecord:
         created_at=from_db(row["created_at"]),
         ended_at=from_db_optional(row["ended_at"]),
         human_only=bool(row["human_only"]),
+        language=str(row["language"]),
     )
 
 

@@ -33,9 +33,9 @@ class StoryRows(ParticipantRows):
                 story_id = await self._db.insert(
                     "INSERT INTO stories (guild_id, channel_id, thread_id, title, genre, "
                     "starter_id, turn_seconds, word_limit, max_rounds, max_participants, "
-                    "ai_partner, shuffle, human_only, current_user_id, turn_position, "
+                    "ai_partner, shuffle, human_only, language, current_user_id, turn_position, "
                     "turn_started_at, turn_deadline, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1.0, ?, ?, ?)",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1.0, ?, ?, ?)",
                     (
                         new.guild_id,
                         new.channel_id,
@@ -50,6 +50,7 @@ class StoryRows(ParticipantRows):
                         int(new.ai_partner),
                         int(new.shuffle),
                         int(new.human_only),
+                        new.language,
                         new.starter_id,
                         to_db(now),
                         to_db(deadline),
