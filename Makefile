@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The EPUB validator the tests run (Debian's epubcheck package; it brings a Java runtime).
 EPUBCHECK_JAR ?= /usr/share/java/epubcheck.jar
+# The browser the gallery's real-browser test drives through Playwright (Debian's chromium
+# package: Playwright's own browser download needs internet access that build machines lack).
+CHROMIUM ?= /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test check lint bench clean
@@ -13,6 +16,11 @@ $(EPUBCHECK_JAR):
 	@command -v apt-get >/dev/null || { echo "Install epubcheck and a Java runtime (or set EPUBCHECK_JAR)."; exit 1; }
 	$(SUDO) apt-get update
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends epubcheck
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "Install Chromium at $(CHROMIUM) for the gallery's browser test."; exit 1; }
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,9 +33,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/muse run
 
-## Install (or refresh) the virtualenv and epubcheck, then lint, type-check, check the layer
-## contracts (import-linter, see pyproject.toml) and run the whole test suite.
-test: $(STAMP) $(EPUBCHECK_JAR)
+## Install (or refresh) the virtualenv, epubcheck and Chromium, then lint, type-check, check the
+## layer contracts (import-linter, see pyproject.toml) and run the whole test suite.
+test: $(STAMP) $(EPUBCHECK_JAR) $(CHROMIUM)
 	@# The CPU and llama.cpp's build decide which kernels run: name them so a failure can be placed.
 	$(BIN)/python -c 'from models.cpu import report; print(report())'
 	$(BIN)/ruff check bot cogs models tests
