@@ -80,20 +80,22 @@ class RateLimiter:
         return wait
 
 
-def _is_loopback(address: str | None) -> bool:
+def _is_local(address: str | None) -> bool:
     try:
-        return address is not None and ipaddress.ip_address(address).is_loopback
+        ip = ipaddress.ip_address(address or "")
     except ValueError:
         return False
+    return ip.is_loopback or ip.is_private
 
 
 def client_address(request: web.Request) -> str:
-    """The client's address. Behind a reverse proxy on the same machine (Caddy, nginx) every
-    request comes from loopback, so the proxy's ``X-Forwarded-For`` is used then, and only
-    then: anyone else could write that header themselves."""
+    """The client's address. Behind a reverse proxy (Caddy, nginx) every request comes from
+    loopback, or from a private address when Muse runs in a container, so the proxy's
+    ``X-Forwarded-For`` is used then, and only then: anyone on the internet could write that
+    header themselves. (Its last entry is the one the proxy added.)"""
     peer = request.remote or "unknown"
     forwarded = request.headers.get("X-Forwarded-For", "")
-    if forwarded and _is_loopback(peer):
+    if forwarded and _is_local(peer):
         last = forwarded[-200:].split(",")[-1].strip()
         try:
             return str(ipaddress.ip_address(last))

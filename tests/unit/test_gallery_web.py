@@ -70,14 +70,17 @@ def test_only_images_on_discords_cdn_are_proxied() -> None:
     assert not policy.is_link("data:text/html,hi")
 
 
-def test_forwarded_for_is_trusted_only_from_a_local_proxy() -> None:
+def test_forwarded_for_is_trusted_only_from_a_proxy_on_a_local_address() -> None:
     headers = {"X-Forwarded-For": "203.0.113.9, 198.51.100.7"}
     local = make_mocked_request("GET", "/", headers=headers)
     local._transport_peername = ("127.0.0.1", 5000)  # type: ignore[attr-defined]
     assert client_address(local) == "198.51.100.7"  # the proxy's own entry comes last
     remote = make_mocked_request("GET", "/", headers=headers)
-    remote._transport_peername = ("192.0.2.1", 5000)  # type: ignore[attr-defined]
-    assert client_address(remote) == "192.0.2.1"
+    remote._transport_peername = ("8.8.8.8", 5000)  # type: ignore[attr-defined]
+    assert client_address(remote) == "8.8.8.8"
+    container = make_mocked_request("GET", "/", headers=headers)
+    container._transport_peername = ("172.17.0.1", 5000)  # type: ignore[attr-defined]
+    assert client_address(container) == "198.51.100.7"  # Docker's bridge: a local proxy
     junk = make_mocked_request("GET", "/", headers={"X-Forwarded-For": "not an address"})
     junk._transport_peername = ("127.0.0.1", 5000)  # type: ignore[attr-defined]
     assert client_address(junk) == "127.0.0.1"
