@@ -37,6 +37,13 @@ def _download(data: bytes, filename: str, content_type: str) -> web.Response:
     )
 
 
+def _tagged(response: web.Response, config: GalleryConfig) -> web.Response:
+    """Every answer of a gallery, files included, says noindex unless it is public."""
+    if not config.indexable:
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 class GalleryRoutes:
     def __init__(
         self,
@@ -95,10 +102,7 @@ class GalleryRoutes:
         body = self._env.get_template(template).render(
             base=base, indexable=config.indexable, **context
         )
-        response = web.Response(text=body, content_type="text/html", charset="utf-8")
-        if not config.indexable:
-            response.headers["X-Robots-Tag"] = "noindex, nofollow"
-        return response
+        return _tagged(web.Response(text=body, content_type="text/html", charset="utf-8"), config)
 
     def _shown(self, submission: SharedSubmission) -> dict[str, Any]:
         image = self._policy.image_type(submission.attachment_url, submission.attachment_name)
@@ -132,7 +136,7 @@ class GalleryRoutes:
         if view is None:
             raise self.not_found()
         png = await asyncio.to_thread(render_cover, view.title, view.story.genre)
-        return web.Response(body=png, content_type="image/png")
+        return _tagged(web.Response(body=png, content_type="image/png"), config)
 
     async def book(self, request: web.Request) -> web.Response:
         config = await self._config(request)
@@ -144,7 +148,7 @@ class GalleryRoutes:
         if wanted is None:
             raise self.not_found()
         content_type = "text/markdown" if ext == "md" else wanted.content_type
-        return _download(wanted.data, wanted.filename, content_type)
+        return _tagged(_download(wanted.data, wanted.filename, content_type), config)
 
     async def months(self, request: web.Request) -> web.Response:
         config = await self._config(request)
@@ -172,7 +176,7 @@ class GalleryRoutes:
         image = await fetch_image(self._session, submission.attachment_url, kind)
         if image is None:
             raise web.HTTPBadGateway(text="The image could not be loaded from Discord.")
-        return web.Response(body=image.data, content_type=image.content_type)
+        return _tagged(web.Response(body=image.data, content_type=image.content_type), config)
 
     async def lyrics(self, request: web.Request) -> web.Response:
         config = await self._config(request)
@@ -192,7 +196,7 @@ class GalleryRoutes:
         found = await self._gallery.pages.lyric(config.guild_id, self._id(request))
         if found is None:
             raise self.not_found()
-        return _download(found[1], f"lyric-{found[0].id}.mid", "audio/midi")
+        return _tagged(_download(found[1], f"lyric-{found[0].id}.mid", "audio/midi"), config)
 
     async def palettes(self, request: web.Request) -> web.Response:
         config = await self._config(request)

@@ -187,13 +187,13 @@ class GalleryPages:
 
     # -- lyrics ----------------------------------------------------------------------------------
 
-    async def _lyric(self, draft_id: int) -> tuple[LyricPage, bytes] | None:
+    async def _lyric(self, draft_id: int, *, chords: bool = True) -> tuple[LyricPage, bytes] | None:
         record = await self._lyrics.get(draft_id)
         if record is None:
             return None
         draft = await load_draft(record)
         member = await self._repo.member(draft.guild_id, draft.user_id)
-        by_kind, midi = await asyncio.to_thread(_chords_for, draft)
+        by_kind, midi = await asyncio.to_thread(_chords_for, draft) if chords else ({}, b"")
         sections = []
         for key in draft.song.order:
             part = draft.song.part(key)
@@ -218,7 +218,7 @@ class GalleryPages:
     async def lyrics(self, guild_id: int, *, user_id: int | None = None) -> list[LyricPage]:
         found = []
         for draft_id in await self._repo.shared_lyric_ids(guild_id, user_id=user_id):
-            page = await self._lyric(draft_id)
+            page = await self._lyric(draft_id, chords=False)  # a list shows titles only
             if page is not None:
                 found.append(page[0])
         return found
