@@ -7,6 +7,9 @@ STAMP  := $(VENV)/.installed
 EPUBCHECK_JAR ?= /usr/share/java/epubcheck.jar
 # The CJK face the score renderer falls back to for Chinese lyrics (Debian's fonts-arphic-uming).
 CJK_FONT ?= /usr/share/fonts/truetype/arphic/uming.ttc
+# The browser the gallery's real-browser test drives through Playwright (Debian's chromium
+# package: Playwright's own browser download needs internet access that build machines lack).
+CHROMIUM ?= /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test check lint bench clean
@@ -21,6 +24,11 @@ $(CJK_FONT):
 	$(SUDO) apt-get update
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends fonts-arphic-uming
 
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "Install Chromium at $(CHROMIUM) for the gallery's browser test."; exit 1; }
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip wheel
@@ -32,9 +40,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/muse run
 
-## Install (or refresh) the virtualenv, epubcheck and the CJK font, then lint, type-check, check the layer
-## contracts (import-linter, see pyproject.toml) and run the whole test suite.
-test: $(STAMP) $(EPUBCHECK_JAR) $(CJK_FONT)
+## Install (or refresh) the virtualenv, epubcheck, the CJK font and Chromium, then lint,
+## type-check, check the layer contracts (import-linter, see pyproject.toml) and run the whole
+## test suite.
+test: $(STAMP) $(EPUBCHECK_JAR) $(CJK_FONT) $(CHROMIUM)
 	@# The CPU and llama.cpp's build decide which kernels run: name them so a failure can be placed.
 	$(BIN)/python -c 'from models.cpu import report; print(report())'
 	$(BIN)/ruff check bot cogs models tests

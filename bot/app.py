@@ -21,6 +21,7 @@ from bot.discord_io.outbox import DiscordOutboxTransport
 from bot.services.container import Services, build_services
 from bot.services.outbox import OutboxWorker
 from bot.settings import Settings
+from bot.web import WebServer
 from models import LLMEngine
 
 __all__ = ["DEFAULT_EXTENSIONS", "MuseBot", "discover_extensions", "minimal_intents"]
@@ -96,6 +97,7 @@ class MuseBot(commands.Bot):
         self._services: Services | None = None
         self.outbox_transport = DiscordOutboxTransport(self)
         self.outbox_worker: OutboxWorker | None = None
+        self.web: WebServer | None = None  # the gallery's web server, with MUSE_WEB_PORT
         self._active: set[int] = set()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -122,8 +124,17 @@ class MuseBot(commands.Bot):
         if not self.scheduler.running:
             self.scheduler.start()
         self._services = build_services(self.settings, self._repos, self.engine, self.clock)
+        if self.settings.web_port is not None:
+            self.web = WebServer(
+                self._services.gallery,
+                host=self.settings.web_host,
+                port=self.settings.web_port,
+                public_url=self.settings.public_url,
+            )
         for extension in self.extensions_to_load or discover_extensions():
             await self.load_extension(extension)
+        if self.web is not None:  # after the extensions: the ops endpoint may share its port
+            await self.web.start()
         # After the extensions: each registers the renderer of its outbox items on load.
         self.outbox_worker = OutboxWorker(
             self._repos.outbox,
@@ -213,5 +224,7 @@ class MuseBot(commands.Bot):
         if self.outbox_worker is not None:
             # Whatever is still pending stays in the database for the next start.
             await self.outbox_worker.close()
+        if self.web is not None:
+            await self.web.close()
         await super().close()
         await self.db.close()

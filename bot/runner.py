@@ -165,6 +165,8 @@ async def run_sandbox(settings: Settings, *, terminal: bool) -> int:
     from bot.sandbox import Sandbox
     from bot.terminal import SandboxTerminal
 
+    if settings.web_port is None:  # the gallery on a free local port, linked from the terminal
+        settings = settings.model_copy(update={"web_port": 0})
     async with Sandbox() as sandbox:
         apply_discord_endpoints(sandbox.api_base, sandbox.gateway_url)
         bot = build_bot(settings, database=sandbox_database_path(settings))
@@ -181,6 +183,8 @@ async def run_sandbox(settings: Settings, *, terminal: bool) -> int:
             return 1
         await bot.wait_until_ready()
         print(f"Muse is ready in the sandbox at {sandbox.base_url}")
+        if bot.web is not None and bot.web.url:
+            print(f"Gallery: {bot.web.url}/ (`/gallery enable`, then `/gallery link`)")
         if terminal:
             files = sandbox_files_path(settings)
             print(f"Log: {sandbox_log_path(settings)}   Files Muse sends: {files}")

@@ -55,12 +55,26 @@ class OpsCog(commands.Cog):
         return isinstance(self.bot, discord.AutoShardedClient)
 
     async def cog_load(self) -> None:
+        settings = self.bot.settings
+        shared = self.bot.web
+        if (
+            shared is not None
+            and settings.ops_port
+            and settings.ops_port == settings.web_port
+            and settings.ops_host == settings.web_host
+        ):
+            # One port for both: the web server (started after the extensions) serves them.
+            shared.add_routes(
+                [web.get("/healthz", self._healthz), web.get("/metrics", self._metrics)]
+            )
+            self.port = settings.ops_port
+            log.info("operations endpoint shares the web server's port %d", self.port)
+            return
         app = web.Application()
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/metrics", self._metrics)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        settings = self.bot.settings
         site = web.TCPSite(self._runner, settings.ops_host, settings.ops_port or 0)
         try:
             await site.start()

@@ -1,5 +1,5 @@
 """Render ``deploy/.env.example`` from the settings model: every setting, its default, its
-description, grouped under the section comments of ``bot/settings/model.py``.
+description, grouped under the section comments of ``bot/settings/model.py`` (and its mixins).
 
     python -m bot.ops.envfile > deploy/.env.example
 
@@ -37,7 +37,13 @@ def env_name(field: str) -> str:
 
 def setting_sections() -> list[tuple[str, list[str]]]:
     """The settings in declaration order, under the section comment that precedes them."""
-    source = Path(inspect.getfile(Settings)).read_text(encoding="utf-8").splitlines()
+    # The model's own file, then the mixins it takes settings from (bot/settings/web.py).
+    files = dict.fromkeys(
+        inspect.getfile(cls)
+        for cls in Settings.__mro__
+        if cls.__module__.startswith("bot.settings")
+    )
+    source = [line for f in files for line in Path(f).read_text(encoding="utf-8").splitlines()]
     sections: list[tuple[str, list[str]]] = []
     seen: set[str] = set()
     for line in source:

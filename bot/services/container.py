@@ -15,6 +15,8 @@ from bot.settings import Settings
 from models import LLMEngine
 
 from .fairness import FairShare, FairShareConfig
+from .gallery.pages import GalleryPages
+from .gallery.service import GalleryService
 from .hooks import Contributions, MemberData, StyleBriefs, WorksIndex
 from .lifecycle import LifecycleService
 from .lyrics import LyricsService
@@ -46,6 +48,7 @@ class Services:
     outbox: Outbox
     fair_share: FairShare
     lifecycle: LifecycleService
+    gallery: GalleryService
     member_data: list[MemberData] = field(default_factory=list)
 
 
@@ -139,6 +142,10 @@ def build_services(
     )
     member_data.append(repos.sprints)
     fair_share = FairShare(FairShareConfig.from_settings(settings))
+    gallery = GalleryService(
+        repos.gallery, GalleryPages(repos.gallery, repos.stories, repos.lyrics), lyrics, clock
+    )
+    member_data.append(repos.gallery)
     return Services(
         writing=writing,
         status=StatusService(engine, clock, clock.now(), fair_share),
@@ -159,5 +166,6 @@ def build_services(
             retention_days=settings.retention_days,
             generations_keep_days=settings.generations_keep_days,
         ),
+        gallery=gallery,
         member_data=member_data,
     )

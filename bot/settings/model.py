@@ -1,5 +1,4 @@
-"""Typed settings for Muse: the model, one field per ``MUSE_*`` setting, grouped by section
-comments (which ``deploy/.env.example`` follows).
+"""Typed settings: one field per ``MUSE_*`` setting, in sections (``deploy/.env.example`` too).
 
 Sources, highest priority first: keyword arguments, environment variables (prefix ``MUSE_``),
 a ``.env`` file, a TOML file (``MUSE_CONFIG`` or ``muse.toml`` in the working directory), defaults.
@@ -20,6 +19,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from .web import WebSettings  # MUSE_WEB_*, MUSE_PUBLIC_URL
+
 __all__ = ["DEFAULT_TOML", "LogLevel", "Settings"]
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -27,7 +28,7 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 DEFAULT_TOML = "muse.toml"
 
 
-class Settings(BaseSettings):
+class Settings(WebSettings):
     """Everything an operator can configure. Each field maps to ``MUSE_<FIELD NAME>``."""
 
     model_config = SettingsConfigDict(

@@ -387,4 +387,10 @@ class PotdCog(commands.Cog):
         guild_id = interaction.guild_id or 0
         result = await self.service.history(guild_id, page)
         embed, view = history_message(result, guild_id)
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        archive = await self.bot.services.gallery.archive_url(guild_id)
+        await interaction.response.send_message(
+            f"🖼️ The archive, with the works members shared: <{archive}>" if archive else None,
+            embed=embed,
+            view=view,
+            ephemeral=True,
+        )

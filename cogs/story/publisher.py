@@ -75,11 +75,13 @@ class DiscordStoryPublisher:
             text = render.reminder_text(story, found.writer, found.level)
             return [OutboxMessage(text, ping_user_id=found.writer.user_id)]
         if found.kind == "book":
+            page = await self._bot.services.gallery.story_url(story.guild_id, story.id)
             return [
                 OutboxMessage(
                     f"📕 **{escape_line(story.title)}** is finished: {found.segment_count} "
                     "segments. Here it is as a book, every part credited to its writer."
-                    + ("" if has_epub(found.files) else f"\n{EPUB_MISSING}"),
+                    + ("" if has_epub(found.files) else f"\n{EPUB_MISSING}")
+                    + (f"\n🖼️ Read it in the gallery: <{page}>" if page else ""),
                     files=[OutboxFile(f.filename, f.data, f.content_type) for f in found.files],
                 )
             ]

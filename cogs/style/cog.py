@@ -164,21 +164,30 @@ class CreativeCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="inspire")
+    @app_commands.describe(save="Keep the palette in the server's gallery (default: not kept)")
     @generation_limited()
     @app_commands.guild_only()
-    async def inspire(self, interaction: discord.Interaction) -> None:
+    async def inspire(self, interaction: discord.Interaction, save: bool = False) -> None:
         """Three prompts made for you (with a colour palette for visual artists)."""
         await defer_thinking(interaction)
-        result = await self.bot.services.style.inspire(
-            interaction.guild_id or 0, interaction.user.id
-        )
+        guild_id = interaction.guild_id or 0
+        result = await self.bot.services.style.inspire(guild_id, interaction.user.id)
         files = (
             [discord.File(io.BytesIO(result.palette_png), "palette.png")]
             if result.palette_png
             else []
         )
+        saved = save and result.palette is not None
+        if saved and result.palette is not None:
+            title = result.prompts[0].title if result.prompts else "Palette"
+            await self.bot.services.gallery.save_palette(
+                guild_id, interaction.user.id, title, result.palette
+            )
         await interaction.followup.send(
-            embed=inspiration_embed(result), files=files, allowed_mentions=NO_PINGS
+            "🖼️ Palette saved to the gallery (`/gallery share` hides it)." if saved else "",
+            embed=inspiration_embed(result),
+            files=files,
+            allowed_mentions=NO_PINGS,
         )
 
     @app_commands.command(name="analyze")

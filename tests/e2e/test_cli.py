@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -70,6 +71,8 @@ async def test_run_without_token_opens_the_sandbox_terminal(tmp_path: Path) -> N
         banner = await read_until(process.stdout, "[admin] >", 60)
         first_line = banner.splitlines()[0]
         assert "sandbox" in first_line and "MUSE_DISCORD_TOKEN" in first_line
+        # No token and no MUSE_WEB_PORT: the gallery is on a free local port, and linked.
+        assert re.search(r"Gallery: http://127\.0\.0\.1:\d+/ ", banner), banner
         process.stdin.write(b"/write form:poem topic:rain length:short\n")
         await process.stdin.drain()
         reply = await read_until(process.stdout, "Buttons:", 90)

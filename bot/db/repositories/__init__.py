@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..connection import Database
 from .bot_state import BotStateRepository
+from .gallery import GalleryRepository
 from .generations import GenerationRecord, GenerationRepository
 from .guilds import GuildSettings, GuildSettingsRepository
 from .lifecycle import LifecycleRepository
@@ -20,6 +21,7 @@ from .style import StyleRepository
 
 __all__ = [
     "BotStateRepository",
+    "GalleryRepository",
     "GenerationRecord",
     "GenerationRepository",
     "GuildSettings",
@@ -57,6 +59,7 @@ class Repositories:
     sprints: SprintRepository
     outbox: OutboxRepository
     lifecycle: LifecycleRepository
+    gallery: GalleryRepository
 
     @classmethod
     def build(cls, db: Database) -> Repositories:
@@ -74,4 +77,5 @@ class Repositories:
             sprints=SprintRepository(db),
             outbox=OutboxRepository(db),
             lifecycle=LifecycleRepository(db),
+            gallery=GalleryRepository(db),
         )
