@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import discord
 
 from bot.errors import MuseError
+from bot.i18n import _
 from models.types import QueueUpdate, StreamEvent, TextDelta
 
 from .mentions import NO_PINGS
@@ -152,7 +153,7 @@ class StreamingReply:
             error = exc
         text = "".join(parts).strip()
         if error is not None:
-            notice = f"*({error.user_message})*"
+            notice = f"*({_(error.message_template, **error.message_values)})*"
             body = f"{text}\n\n{notice}" if text else notice
             await self._render(self._pages(body, final=True), final_view)
         else:

@@ -16,6 +16,7 @@ from models import LLMEngine
 
 from .fairness import FairShare, FairShareConfig
 from .hooks import Contributions, MemberData, StyleBriefs, WorksIndex
+from .language import LanguageService
 from .lifecycle import LifecycleService
 from .lyrics import LyricsService
 from .melody import MelodyService
@@ -46,6 +47,7 @@ class Services:
     outbox: Outbox
     fair_share: FairShare
     lifecycle: LifecycleService
+    language: LanguageService
     member_data: list[MemberData] = field(default_factory=list)
 
 
@@ -137,7 +139,7 @@ def build_services(
         streaks=potd,
         grace_minutes=settings.sprint_grace_minutes,
     )
-    member_data.append(repos.sprints)
+    member_data += [repos.sprints, repos.languages]
     fair_share = FairShare(FairShareConfig.from_settings(settings))
     return Services(
         writing=writing,
@@ -159,5 +161,6 @@ def build_services(
             retention_days=settings.retention_days,
             generations_keep_days=settings.generations_keep_days,
         ),
+        language=LanguageService(repos.languages, clock),
         member_data=member_data,
     )

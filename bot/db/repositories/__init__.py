@@ -8,6 +8,7 @@ from ..connection import Database
 from .bot_state import BotStateRepository
 from .generations import GenerationRecord, GenerationRepository
 from .guilds import GuildSettings, GuildSettingsRepository
+from .languages import LanguageRepository
 from .lifecycle import LifecycleRepository
 from .lyrics import LyricsDraftRecord, LyricsRepository
 from .melodies import MelodyRepository, MelodyRow
@@ -24,6 +25,7 @@ __all__ = [
     "GenerationRepository",
     "GuildSettings",
     "GuildSettingsRepository",
+    "LanguageRepository",
     "LifecycleRepository",
     "LyricsDraftRecord",
     "LyricsRepository",
@@ -57,6 +59,7 @@ class Repositories:
     sprints: SprintRepository
     outbox: OutboxRepository
     lifecycle: LifecycleRepository
+    languages: LanguageRepository
 
     @classmethod
     def build(cls, db: Database) -> Repositories:
@@ -74,4 +77,5 @@ class Repositories:
             sprints=SprintRepository(db),
             outbox=OutboxRepository(db),
             lifecycle=LifecycleRepository(db),
+            languages=LanguageRepository(db),
         )
