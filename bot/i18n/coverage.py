@@ -1,4 +1,4 @@
-"""``python -m bot.i18n.coverage``: how much of each catalog is translated, overall and by module."""
+"""``python -m bot.i18n.coverage``: the share of each catalog translated, overall and by module."""
 
 from __future__ import annotations
 

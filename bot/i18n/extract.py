@@ -55,9 +55,7 @@ def build_template() -> Catalog:
         _method_map(),
         keywords=KEYWORDS,
     ):
-        template.add(
-            msgid, locations=[(filename, lineno)], auto_comments=comments, context=context
-        )
+        template.add(msgid, locations=[(filename, lineno)], auto_comments=comments, context=context)
     for root in all_commands():
         where = command_owner(root).replace(".", "/") + ".py"
         for text in command_texts([root]):

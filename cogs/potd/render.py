@@ -8,6 +8,7 @@ from datetime import date
 import discord
 from discord import app_commands
 
+from bot.i18n import _, ngettext
 from bot.services.potd import (
     MEDIUM_LABELS,
     HistoryPage,
@@ -141,42 +142,51 @@ def submission_embed(
 # -- settings ------------------------------------------------------------------------------------
 
 
-def overview_embed(overview: PotdOverview, *, title: str = "Prompt of the day") -> discord.Embed:
+def overview_embed(overview: PotdOverview, *, title: str | None = None) -> discord.Embed:
+    title = title or _("Prompt of the day")
     if not overview.configured:
         return discord.Embed(
             title=title,
-            description="Not set up yet. Start it with `/potd setup`.",
+            description=_("Not set up yet. Start it with `/potd setup`."),
             colour=discord.Colour.greyple(),
         )
     embed = discord.Embed(
         title=title,
         colour=MEDIUM_COLOURS.get(overview.medium or "mixed", discord.Colour.blurple()),
     )
-    embed.add_field(name="Channel", value=f"<#{overview.channel_id}>")
+    embed.add_field(name=_("Channel"), value=f"<#{overview.channel_id}>")
     when = format_post_time(overview.post_time) if overview.post_time else "?"
-    embed.add_field(name="Time", value=f"{when} {overview.timezone}")
-    embed.add_field(name="Medium", value=MEDIUM_LABELS.get(overview.medium or "", "?"))
-    embed.add_field(name="Themes", value=overview.themes or "none", inline=False)
-    state = "⏸️ paused" if overview.paused else "▶️ running"
+    embed.add_field(name=_("Time"), value=f"{when} {overview.timezone}")
+    embed.add_field(name=_("Medium"), value=str(MEDIUM_LABELS.get(overview.medium or "", "?")))
+    embed.add_field(name=_("Themes"), value=overview.themes or _("none"), inline=False)
+    state = _("⏸️ paused") if overview.paused else _("▶️ running")
     if overview.next_post_at is not None:
         stamp = int(overview.next_post_at.timestamp())
-        state += f" · next post <t:{stamp}:F> (<t:{stamp}:R>)"
-    embed.add_field(name="Status", value=state, inline=False)
-    embed.add_field(name="Late posts", value=f"up to {overview.grace_hours:g} h after downtime")
-    embed.add_field(name="Queue", value=f"{overview.queued} prompt(s)")
-    embed.add_field(name="Suggestions", value=f"{overview.pending_suggestions} waiting")
+        state += _(" · next post <t:{stamp}:F> (<t:{stamp}:R>)", stamp=stamp)
+    embed.add_field(name=_("Status"), value=state, inline=False)
+    embed.add_field(
+        name=_("Late posts"),
+        value=_("up to {hours} h after downtime", hours=f"{overview.grace_hours:g}"),
+    )
+    embed.add_field(
+        name=_("Queue"),
+        value=ngettext("{n} prompt", "{n} prompts", overview.queued),
+    )
+    embed.add_field(name=_("Suggestions"), value=_("{n} waiting", n=overview.pending_suggestions))
     calendar = overview.calendar
     lines = []
     if calendar.default:
-        lines.append(f"Every month: {', '.join(calendar.default)}")
+        lines.append(_("Every month: {words}", words=", ".join(calendar.default)))
     for month, words in sorted(calendar.months.items()):
-        lines.append(f"Month {month}: {', '.join(words)}")
-    embed.add_field(name="Theme calendar", value="\n".join(lines)[:1024] or "none", inline=False)
+        lines.append(_("Month {month}: {words}", month=month, words=", ".join(words)))
+    embed.add_field(
+        name=_("Theme calendar"), value="\n".join(lines)[:1024] or _("none"), inline=False
+    )
     if overview.last_post_date:
         last = f"{overview.last_post_date}: {overview.last_post_status}"
         if overview.last_post_note and overview.last_post_status != "posted":
             last += f" ({overview.last_post_note[:200]})"
-        embed.add_field(name="Last post", value=last, inline=False)
+        embed.add_field(name=_("Last post"), value=last, inline=False)
     return embed
 
 

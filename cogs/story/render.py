@@ -9,6 +9,7 @@ import discord
 
 from bot.discord_io import CONTENT_LIMIT, EMBED_DESCRIPTION_LIMIT, split_text
 from bot.discord_io.limits import EMBED_FIELD_VALUE_LIMIT
+from bot.i18n import N_, _, ngettext
 from bot.services.markdown import escape_line
 from bot.services.story import (
     AI_NAME,
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 _COLOUR = discord.Colour.dark_teal()
-HUMAN_ONLY = "✋ written by members alone: no AI partner, no AI stand-ins"
+HUMAN_ONLY = N_("✋ written by members alone: no AI partner, no AI stand-ins")
 
 
 def when(moment: datetime | None, style: str = "R") -> str:
@@ -49,13 +50,17 @@ def when(moment: datetime | None, style: str = "R") -> str:
 
 def seat_name(seat: ParticipantRecord | None) -> str:
     if seat is None:
-        return "nobody (waiting for writers)"
-    return f"🤖 {AI_NAME} (AI partner)" if seat.is_ai else escape_line(seat.display_name)
+        return _("nobody (waiting for writers)")
+    if seat.is_ai:
+        return _("🤖 {name} (AI partner)", name=AI_NAME)
+    return escape_line(seat.display_name)
 
 
 def _hours(seconds: int) -> str:
     hours = seconds / 3600
-    return f"{hours:g} hour{'s' if hours != 1 else ''}"
+    if hours.is_integer():
+        return ngettext("{n} hour", "{n} hours", int(hours))
+    return _("{hours} hours", hours=f"{hours:g}")
 
 
 def credit(segment: SegmentRecord) -> str:
@@ -84,7 +89,7 @@ def intro_text(story: StoryRecord, seats: Sequence[ParticipantRecord]) -> str:
     if story.ai_partner:
         rules.append(f"**AI partner:** 🤖 {AI_NAME} takes a turn in the rotation")
     if story.human_only:
-        rules.append(f"**Human only:** {HUMAN_ONLY}")
+        rules.append(_("**Human only:** {rule}", rule=HUMAN_ONLY))
     if story.shuffle:
         rules.append("**Order:** shuffled")
     order = ", ".join(seat_name(s) for s in seats if s.active)
@@ -142,29 +147,38 @@ def notice_text(notice: Notice) -> str:
 def status_embed(status: StoryStatus) -> discord.Embed:
     story = status.story
     embed = discord.Embed(title=f"📖 {story.title}", colour=_COLOUR)
-    state = {"open": "Running", "paused": "Paused", "ended": "Ended"}[story.status]
-    embed.add_field(name="Status", value=state)
-    embed.add_field(name="Genre", value=escape_line(story.genre))
+    state = {"open": _("Running"), "paused": _("Paused"), "ended": _("Ended")}[story.status]
+    embed.add_field(name=_("Status"), value=state)
+    embed.add_field(name=_("Genre"), value=escape_line(story.genre))
     if story.human_only:
-        embed.add_field(name="Human only", value=HUMAN_ONLY)
-    rounds = f"{story.round}" + (f" of {story.max_rounds}" if story.max_rounds else "")
-    embed.add_field(name="Round", value=rounds)
+        embed.add_field(name=_("Human only"), value=str(HUMAN_ONLY))
+    rounds = (
+        _("{round} of {rounds}", round=story.round, rounds=story.max_rounds)
+        if story.max_rounds
+        else str(story.round)
+    )
+    embed.add_field(name=_("Round"), value=rounds)
     if story.status != "ended":
-        embed.add_field(name="Whose turn", value=seat_name(status.current))
+        embed.add_field(name=_("Whose turn"), value=seat_name(status.current))
         if story.status == "open" and story.turn_deadline:
             embed.add_field(
-                name="Deadline",
+                name=_("Deadline"),
                 value=f"{when(story.turn_deadline, 'f')} ({when(story.turn_deadline)})",
             )
-    embed.add_field(name="Segments", value=str(status.segment_count))
-    order = " → ".join(seat_name(s) for s in status.rotation) or "nobody"
-    embed.add_field(name="Rotation", value=order[:1024], inline=False)
+    embed.add_field(name=_("Segments"), value=str(status.segment_count))
+    order = " → ".join(seat_name(s) for s in status.rotation) or _("nobody")
+    embed.add_field(name=_("Rotation"), value=order[:1024], inline=False)
     embed.add_field(
-        name="Rules",
-        value=f"{_hours(story.turn_seconds)} a turn, up to {story.word_limit} words",
+        name=_("Rules"),
+        value=ngettext(
+            "{hours} a turn, up to {n} word",
+            "{hours} a turn, up to {n} words",
+            story.word_limit,
+            hours=_hours(story.turn_seconds),
+        ),
         inline=False,
     )
-    embed.add_field(name="Thread", value=f"<#{story.thread_id}>")
+    embed.add_field(name=_("Thread"), value=f"<#{story.thread_id}>")
     return embed
 
 
