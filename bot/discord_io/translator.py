@@ -79,7 +79,7 @@ def localise_commands(commands: Iterable[AnyCommand]) -> None:
         for parameter in command._params.values():
             parameter._rename = _as_locale(parameter.display_name)
             parameter.description = _as_locale(parameter.description)
-            for choice in parameter.choices:
+            for choice in parameter.choices or ():
                 choice._locale_name = _as_locale(choice.name)
 
 

@@ -172,11 +172,11 @@ def persona() -> str:
 def language_instruction(locale: str | None) -> str:
     """The system line that asks the model to write in the reply's language ("" for English,
     the language of the templates, and for a language without a name in ``phrases.toml``)."""
-    names = _phrase_data().get("language", {}).get("names", {})
     code = normalize_locale(locale)
-    if code is None or code == DEFAULT_LOCALE or code not in names:
+    if code is None or code == DEFAULT_LOCALE:
         return ""
-    return phrase("language.instruction", language=str(names[code]))
+    name = phrases("language.names").get(code)
+    return phrase("language.instruction", language=name) if name else ""
 
 
 def prompt_messages(

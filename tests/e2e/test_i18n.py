@@ -1,0 +1,142 @@
+"""Muse in Simplified Chinese, end to end: the synced commands carry zh-CN localisations, and
+the reply language follows the member's setting, their client's language, the server's default,
+then English."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bot.sandbox import Sandbox, StoredMessage
+from tests.e2e.conftest import MuseHarness
+
+pytestmark = pytest.mark.e2e
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+ZH = "zh-CN"
+COVERED = ("muse", "potd", "story")
+
+
+def text_of(message: StoredMessage) -> str:
+    parts = [message.content]
+    for embed in message.embeds:
+        parts += [embed.get("title") or "", embed.get("description") or ""]
+        for field in embed.get("fields") or []:
+            parts += [field["name"], field["value"]]
+    return "\n".join(parts)
+
+
+def han_share(text: str) -> float:
+    """The share of the letters that are Han characters (0 for English, high for Chinese)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(bool(HAN.match(c)) for c in letters) / max(1, len(letters))
+
+
+def walk(command: dict[str, Any], path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    yield path, command
+    for option in command.get("options") or []:
+        yield from walk(option, f"{path} {option['name']}")
+
+
+async def reply(muse: MuseHarness, name: str, options: dict[str, Any], **kw: Any) -> str:
+    ix = await muse.sandbox.slash(name, options, **kw)
+    return text_of(await ix.final_message())
+
+
+def test_sync_payload_carries_chinese_for_every_covered_command(muse: MuseHarness) -> None:
+    checked = 0
+    for command in muse.sandbox.commands():
+        if command["name"] not in COVERED:
+            continue
+        for path, item in walk(command, command["name"]):
+            names = item.get("name_localizations") or {}
+            descriptions = item.get("description_localizations") or {}
+            if item["name"] != "muse":  # a name is the same in every language
+                assert HAN.search(names.get(ZH, "")), f"/{path}: no zh-CN name ({names})"
+            assert HAN.search(descriptions.get(ZH, "")), f"/{path}: no zh-CN description"
+            for choice in item.get("choices") or []:
+                if choice["name"] in ("English", "简体中文"):
+                    continue
+                localized = (choice.get("name_localizations") or {}).get(ZH, "")
+                assert HAN.search(localized), f"/{path}: choice {choice['name']!r} untranslated"
+            checked += 1
+    assert checked > 60, checked
+    # Languages Muse does not speak get no localisation at all: Discord shows the English.
+    assert all(
+        set(item.get("name_localizations") or {}) <= {ZH}
+        for command in muse.sandbox.commands()
+        for _path, item in walk(command, command["name"])
+    )
+
+
+async def test_chinese_client_gets_chinese_and_english_client_english(
+    muse: MuseHarness,
+) -> None:
+    sandbox: Sandbox = muse.sandbox
+    alice = sandbox.members[0]
+    chinese = await reply(muse, "muse status", {}, user=alice, locale=ZH)
+    english = await reply(muse, "muse status", {}, user=alice, locale="en-US")
+    assert "Muse 状态" in chinese and han_share(chinese) > 0.3, chinese
+    assert "Muse status" in english and han_share(english) == 0, english
+    # /potd settings, before and after setup (the overview embed, either way).
+    before = await reply(muse, "potd settings", {}, user=sandbox.admin, locale=ZH)
+    assert han_share(before) > 0.3, before
+    await sandbox.slash(
+        "potd setup",
+        {"channel": sandbox.channel, "time": "09:00", "timezone": "UTC", "medium": "writing"},
+        user=sandbox.admin,
+    )
+    settings = await reply(muse, "potd settings", {}, user=sandbox.admin, locale=ZH)
+    assert "频道" in settings and han_share(settings) > 0.3, settings
+    assert han_share(await reply(muse, "potd settings", {}, user=sandbox.admin)) == 0
+
+
+async def test_story_status_and_an_unknown_story_in_chinese(muse: MuseHarness) -> None:
+    sandbox = muse.sandbox
+    alice = sandbox.members[0]
+    start = await sandbox.slash(
+        "story start", {"title": "The Lighthouse", "genre": "mystery"}, user=alice
+    )
+    await start.final_message()
+    await muse.bot.services.story.wait_idle()
+    status = await reply(muse, "story status", {"story": "The Lighthouse"}, user=alice, locale=ZH)
+    assert "轮到谁" in status and "The Lighthouse" in status, status
+    missing = await reply(muse, "story status", {"story": "Nowhere"}, user=alice, locale=ZH)
+    assert "找不到" in missing and "'Nowhere'" in missing, missing
+    english = await reply(muse, "story status", {"story": "Nowhere"}, user=alice)
+    assert "can't find a story" in english and han_share(english) == 0, english
+
+
+async def test_member_setting_overrides_the_client_and_the_server_default_fills_in(
+    muse: MuseHarness,
+) -> None:
+    sandbox = muse.sandbox
+    alice, bob = sandbox.members[0], sandbox.members[1]
+    said = await reply(muse, "muse language", {"language": "zh_CN"}, user=alice)
+    assert "简体中文" in said and han_share(said) > 0.3, said  # confirmed in the new language
+    # Alice's English client no longer decides: her own choice comes first.
+    assert han_share(await reply(muse, "muse status", {}, user=alice, locale="en-US")) > 0.3
+    # ...and a member who chose English gets English from a Chinese client.
+    await reply(muse, "muse language", {"language": "en"}, user=bob)
+    assert han_share(await reply(muse, "muse status", {}, user=bob, locale=ZH)) == 0
+    # "Automatic" forgets the choice: the client's language applies again.
+    await reply(muse, "muse language", {"language": "auto"}, user=alice)
+    assert han_share(await reply(muse, "muse status", {}, user=alice, locale="en-US")) == 0
+    # A client language Muse doesn't speak falls back to the server's default.
+    assert han_share(await reply(muse, "muse status", {}, user=alice, locale="fr")) == 0
+    await reply(muse, "muse server-language", {"language": "zh_CN"}, user=sandbox.admin)
+    assert han_share(await reply(muse, "muse status", {}, user=alice, locale="fr")) > 0.3
+
+
+async def test_only_admins_set_the_server_language_and_nothing_changes(
+    muse: MuseHarness,
+) -> None:
+    sandbox = muse.sandbox
+    alice = sandbox.members[0]
+    refused = await reply(muse, "muse server-language", {"language": "zh_CN"}, user=alice)
+    assert "manage the server" in refused, refused
+    assert await muse.bot.services.language.server_locale(sandbox.guild.id) == "en"
+    assert han_share(await reply(muse, "muse status", {}, user=alice, locale="fr")) == 0
