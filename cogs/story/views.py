@@ -99,21 +99,21 @@ def write_confirmation(result: WriteResult) -> str:
 class StoryWriteModal(discord.ui.Modal):
     """The long-form way to write a turn."""
 
-    text: discord.ui.TextInput[StoryWriteModal] = discord.ui.TextInput(
-        label=_("Your part of the story"),
-        style=discord.TextStyle.paragraph,
-        min_length=1,
-        max_length=SEGMENT_LIMIT,
-        custom_id="muse:story:write:text",
-    )
-
     def __init__(self, story_id: int, title: str, word_limit: int) -> None:
         super().__init__(
             title=_("Write: {title}", title=title)[:45], custom_id=f"muse:story:write:{story_id}"
         )
         self.story_id = story_id
-        self.text.label = _("Your part of the story")
-        self.text.placeholder = ngettext("Up to {n} word.", "Up to {n} words.", word_limit)
+        # Built here, not at class level: its label and placeholder speak the member's language.
+        self.text: discord.ui.TextInput[StoryWriteModal] = discord.ui.TextInput(
+            label=_("Your part of the story"),
+            placeholder=ngettext("Up to {n} word.", "Up to {n} words.", word_limit),
+            style=discord.TextStyle.paragraph,
+            min_length=1,
+            max_length=SEGMENT_LIMIT,
+            custom_id="muse:story:write:text",
+        )
+        self.add_item(self.text)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await use_interaction_locale(interaction)
