@@ -8,7 +8,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_io import NO_PINGS, actor_of, reply_private, use_interaction_locale
+from bot.discord_io import (
+    NO_PINGS,
+    actor_of,
+    forget_interaction_locale,
+    reply_private,
+    use_interaction_locale,
+)
 from bot.i18n import LOCALE_NAMES, _, set_current_locale
 
 if TYPE_CHECKING:
@@ -97,7 +103,7 @@ class StatusCog(commands.Cog):
         stored = await self.bot.services.language.set_member_locale(actor_of(interaction), chosen)
         if stored is None:
             # The choice is gone: the client's language (or the server's) applies from now on.
-            interaction.extras.pop("muse_locale", None)
+            forget_interaction_locale(interaction)
             await use_interaction_locale(interaction)
             await reply_private(interaction, _("Muse will follow your Discord language again."))
             return

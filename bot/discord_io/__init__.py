@@ -4,7 +4,7 @@ the one choke point that fits everything Muse sends within Discord's limits."""
 from .buttons import RecordButton
 from .fairness import generation_limited, holds_generation
 from .interaction import MuseInteraction, actor_of, moderates_in, reply_private
-from .language import interaction_locale, use_interaction_locale
+from .language import forget_interaction_locale, interaction_locale, use_interaction_locale
 from .limits import fit_message, fit_modal, fit_request, shorten
 from .mentions import NO_PINGS, ping_only
 from .outgoing import install_outgoing_guard
@@ -30,6 +30,7 @@ __all__ = [
     "fit_message",
     "fit_modal",
     "fit_request",
+    "forget_interaction_locale",
     "generation_limited",
     "handle_interaction_error",
     "holds_generation",

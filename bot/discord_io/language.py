@@ -14,7 +14,7 @@ import discord
 
 from bot.i18n import DEFAULT_LOCALE, normalize_locale, set_current_locale
 
-__all__ = ["interaction_locale", "use_interaction_locale"]
+__all__ = ["forget_interaction_locale", "interaction_locale", "use_interaction_locale"]
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,12 @@ def interaction_locale(interaction: discord.Interaction[Any]) -> str | None:
     """The locale already resolved for this interaction, if any."""
     value = interaction.extras.get(_EXTRA)
     return value if isinstance(value, str) else None
+
+
+def forget_interaction_locale(interaction: discord.Interaction[Any]) -> None:
+    """Drop the resolved locale (a member just changed their setting): the next
+    :func:`use_interaction_locale` resolves it afresh."""
+    interaction.extras.pop(_EXTRA, None)
 
 
 async def use_interaction_locale(interaction: discord.Interaction[Any]) -> str:

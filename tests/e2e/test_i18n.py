@@ -140,3 +140,35 @@ async def test_only_admins_set_the_server_language_and_nothing_changes(
     assert "manage the server" in refused, refused
     assert await muse.bot.services.language.server_locale(sandbox.guild.id) == "en"
     assert han_share(await reply(muse, "muse status", {}, user=alice, locale="fr")) == 0
+
+
+async def test_the_daily_post_speaks_the_servers_language(muse: MuseHarness) -> None:
+    from tests.e2e.test_potd_schedule import fire_cron, posts_in, setup_potd
+
+    sandbox = muse.sandbox
+    await reply(muse, "muse server-language", {"language": "zh_CN"}, user=sandbox.admin)
+    # The admin's own replies stay in their client's language: only scheduled posts change.
+    assert han_share(text_of(await setup_potd(muse, medium="writing"))) == 0
+    await fire_cron(muse, sandbox.guild.id)
+    posts = posts_in(sandbox, sandbox.channel)
+    assert len(posts) == 1
+    post = posts[0].embeds[0]
+    names = [field["name"] for field in post["fields"]]
+    assert "日期" in names and "一起来玩" in names, names
+    # The footer is the marker a crashed post is found by: the same in every language.
+    assert post["footer"]["text"].startswith("Prompt of the day · ")
+    thread = sandbox.state.channels[posts[0].thread_id]
+    assert thread.name.endswith("的作品"), thread.name
+
+
+async def test_the_language_setting_is_exported_and_erased_with_the_members_data(
+    muse: MuseHarness,
+) -> None:
+    sandbox = muse.sandbox
+    alice = sandbox.members[0]
+    await reply(muse, "muse language", {"language": "zh_CN"}, user=alice)
+    exported = await muse.bot.services.style.export(sandbox.guild.id, alice.id)
+    assert '"language": "zh_CN"' in exported.data.decode("utf-8")
+    await muse.bot.services.style.forget(sandbox.guild.id, alice.id)
+    assert await muse.bot.services.language.member_locale(alice.id) is None
+    assert han_share(await reply(muse, "muse status", {}, user=alice)) == 0
