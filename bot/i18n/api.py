@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,6 +34,8 @@ __all__ = [
     "translate_plural",
     "use_locale",
 ]
+
+log = logging.getLogger(__name__)
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar(
     "muse_locale", default=DEFAULT_LOCALE
@@ -59,14 +62,24 @@ def use_locale(locale: str | None) -> Iterator[str]:
         _current.reset(token)
 
 
-def _fill(text: str, values: dict[str, Any]) -> str:
-    return text.format(**values) if values else text
+def _fill(text: str, values: dict[str, Any], english: str) -> str:
+    """Fill the placeholders; a translation that names one the code doesn't give (a
+    translator's typo) falls back to the English rather than failing the reply."""
+    if not values:
+        return text
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        if text == english:
+            raise  # the code's own message is wrong: a bug to see, not to hide
+        log.warning("the translation of %r has bad placeholders; answering in English", english)
+        return english.format(**values)
 
 
 def translate(locale: str | None, message: str, /, **values: Any) -> str:
     """``message`` in ``locale``, its ``{named}`` placeholders filled from ``values``."""
     catalog = translations(normalize_locale(locale) or DEFAULT_LOCALE)
-    return _fill(catalog.gettext(message), values)
+    return _fill(catalog.gettext(message), values, message)
 
 
 def translate_plural(
@@ -74,7 +87,8 @@ def translate_plural(
 ) -> str:
     """The catalog's plural form for ``n`` in ``locale``; ``{n}`` is filled with ``n``."""
     catalog = translations(normalize_locale(locale) or DEFAULT_LOCALE)
-    return catalog.ngettext(singular, plural, n).format(n=n, **values)
+    english = singular if n == 1 else plural
+    return _fill(catalog.ngettext(singular, plural, n), {"n": n, **values}, english)
 
 
 def _(message: str, /, **values: Any) -> str:
@@ -90,7 +104,7 @@ def ngettext(singular: str, plural: str, n: int, /, **values: Any) -> str:
 def pgettext(context: str, message: str, /, **values: Any) -> str:
     """A message whose English is ambiguous, told apart for translators by ``context``."""
     catalog = translations(_current.get())
-    return _fill(catalog.pgettext(context, message), values)
+    return _fill(catalog.pgettext(context, message), values, message)
 
 
 class LazyString:

@@ -234,3 +234,35 @@ async def test_settings_are_stored_checked_exported_and_erased(tmp_path: Path) -
         assert await service.resolve(7, 10, "en-US") == "en"
     finally:
         await db.close()
+
+
+def test_a_translation_with_a_broken_placeholder_falls_back_to_english(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Typo:
+        def gettext(self, message: str) -> str:
+            return "{titel} 已暂停。"
+
+    monkeypatch.setattr("bot.i18n.api.translations", lambda locale: Typo())
+    said = translate("zh_CN", "**{title}** is paused right now.", title="Moon")
+    assert said == "**Moon** is paused right now."
+
+
+def test_every_translation_keeps_the_placeholders_and_numbers_of_its_english() -> None:
+    import re
+
+    from babel.messages.pofile import read_po
+
+    placeholder = re.compile(r"\{(\w*)\}")
+    number = re.compile(r"\d[\d,]*")
+    with catalog.po_path("zh_CN").open("rb") as handle:
+        messages = [m for m in read_po(handle) if m.id and m.string]
+    assert len(messages) > 300
+    for message in messages:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(placeholder.findall(ids[-1])) | set(placeholder.findall(ids[0]))
+        for text in strings:
+            assert set(placeholder.findall(text)) == wanted, (message.id, text)
+            # "(up to 60 characters)", "(default 24)": the same figures in every language.
+            assert set(number.findall(ids[0])) <= set(number.findall(text)), (message.id, text)
