@@ -80,6 +80,7 @@ def build_services(
         poetry_rounds=settings.poetry_repair_rounds,
     )
     outbox = Outbox(repos.outbox, clock)
+    language = LanguageService(repos.languages, clock)
     potd = build_potd_service(
         settings,
         repos.potd,
@@ -89,6 +90,7 @@ def build_services(
         works=works,
         outbox=outbox,
         server_medium=ServerSettings(repos.guilds, clock),
+        server_locale=language.server_locale,
     )
     member_data.append(repos.potd)
     story = StoryService(
@@ -161,6 +163,6 @@ def build_services(
             retention_days=settings.retention_days,
             generations_keep_days=settings.generations_keep_days,
         ),
-        language=LanguageService(repos.languages, clock),
+        language=language,
         member_data=member_data,
     )

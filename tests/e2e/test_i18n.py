@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.sandbox import Sandbox, StoredMessage
+from models import FakeEngine
 from tests.e2e.conftest import MuseHarness
 
 pytestmark = pytest.mark.e2e
@@ -81,6 +82,24 @@ async def test_chinese_client_gets_chinese_and_english_client_english(
     english = await reply(muse, "muse status", {}, user=alice, locale="en-US")
     assert "Muse 状态" in chinese and han_share(chinese) > 0.3, chinese
     assert "Muse status" in english and han_share(english) == 0, english
+    # A reply that asks the model is told to write in the member's language.
+    engine = muse.engine
+    assert isinstance(engine, FakeEngine)
+    await (
+        await sandbox.slash("write", {"form": "poem", "topic": "rain"}, user=alice, locale=ZH)
+    ).final_message()
+    await (
+        await sandbox.slash("write", {"form": "poem", "topic": "snow"}, user=alice)
+    ).final_message()
+    systems = [p.messages[0].content for p in engine.prompts]
+    assert any(
+        "Simplified Chinese" in s and "rain" in p.text
+        for s, p in zip(systems, engine.prompts, strict=True)
+    )
+    assert not any(
+        "Simplified Chinese" in s and "snow" in p.text
+        for s, p in zip(systems, engine.prompts, strict=True)
+    )
     # /potd settings, before and after setup (the overview embed, either way).
     before = await reply(muse, "potd settings", {}, user=sandbox.admin, locale=ZH)
     assert han_share(before) > 0.3, before
@@ -149,7 +168,13 @@ async def test_the_daily_post_speaks_the_servers_language(muse: MuseHarness) -> 
     await reply(muse, "muse server-language", {"language": "zh_CN"}, user=sandbox.admin)
     # The admin's own replies stay in their client's language: only scheduled posts change.
     assert han_share(text_of(await setup_potd(muse, medium="writing"))) == 0
+    engine = muse.engine
+    assert isinstance(engine, FakeEngine)
+    before = len(engine.prompts)
     await fire_cron(muse, sandbox.guild.id)
+    # The model was asked for the prompt in the server's language.
+    asked = engine.prompts[before:]
+    assert asked and all("Simplified Chinese" in p.messages[0].content for p in asked)
     posts = posts_in(sandbox, sandbox.channel)
     assert len(posts) == 1
     post = posts[0].embeds[0]
