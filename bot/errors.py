@@ -43,6 +43,7 @@ __all__ = [
     "QueueFull",
     "StructuredOutputError",
     "UserInputError",
+    "gettext_noop",
 ]
 
 

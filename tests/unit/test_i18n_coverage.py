@@ -29,6 +29,9 @@ WRAPPED = (
     "cogs/potd",
     "cogs/story",
     "bot/discord_io",
+    "bot/services/story",
+    "bot/services/bounds.py",
+    "bot/services/text.py",
 )
 NOT_YET_WRAPPED = (
     "cogs/lyrics",
@@ -63,6 +66,23 @@ NOT_PROSE = {
         "Words that bring the entry into Muse's prompts besides its name, comma-separated "
         "(up to 8)",
     ),
+    # Markup around translated text in the EPUB.
+    *(
+        ("bot/services/story/book.py", t)
+        for t in (
+            '<h1 dir="auto">',
+            '</h1><p dir="auto">',
+            '</p><p dir="auto">',
+            '<div class="canon" id="canon-',
+            '"><h3 dir="auto">',
+            '<p class="credit" dir="auto"><em>— ',
+            '<p dir="auto">',
+            '<div class="segment" id="segment-',
+        )
+    ),
+    # Names stored in the database in place of an erased or unnamed member.
+    ("bot/services/story/types.py", "a former member"),
+    ("bot/services/text.py", "a writer"),
     # Operator diagnostics (logs and exceptions), not member text.
     ("bot/discord_io/limits.py", "embeds total +"),
     ("bot/discord_io/split.py", "limit too small to split sensibly"),

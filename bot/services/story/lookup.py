@@ -27,8 +27,8 @@ SCOPES: dict[str, tuple[str, ...]] = {
 def shown_name(seat: ParticipantRecord | None) -> str:
     """A seat's writer as the service's messages name them."""
     if seat is None:
-        return "nobody"
-    return f"{AI_NAME} (AI partner)" if seat.is_ai else seat.display_name
+        return _("nobody")
+    return _("{name} (AI partner)", name=AI_NAME) if seat.is_ai else seat.display_name
 
 
 class StoryLookup(StoryCore):
@@ -159,5 +159,12 @@ class StoryLookup(StoryCore):
         if story is None:
             raise NotFound(_("That story no longer exists."))
         if story.status not in SCOPES[scope]:
-            raise UserInputError(f"**{escape_line(story.title)}** is {story.status} now.")
+            state = {"open": _("running"), "paused": _("paused"), "ended": _("ended")}
+            raise UserInputError(
+                _(
+                    "**{title}** is {state} now.",
+                    title=escape_line(story.title),
+                    state=state.get(story.status, story.status),
+                )
+            )
         return story
