@@ -12,7 +12,7 @@ CJK_FONT ?= /usr/share/fonts/truetype/arphic/uming.ttc
 CHROMIUM ?= /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test check lint bench clean
+.PHONY: run test check lint bench clean catalogs
 
 $(EPUBCHECK_JAR):
 	@command -v apt-get >/dev/null || { echo "Install epubcheck and a Java runtime (or set EPUBCHECK_JAR)."; exit 1; }
@@ -35,15 +35,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -e '.[dev]'
 	touch $(STAMP)
 
+## Compile the translations (.po -> .mo); Muse compiles a missing or stale one in memory too.
+catalogs: $(STAMP)
+	$(BIN)/python -m bot.i18n.compile
+
 ## Install (or refresh) the virtualenv, then run Muse: on Discord when MUSE_DISCORD_TOKEN is set,
 ## otherwise in the local sandbox with an interactive terminal.
-run: $(STAMP)
+run: $(STAMP) catalogs
 	$(BIN)/muse run
 
 ## Install (or refresh) the virtualenv, epubcheck, the CJK font and Chromium, then lint,
 ## type-check, check the layer contracts (import-linter, see pyproject.toml) and run the whole
 ## test suite.
-test: $(STAMP) $(EPUBCHECK_JAR) $(CJK_FONT) $(CHROMIUM)
+test: $(STAMP) $(EPUBCHECK_JAR) $(CJK_FONT) $(CHROMIUM) catalogs
 	@# The CPU and llama.cpp's build decide which kernels run: name them so a failure can be placed.
 	$(BIN)/python -c 'from models.cpu import report; print(report())'
 	$(BIN)/ruff check bot cogs models tests
@@ -52,7 +56,7 @@ test: $(STAMP) $(EPUBCHECK_JAR) $(CJK_FONT) $(CHROMIUM)
 	$(BIN)/lint-imports
 	EPUBCHECK_JAR=$(EPUBCHECK_JAR) MUSE_CJK_FONT=$(CJK_FONT) $(BIN)/python -m pytest
 
-check: $(STAMP)
+check: $(STAMP) catalogs
 	$(BIN)/muse check
 
 bench: $(STAMP)

@@ -18,6 +18,7 @@ from bot.clock import Clock, SystemClock
 from bot.db import Database, Repositories
 from bot.discord_io import NO_PINGS, MuseCommandTree, install_outgoing_guard
 from bot.discord_io.outbox import DiscordOutboxTransport
+from bot.discord_io.translator import MuseTranslator
 from bot.services.container import Services, build_services
 from bot.services.outbox import OutboxWorker
 from bot.settings import Settings
@@ -146,15 +147,22 @@ class MuseBot(commands.Bot):
         )
         self._services.outbox.listen(self.outbox_worker.wake, self.outbox_worker.wait_idle)
         self.outbox_worker.start()  # resumes what an earlier run left pending
+        # Command names, descriptions, options and choices go out in every language Muse speaks.
+        await self.tree.set_translator(MuseTranslator())
         await self.sync_commands(force=self.always_sync_commands)
 
     # -- command sync ----------------------------------------------------------------------------
 
-    def command_payload(self) -> list[dict[str, Any]]:
-        commands_ = self.tree.get_commands(
+    async def command_payload(self) -> list[dict[str, Any]]:
+        """The commands as a sync sends them, translations included (a new translation is a
+        change to sync)."""
+        tree = self.tree
+        if isinstance(tree, MuseCommandTree):
+            return await tree.translated_payload(self._sync_guild())
+        commands_ = tree.get_commands(
             guild=self._sync_guild(), type=discord.AppCommandType.chat_input
         )
-        return sorted((c.to_dict(self.tree) for c in commands_), key=lambda c: str(c["name"]))
+        return sorted((c.to_dict(tree) for c in commands_), key=lambda c: str(c["name"]))
 
     def _sync_guild(self) -> discord.Object | None:
         guild_id = self.settings.dev_guild_id
@@ -167,7 +175,7 @@ class MuseBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
         target = f"guild:{guild.id}" if guild else "global"
         digest = hashlib.sha256(
-            json.dumps([target, self.command_payload()], sort_keys=True, default=str).encode()
+            json.dumps([target, await self.command_payload()], sort_keys=True, default=str).encode()
         ).hexdigest()
         stored = await self.repos.state.get(SYNC_HASH_KEY)
         if stored == digest and not force:

@@ -28,6 +28,7 @@ from models.errors import (
     MuseError,
     QueueFull,
     StructuredOutputError,
+    gettext_noop,
 )
 
 __all__ = [
@@ -42,16 +43,17 @@ __all__ = [
     "QueueFull",
     "StructuredOutputError",
     "UserInputError",
+    "gettext_noop",
 ]
 
 
 class UserInputError(MuseError):
-    default_message = "That input can't be used."
+    default_message = gettext_noop("That input can't be used.")
 
 
 class NotAllowed(UserInputError):
-    default_message = "You don't have permission to do that."
+    default_message = gettext_noop("You don't have permission to do that.")
 
 
 class NotFound(UserInputError):
-    default_message = "I couldn't find that."
+    default_message = gettext_noop("I couldn't find that.")

@@ -11,6 +11,7 @@ import discord
 from discord.ext import commands
 
 from bot.discord_io import NO_PINGS
+from bot.i18n import _, ngettext, use_locale
 from bot.scheduling.housekeeping import (
     HOUSEKEEPING_HOURS,
     cancel_housekeeping,
@@ -81,17 +82,26 @@ class LifecycleCog(commands.Cog):
     @commands.Cog.listener()
     async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
         lost = await self.service.thread_deleted(payload.guild_id, payload.thread_id)
-        for story in lost.stories:
-            await self._say(
-                self.bot.get_channel(story.channel_id),
-                f"The thread of the story **{_title(story.title)}** was deleted, so the story "
-                "is paused. A moderator can end it with `/story end` to keep what was written.",
-            )
+        if not lost.stories:
+            return
+        # Nobody asked: the notice is posted for the whole server, in the server's language.
+        with use_locale(await self.bot.services.language.server_locale(payload.guild_id)):
+            for story in lost.stories:
+                await self._say(
+                    self.bot.get_channel(story.channel_id),
+                    _(
+                        "The thread of the story **{title}** was deleted, so the story is "
+                        "paused. A moderator can end it with `/story end` to keep what was "
+                        "written.",
+                        title=_title(story.title),
+                    ),
+                )
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         lost = await self.service.channel_deleted(channel.guild.id, channel.id)
-        notice = self._channel_notice(channel, lost)
+        with use_locale(await self.bot.services.language.server_locale(channel.guild.id)):
+            notice = self._channel_notice(channel, lost)
         if notice:
             await self._say(channel.guild.system_channel, notice)
 
@@ -101,15 +111,29 @@ class LifecycleCog(commands.Cog):
         name = _title(channel.name)
         if lost.potd_paused:
             lines.append(
-                f"The prompt-of-the-day channel **#{name}** was deleted, so daily prompts are "
-                "paused. An admin can choose a new channel with `/potd setup`."
+                _(
+                    "The prompt-of-the-day channel **#{name}** was deleted, so daily prompts are "
+                    "paused. An admin can choose a new channel with `/potd setup`.",
+                    name=name,
+                )
             )
         if lost.stories:
             titles = ", ".join(f"**{_title(s.title)}**" for s in lost.stories[:10])
-            more = f" and {len(lost.stories) - 10} more" if len(lost.stories) > 10 else ""
+            if len(lost.stories) > 10:
+                titles = ngettext(
+                    "{titles} and {n} more",
+                    "{titles} and {n} more",
+                    len(lost.stories) - 10,
+                    titles=titles,
+                )
             lines.append(
-                f"**#{name}** was deleted with the threads of {titles}{more}: those stories are "
-                "paused. A moderator can end them with `/story end` to keep what was written."
+                _(
+                    "**#{name}** was deleted with the threads of {titles}: those stories are "
+                    "paused. A moderator can end them with `/story end` to keep what was "
+                    "written.",
+                    name=name,
+                    titles=titles,
+                )
             )
         return "\n".join(lines)
 

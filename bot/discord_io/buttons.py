@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Self
 
 import discord
 
+from .language import use_interaction_locale
 from .tree import handle_interaction_error
 
 __all__ = ["RecordButton"]
@@ -57,6 +58,7 @@ class RecordButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"^$
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
+            await use_interaction_locale(interaction)
             await self.run(interaction)
         except Exception as exc:
             await handle_interaction_error(interaction, exc)

@@ -20,6 +20,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import discord
 from discord import app_commands
 
+from bot.i18n import _
 from bot.services.fairness import FairShare, RateLimited
 
 __all__ = [
@@ -71,7 +72,7 @@ def rate_limited_message(error: RateLimited, now: datetime | None = None) -> str
     """The refusal with a Discord relative timestamp ("in 12 seconds"), which every member's
     client renders in their own language and keeps counting down."""
     when = (now or datetime.now(UTC)) + timedelta(seconds=error.retry_after)
-    return f"{error.lead} {discord.utils.format_dt(when, 'R')}."
+    return _("{lead} {when}.", lead=error.lead, when=discord.utils.format_dt(when, "R"))
 
 
 class GenerationRefused(app_commands.CheckFailure):

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import discord
 
 from bot.errors import MuseError
+from bot.i18n import _
 from models.types import QueueUpdate, StreamEvent, TextDelta
 
 from .mentions import NO_PINGS
@@ -67,10 +68,19 @@ class InteractionTarget:
 def queue_notice(update: QueueUpdate) -> str:
     wait = max(1, round(update.eta_seconds))
     ahead = update.position - 1
-    who = "you're next" if ahead == 0 else f"{ahead} ahead of you"
-    return (
-        f"⏳ Waiting for the model: position {update.position} in the queue ({who}), "
-        f"about {wait} s."
+    if ahead == 0:
+        return _(
+            "⏳ Waiting for the model: position {position} in the queue (you're next), "
+            "about {seconds} s.",
+            position=update.position,
+            seconds=wait,
+        )
+    return _(
+        "⏳ Waiting for the model: position {position} in the queue ({ahead} ahead of you), "
+        "about {seconds} s.",
+        position=update.position,
+        ahead=ahead,
+        seconds=wait,
     )
 
 
@@ -130,7 +140,7 @@ class StreamingReply:
         events: AsyncIterator[StreamEvent],
         *,
         final_view: discord.ui.View | None = None,
-        empty_text: str = "The model had nothing to say this time. Try again?",
+        empty_text: str | None = None,
     ) -> StreamResult:
         """Consume ``events`` to the end and leave the complete text on screen."""
         parts: list[str] = []
@@ -152,9 +162,10 @@ class StreamingReply:
             error = exc
         text = "".join(parts).strip()
         if error is not None:
-            notice = f"*({error.user_message})*"
+            notice = f"*({_(error.message_template, **error.message_values)})*"
             body = f"{text}\n\n{notice}" if text else notice
             await self._render(self._pages(body, final=True), final_view)
         else:
-            await self._render(self._pages(text or empty_text, final=True), final_view)
+            nothing = empty_text or _("The model had nothing to say this time. Try again?")
+            await self._render(self._pages(text or nothing, final=True), final_view)
         return StreamResult(text, error, len(self._shown))

@@ -80,6 +80,7 @@ class SandboxActing(SandboxCore):
         guild: StoredGuild | None = None,
         channel: ChannelLike | None = None,
         check_lengths: bool = True,
+        locale: str = "en-US",
     ) -> InteractionHandle:
         """Run ``/name`` (``"potd setup"`` for sub-commands) as the bot synced it.
 
@@ -87,14 +88,15 @@ class SandboxActing(SandboxCore):
         members, channels and roles may be given as sandbox objects; attachments as
         ``(filename, bytes)`` or ``(filename, bytes, content_type)``. ``check_lengths=False``
         plays a modified client that sends text outside the option's declared lengths (up to
-        Discord's own 6,000), to check the bot's own re-check.
+        Discord's own 6,000), to check the bot's own re-check. ``locale`` is the language of
+        the member's Discord client (``interaction.locale``), e.g. ``"zh-CN"``.
         """
         self._commands.client_checks_lengths = check_lengths
         try:
             data = self._commands.build(name, options or {}, guild, channel, focused=None)
         finally:
             self._commands.client_checks_lengths = True
-        return await self._interact(2, data, user=user, guild=guild, channel=channel)
+        return await self._interact(2, data, user=user, guild=guild, channel=channel, locale=locale)
 
     async def autocomplete(
         self,
@@ -122,6 +124,7 @@ class SandboxActing(SandboxCore):
         user: UserLike | None = None,
         *,
         values: Sequence[str] | None = None,
+        locale: str = "en-US",
     ) -> InteractionHandle:
         """Press a button (or choose ``values`` in a select menu) on a bot message."""
         stored = self._resolve_message(message)
@@ -148,7 +151,7 @@ class SandboxActing(SandboxCore):
         channel = self.state.channels[stored.channel_id]
         guild = self.state.guild_of(channel)
         return await self._interact(
-            3, data, user=user, guild=guild, channel=channel, message=stored
+            3, data, user=user, guild=guild, channel=channel, message=stored, locale=locale
         )
 
     async def submit_modal(
@@ -156,6 +159,8 @@ class SandboxActing(SandboxCore):
         source: InteractionHandle | JSON,
         values: Mapping[str, str | Sequence[str]],
         user: UserLike | None = None,
+        *,
+        locale: str = "en-US",
     ) -> InteractionHandle:
         """Fill in and submit the modal the bot opened (``source`` is the interaction that got
         callback type 9, or the modal payload)."""
@@ -180,6 +185,7 @@ class SandboxActing(SandboxCore):
             guild=self.state.guild_of(channel),
             channel=channel,
             message=message,
+            locale=locale,
         )
 
     # -- building interactions ----------------------------------------------------------------
@@ -193,6 +199,7 @@ class SandboxActing(SandboxCore):
         guild: StoredGuild | None,
         channel: ChannelLike | None,
         message: StoredMessage | None = None,
+        locale: str = "en-US",
     ) -> InteractionHandle:
         if self.gateway.current is None:
             raise SandboxError("no bot is connected to the gateway")
@@ -212,7 +219,7 @@ class SandboxActing(SandboxCore):
             "channel": stored_channel.payload(),
             "token": token,
             "version": 1,
-            "locale": "en-US",
+            "locale": locale,
             "app_permissions": str(bot_perms),
             "entitlements": [],
             "entitlement_sku_ids": [],

@@ -18,6 +18,7 @@ from .fairness import FairShare, FairShareConfig
 from .gallery.pages import GalleryPages
 from .gallery.service import GalleryService
 from .hooks import Contributions, MemberData, StyleBriefs, WorksIndex
+from .language import LanguageService
 from .lifecycle import LifecycleService
 from .lyrics import LyricsService
 from .melody import MelodyService
@@ -49,6 +50,7 @@ class Services:
     fair_share: FairShare
     lifecycle: LifecycleService
     gallery: GalleryService
+    language: LanguageService
     member_data: list[MemberData] = field(default_factory=list)
 
 
@@ -81,6 +83,7 @@ def build_services(
         poetry_rounds=settings.poetry_repair_rounds,
     )
     outbox = Outbox(repos.outbox, clock)
+    language = LanguageService(repos.languages, clock)
     potd = build_potd_service(
         settings,
         repos.potd,
@@ -90,6 +93,7 @@ def build_services(
         works=works,
         outbox=outbox,
         server_medium=ServerSettings(repos.guilds, clock),
+        server_locale=language.server_locale,
     )
     member_data.append(repos.potd)
     story = StoryService(
@@ -140,7 +144,7 @@ def build_services(
         streaks=potd,
         grace_minutes=settings.sprint_grace_minutes,
     )
-    member_data.append(repos.sprints)
+    member_data += [repos.sprints, repos.languages]
     fair_share = FairShare(FairShareConfig.from_settings(settings))
     gallery = GalleryService(
         repos.gallery, GalleryPages(repos.gallery, repos.stories, repos.lyrics), lyrics, clock
@@ -167,5 +171,6 @@ def build_services(
             generations_keep_days=settings.generations_keep_days,
         ),
         gallery=gallery,
+        language=language,
         member_data=member_data,
     )

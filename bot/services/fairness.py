@@ -25,6 +25,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from bot.errors import UserInputError
+from bot.i18n import _, ngettext
 from bot.settings import Settings
 
 __all__ = ["REASONS", "FairShare", "FairShareConfig", "Lease", "RateLimited"]
@@ -43,7 +44,13 @@ class RateLimited(UserInputError):
     def __init__(self, reason: str, retry_after: float, message: str) -> None:
         self.reason = reason
         self.retry_after = max(1.0, retry_after)
-        super().__init__(f"{message} in about {math.ceil(self.retry_after)} seconds.")
+        super().__init__(
+            _(
+                "{lead} in about {seconds} seconds.",
+                lead=message,
+                seconds=math.ceil(self.retry_after),
+            )
+        )
         self.lead = message
 
 
@@ -123,8 +130,12 @@ class FairShare:
             raise self._refuse(
                 "member_busy",
                 self._slot_free_at(mine, now),
-                f"You already have {len(mine)} pieces being written. "
-                "Let one finish first, then try again",
+                ngettext(
+                    "You already have {n} piece being written. Let it finish first, then try again",
+                    "You already have {n} pieces being written. Let one finish first, then try "
+                    "again",
+                    len(mine),
+                ),
             )
         if guild_id is not None:
             theirs = [lease for lease in self._leases.values() if lease.guild_id == guild_id]
@@ -132,7 +143,10 @@ class FairShare:
                 raise self._refuse(
                     "server_busy",
                     self._slot_free_at(theirs, now),
-                    "Muse is writing for many members of this server right now. Please try again",
+                    _(
+                        "Muse is writing for many members of this server right now. Please try "
+                        "again"
+                    ),
                 )
         starts = self._recent_starts(user_id, now)
         if len(starts) >= self.config.burst:
@@ -140,8 +154,10 @@ class FairShare:
             raise self._refuse(
                 "cooldown",
                 retry,
-                f"That's {len(starts)} requests in a short while: give others a turn. "
-                "You can ask again",
+                _(
+                    "That's {n} requests in a short while: give others a turn. You can ask again",
+                    n=len(starts),
+                ),
             )
         starts.append(now)
         return self._grant(key, user_id, guild_id, now)

@@ -22,6 +22,7 @@ import re
 import unicodedata
 
 from bot.errors import UserInputError
+from bot.i18n import _, pgettext
 
 __all__ = ["NAME_LIMIT", "clean_display_name", "clean_text", "is_noncharacter", "printable"]
 
@@ -104,19 +105,31 @@ def clean_text(
     raw = value or ""
     if len(raw) > max_length * 4 + 100:  # hopeless: don't bother cleaning megabytes
         raise UserInputError(
-            f"The {field} is {len(raw):,} characters long; the limit is {max_length:,}."
+            _(
+                "The {field} is {length} characters long; the limit is {limit}.",
+                field=pgettext("option name", field),
+                length=f"{len(raw):,}",
+                limit=f"{max_length:,}",
+            )
         )
     text = _tidy_spaces(_scrub(raw, multiline=multiline), multiline=multiline)
     if not text:
         if required:
             raise UserInputError(
-                f"The {field} can't be empty (or only spaces and invisible characters)."
+                _(
+                    "The {field} can't be empty (or only spaces and invisible characters).",
+                    field=pgettext("option name", field),
+                )
             )
         return ""
     if len(text) > max_length:
         raise UserInputError(
-            f"The {field} is {len(text):,} characters long; the limit is {max_length:,}. "
-            "Please shorten it."
+            _(
+                "The {field} is {length} characters long; the limit is {limit}. Please shorten it.",
+                field=pgettext("option name", field),
+                length=f"{len(text):,}",
+                limit=f"{max_length:,}",
+            )
         )
     return text
 

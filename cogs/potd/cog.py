@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_io import CONTENT_LIMIT, NO_PINGS, defer_thinking
+from bot.i18n import _, pgettext
 from bot.scheduling.potd import ApsJobRegistry
 from bot.services.potd import AttachmentInfo, PostOutcome, PotdService
 from bot.services.potd.limits import (
@@ -146,7 +147,7 @@ class PotdCog(commands.Cog):
             themes=themes,
         )
         await interaction.response.send_message(
-            "✅ The prompt of the day is set up.",
+            _("✅ The prompt of the day is set up."),
             embed=render.overview_embed(overview),
             ephemeral=True,
             allowed_mentions=NO_PINGS,
@@ -163,7 +164,7 @@ class PotdCog(commands.Cog):
         """Pause the daily prompt (nothing is posted until you resume)."""
         await self.service.set_paused(interaction.guild_id or 0, actor_of(interaction), True)
         await interaction.response.send_message(
-            "⏸️ The prompt of the day is paused. `/potd resume` starts it again.",
+            _("⏸️ The prompt of the day is paused. `/potd resume` starts it again."),
             ephemeral=True,
         )
 
@@ -174,7 +175,7 @@ class PotdCog(commands.Cog):
             interaction.guild_id or 0, actor_of(interaction), False
         )
         await interaction.response.send_message(
-            "▶️ The prompt of the day is running again.",
+            _("▶️ The prompt of the day is running again."),
             embed=render.overview_embed(overview),
             ephemeral=True,
         )
@@ -206,7 +207,7 @@ class PotdCog(commands.Cog):
             words,
             month.value if month else None,
         )
-        scope = month.name if month else "every month"
+        scope = pgettext("choice", month.name) if month else _("every month")
         text = render.calendar_text(calendar, month.value if month else None, scope)
         await interaction.response.send_message(text[:CONTENT_LIMIT], ephemeral=True)
 
@@ -220,7 +221,7 @@ class PotdCog(commands.Cog):
         await self.service.clear_calendar(
             interaction.guild_id or 0, actor_of(interaction), month.value if month else None
         )
-        await interaction.response.send_message("📅 Calendar cleared.", ephemeral=True)
+        await interaction.response.send_message(_("📅 Calendar cleared."), ephemeral=True)
 
     # -- curation --------------------------------------------------------------------------------
 
@@ -300,7 +301,7 @@ class PotdCog(commands.Cog):
             interaction.guild_id or 0, interaction.user.id, title=title, prompt=prompt
         )
         await interaction.response.send_message(
-            "💡 Thanks! Your suggestion is waiting for the admins' review.", ephemeral=True
+            _("💡 Thanks! Your suggestion is waiting for the admins' review."), ephemeral=True
         )
 
     @potd.command(name="review")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
+from bot.i18n import _, use_locale
 from bot.services.outbox import DeliveryRetry, OutboxFile, OutboxItem, OutboxMessage
 
 from .render import post_embed, submission_embed, thread_name
@@ -41,10 +42,12 @@ class DiscordPotdPublisher:
         self.bot = bot
 
     async def render(self, item: OutboxItem) -> list[OutboxMessage] | None:
+        """The day's post, in the server's language."""
         post = await self.bot.services.potd.post_to_publish(int(item.payload["post_id"]))
         if post is None:
             return None
-        return [OutboxMessage("", embeds=[dict(post_embed(post).to_dict())])]
+        with use_locale(await self.bot.services.language.server_locale(item.guild_id)):
+            return [OutboxMessage("", embeds=[dict(post_embed(post).to_dict())])]
 
     async def delivered(self, item: OutboxItem, message_ids: Sequence[int]) -> None:
         """Record the post, then open its thread. A transient failure to open it raises
@@ -55,9 +58,10 @@ class DiscordPotdPublisher:
         post = await service.post_delivered(int(item.payload["post_id"]), message_ids[0])
         if post is None or post.thread_id is not None:
             return
-        thread_id = await self._open_thread(
-            post.guild_id, post.channel_id, message_ids[0], post.local_date
-        )
+        with use_locale(await self.bot.services.language.server_locale(post.guild_id)):
+            thread_id = await self._open_thread(
+                post.guild_id, post.channel_id, message_ids[0], post.local_date
+            )
         if thread_id is not None:
             await service.set_post_thread(post.id, thread_id)
 
@@ -117,7 +121,7 @@ class SubmissionRenderer:
         member: discord.abc.User | None = guild.get_member(user_id) if guild else None
         member = member or self._bot.get_user(user_id)
         if member is None:
-            return "A member", None
+            return _("A member"), None
         return member.display_name, member.display_avatar.url
 
     async def _download(self, url: str, filename: str) -> bytes | None:
@@ -133,6 +137,11 @@ class SubmissionRenderer:
             raise DeliveryRetry(f"could not fetch the submission's file: {exc!r}"[:300]) from exc
 
     async def render(self, item: OutboxItem) -> list[OutboxMessage] | None:
+        """A member's submission in the day's thread, in the server's language."""
+        with use_locale(await self._bot.services.language.server_locale(item.guild_id)):
+            return await self._render(item)
+
+    async def _render(self, item: OutboxItem) -> list[OutboxMessage] | None:
         found = await self._bot.services.potd.submission_post(int(item.payload["submission_id"]))
         if found is None:
             return None  # erased meanwhile
@@ -148,11 +157,12 @@ class SubmissionRenderer:
                     embed.set_image(url=f"attachment://{record.attachment_name}")
             else:
                 embed.add_field(
-                    name="File", value=f"{record.attachment_name} (no longer available)"
+                    name=_("File"),
+                    value=_("{name} (no longer available)", name=record.attachment_name),
                 )
         return [
             OutboxMessage(
-                f"<@{record.user_id}> answered today's prompt.",
+                _("<@{user}> answered today's prompt.", user=record.user_id),
                 files=files,
                 embeds=[dict(embed.to_dict())],
             )

@@ -6,21 +6,27 @@ from __future__ import annotations
 from datetime import date
 
 import discord
+from babel.dates import format_date
 from discord import app_commands
 
+from bot.i18n import DEFAULT_LOCALE, N_, _, current_locale, ngettext
 from bot.services.potd import (
     MEDIUM_LABELS,
-    HistoryPage,
     PotdOverview,
     PotdPostRecord,
     PotdQueueRecord,
     PotdSuggestionRecord,
     Preview,
-    StreakInfo,
-    SubmissionResult,
 )
 from bot.services.potd.timing import format_post_time
 from bot.services.potd.types import CalendarView
+
+from .render_members import (
+    history_embed,
+    leaderboard_embed,
+    streak_text,
+    submitted_text,
+)
 
 __all__ = [
     "MEDIUM_CHOICES",
@@ -70,11 +76,23 @@ MONTHS = [
     for number, name in enumerate(_MONTH_NAMES.split(), start=1)
 ]
 SOURCE_LABELS = {
-    "queue": "from the queue",
-    "suggestion": "a member's suggestion",
-    "model": "written by the model",
-    "fallback": "from Muse's curated list",
+    "queue": N_("from the queue"),
+    "suggestion": N_("a member's suggestion"),
+    "model": N_("written by the model"),
+    "fallback": N_("from Muse's curated list"),
 }
+# The services' MEDIUM_LABELS, in the reply's language.
+_MEDIUM_NAMES = {
+    "visual": N_("visual art"),
+    "writing": N_("writing"),
+    "music": N_("music"),
+    "mixed": N_("mixed: art, writing and music"),
+}
+
+
+def medium_name(medium: str | None) -> str:
+    label = _MEDIUM_NAMES.get(medium or "")
+    return str(label) if label is not None else MEDIUM_LABELS.get(medium or "", "?")
 
 
 def _escape(text: str) -> str:
@@ -85,46 +103,50 @@ def _escape(text: str) -> str:
 
 
 def footer_marker(local_date: str) -> str:
-    """Written into every post's footer; how a post is recognised after a crash."""
+    """Written into every post's footer; how a post is recognised after a crash. A marker, not
+    prose: the same in every language, so a post is found whatever the server's language was."""
     return f"Prompt of the day · {local_date}"
 
 
 def nice_date(local_date: str) -> str:
     day = date.fromisoformat(local_date)
+    locale = current_locale()
+    if locale != DEFAULT_LOCALE:
+        return format_date(day, format="full", locale=locale)  # CLDR: 2026年5月4日星期一
     return f"{day:%A}, {day.day} {day:%B %Y}"
 
 
 def thread_name(local_date: str) -> str:
-    return f"Submissions for {local_date}"
+    return _("Submissions for {date}", date=local_date)
 
 
 def post_embed(post: PotdPostRecord) -> discord.Embed:
     medium = post.medium or "mixed"
     embed = discord.Embed(
-        title=(post.title or "Prompt of the day")[:256],
+        title=(post.title or _("Prompt of the day"))[:256],
         description=post.prompt or "",
         colour=MEDIUM_COLOURS.get(medium, discord.Colour.blurple()),
     )
     if post.twists:
         embed.add_field(
-            name="Twists (optional)",
+            name=_("Twists (optional)"),
             value="\n".join(f"• {t}" for t in post.twists)[:1024],
             inline=False,
         )
     if post.calendar_word:
-        embed.add_field(name="Word of the day", value=post.calendar_word[:1024])
-    embed.add_field(name="Medium", value=MEDIUM_LABELS.get(medium, medium))
-    embed.add_field(name="Date", value=nice_date(post.local_date))
+        embed.add_field(name=_("Word of the day"), value=post.calendar_word[:1024])
+    embed.add_field(name=_("Medium"), value=medium_name(medium))
+    embed.add_field(name=_("Date"), value=nice_date(post.local_date))
     if post.tags:
-        embed.add_field(name="Tags", value=", ".join(post.tags)[:1024])
+        embed.add_field(name=_("Tags"), value=", ".join(post.tags)[:1024])
     embed.add_field(
-        name="Join in",
-        value="Answer with `/potd submit` (text, a file or both); it appears in the thread.",
+        name=_("Join in"),
+        value=_("Answer with `/potd submit` (text, a file or both); it appears in the thread."),
         inline=False,
     )
     footer = footer_marker(post.local_date)
     if post.late:
-        footer += " · posted late"
+        footer += " · " + _("posted late")
     embed.set_footer(text=footer)
     return embed
 
@@ -141,42 +163,51 @@ def submission_embed(
 # -- settings ------------------------------------------------------------------------------------
 
 
-def overview_embed(overview: PotdOverview, *, title: str = "Prompt of the day") -> discord.Embed:
+def overview_embed(overview: PotdOverview, *, title: str | None = None) -> discord.Embed:
+    title = title or _("Prompt of the day")
     if not overview.configured:
         return discord.Embed(
             title=title,
-            description="Not set up yet. Start it with `/potd setup`.",
+            description=_("Not set up yet. Start it with `/potd setup`."),
             colour=discord.Colour.greyple(),
         )
     embed = discord.Embed(
         title=title,
         colour=MEDIUM_COLOURS.get(overview.medium or "mixed", discord.Colour.blurple()),
     )
-    embed.add_field(name="Channel", value=f"<#{overview.channel_id}>")
+    embed.add_field(name=_("Channel"), value=f"<#{overview.channel_id}>")
     when = format_post_time(overview.post_time) if overview.post_time else "?"
-    embed.add_field(name="Time", value=f"{when} {overview.timezone}")
-    embed.add_field(name="Medium", value=MEDIUM_LABELS.get(overview.medium or "", "?"))
-    embed.add_field(name="Themes", value=overview.themes or "none", inline=False)
-    state = "⏸️ paused" if overview.paused else "▶️ running"
+    embed.add_field(name=_("Time"), value=f"{when} {overview.timezone}")
+    embed.add_field(name=_("Medium"), value=medium_name(overview.medium))
+    embed.add_field(name=_("Themes"), value=overview.themes or _("none"), inline=False)
+    state = _("⏸️ paused") if overview.paused else _("▶️ running")
     if overview.next_post_at is not None:
         stamp = int(overview.next_post_at.timestamp())
-        state += f" · next post <t:{stamp}:F> (<t:{stamp}:R>)"
-    embed.add_field(name="Status", value=state, inline=False)
-    embed.add_field(name="Late posts", value=f"up to {overview.grace_hours:g} h after downtime")
-    embed.add_field(name="Queue", value=f"{overview.queued} prompt(s)")
-    embed.add_field(name="Suggestions", value=f"{overview.pending_suggestions} waiting")
+        state += _(" · next post <t:{stamp}:F> (<t:{stamp}:R>)", stamp=stamp)
+    embed.add_field(name=_("Status"), value=state, inline=False)
+    embed.add_field(
+        name=_("Late posts"),
+        value=_("up to {hours} h after downtime", hours=f"{overview.grace_hours:g}"),
+    )
+    embed.add_field(
+        name=_("Queue"),
+        value=ngettext("{n} prompt", "{n} prompts", overview.queued),
+    )
+    embed.add_field(name=_("Suggestions"), value=_("{n} waiting", n=overview.pending_suggestions))
     calendar = overview.calendar
     lines = []
     if calendar.default:
-        lines.append(f"Every month: {', '.join(calendar.default)}")
+        lines.append(_("Every month: {words}", words=", ".join(calendar.default)))
     for month, words in sorted(calendar.months.items()):
-        lines.append(f"Month {month}: {', '.join(words)}")
-    embed.add_field(name="Theme calendar", value="\n".join(lines)[:1024] or "none", inline=False)
+        lines.append(_("Month {month}: {words}", month=month, words=", ".join(words)))
+    embed.add_field(
+        name=_("Theme calendar"), value="\n".join(lines)[:1024] or _("none"), inline=False
+    )
     if overview.last_post_date:
         last = f"{overview.last_post_date}: {overview.last_post_status}"
         if overview.last_post_note and overview.last_post_status != "posted":
             last += f" ({overview.last_post_note[:200]})"
-        embed.add_field(name="Last post", value=last, inline=False)
+        embed.add_field(name=_("Last post"), value=last, inline=False)
     return embed
 
 
@@ -185,7 +216,13 @@ def calendar_text(calendar: CalendarView, month: int | None, scope: str) -> str:
     month), before the reply's length limit is applied."""
     chosen = calendar.months.get(month, ()) if month else calendar.default
     preview = ", ".join(f"{day}. {word}" for day, word in enumerate(chosen, start=1))
-    return f"📅 Calendar for {scope} ({len(chosen)} day(s)): {preview}"
+    return ngettext(
+        "📅 Calendar for {scope} ({n} day): {preview}",
+        "📅 Calendar for {scope} ({n} days): {preview}",
+        len(chosen),
+        scope=scope,
+        preview=preview,
+    )
 
 
 # -- curation ------------------------------------------------------------------------------------
@@ -198,7 +235,9 @@ def prompt_embed(title: str, prompt: str, twists: tuple[str, ...], medium: str) 
         colour=MEDIUM_COLOURS.get(medium, discord.Colour.blurple()),
     )
     if twists:
-        embed.add_field(name="Twists (optional)", value="\n".join(f"• {t}" for t in twists)[:1024])
+        embed.add_field(
+            name=_("Twists (optional)"), value="\n".join(f"• {t}" for t in twists)[:1024]
+        )
     return embed
 
 
@@ -206,25 +245,31 @@ def preview_embed(preview: Preview) -> discord.Embed:
     content = preview.content
     embed = prompt_embed(content.title, content.prompt, content.twists, content.medium)
     if content.tags:
-        embed.add_field(name="Tags", value=", ".join(content.tags), inline=False)
+        embed.add_field(name=_("Tags"), value=", ".join(content.tags), inline=False)
     if preview.calendar_word:
-        embed.add_field(name="Word of the day", value=preview.calendar_word)
+        embed.add_field(name=_("Word of the day"), value=preview.calendar_word)
     label = SOURCE_LABELS.get(content.source, content.source)
-    embed.set_footer(text=f"Preview for {preview.local_date} · {label}")
+    embed.set_footer(
+        text=_("Preview for {date} · {source}", date=preview.local_date, source=str(label))
+    )
     return embed
 
 
 def queued_text(item: PotdQueueRecord, resembles: str | None) -> str:
-    note = f"\n⚠️ It resembles an earlier prompt, “{_escape(resembles)}”." if resembles else ""
-    return f"➕ Queued as `#{item.id}`: **{_escape(item.title)}**.{note}"
+    note = (
+        "\n" + _("⚠️ It resembles an earlier prompt, “{title}”.", title=_escape(resembles))
+        if resembles
+        else ""
+    )
+    return kept_text(item) + note
 
 
 def kept_text(item: PotdQueueRecord) -> str:
-    return f"➕ Queued as `#{item.id}`: **{_escape(item.title)}**."
+    return _("➕ Queued as `#{id}`: **{title}**.", id=item.id, title=_escape(item.title))
 
 
 def removed_text(item: PotdQueueRecord) -> str:
-    return f"🗑️ Removed `#{item.id}`: **{_escape(item.title)}**."
+    return _("🗑️ Removed `#{id}`: **{title}**.", id=item.id, title=_escape(item.title))
 
 
 def queue_choices(items: list[PotdQueueRecord], typed: str) -> list[app_commands.Choice[int]]:
@@ -238,85 +283,31 @@ def queue_choices(items: list[PotdQueueRecord], typed: str) -> list[app_commands
 
 
 def queue_embed(items: list[PotdQueueRecord]) -> discord.Embed:
-    embed = discord.Embed(title="Prompt of the day: queue", colour=discord.Colour.blurple())
+    embed = discord.Embed(title=_("Prompt of the day: queue"), colour=discord.Colour.blurple())
     if not items:
-        embed.description = (
+        embed.description = _(
             "The queue is empty: the model writes the next prompt. Add one with `/potd queue add`."
         )
         return embed
     lines = []
     for position, item in enumerate(items, start=1):
-        origin = " (suggested)" if item.origin == "suggestion" else ""
+        origin = " " + _("(suggested)") if item.origin == "suggestion" else ""
         title = _escape(item.title)
         lines.append(f"{position}. `#{item.id}` **{title}**{origin}")
     embed.description = "\n".join(lines)[:4000]
-    embed.set_footer(text="Used in this order, before any generated prompt.")
+    embed.set_footer(text=_("Used in this order, before any generated prompt."))
     return embed
 
 
 def review_embed(suggestion: PotdSuggestionRecord, waiting: int) -> discord.Embed:
     embed = prompt_embed(suggestion.title, suggestion.prompt, (), "mixed")
-    embed.add_field(name="Suggested by", value=f"<@{suggestion.user_id}>")
-    embed.set_footer(text=f"Suggestion #{suggestion.id} · {waiting} waiting")
+    embed.add_field(name=_("Suggested by"), value=f"<@{suggestion.user_id}>")
+    embed.set_footer(text=_("Suggestion #{id} · {n} waiting", id=suggestion.id, n=waiting))
     return embed
 
 
 def reviewed_note(decided: PotdSuggestionRecord, *, approve: bool) -> str:
-    verb = "✅ Approved and queued" if approve else "✖️ Rejected"
-    return f"{verb}: **{_escape(decided.title)}**."
-
-
-# -- members -------------------------------------------------------------------------------------
-
-
-def submitted_text(result: SubmissionResult) -> str:
-    return (
-        f"📬 Submitted to **{_escape(result.title)}** "
-        f"({result.local_date}). It's recorded and will appear in <#{result.thread_id}> "
-        "shortly.\n" + streak_text(result.streak, own=True)
-    )
-
-
-def streak_text(info: StreakInfo, *, own: bool, name: str = "") -> str:
-    who = "Your" if own else f"{name}'s"
-    if not info.total:
-        return f"{who} streak: nothing submitted yet. Answer today's prompt with `/potd submit`."
-    flame = " 🔥" if info.current >= 3 else ""
-    return (
-        f"{who} streak: **{info.current}** day(s) in a row{flame} · best {info.best} · "
-        f"{info.total} submission(s) in all."
-    )
-
-
-def leaderboard_embed(ranking: list[StreakInfo]) -> discord.Embed:
-    embed = discord.Embed(title="Prompt of the day: streaks", colour=discord.Colour.gold())
-    if not ranking:
-        embed.description = "No streaks yet. Be the first: `/potd submit`."
-        return embed
-    medals = {1: "🥇", 2: "🥈", 3: "🥉"}
-    lines = [
-        f"{medals.get(rank, f'{rank}.')} <@{info.user_id}>: **{info.current}** in a row "
-        f"(best {info.best}, {info.total} in all)"
-        for rank, info in enumerate(ranking, start=1)
-    ]
-    embed.description = "\n".join(lines)
-    return embed
-
-
-def history_embed(page: HistoryPage, guild_id: int) -> discord.Embed:
-    embed = discord.Embed(title="Prompt of the day: history", colour=discord.Colour.blurple())
-    if not page.entries:
-        embed.description = "No prompts have been posted yet."
-    else:
-        lines = []
-        for entry in page.entries:
-            title = _escape(entry.title)
-            if entry.message_id:
-                link = (
-                    f"https://discord.com/channels/{guild_id}/{entry.channel_id}/{entry.message_id}"
-                )
-                title = f"[{title}]({link})"
-            lines.append(f"`{entry.local_date}` {title} · {entry.submissions} submission(s)")
-        embed.description = "\n".join(lines)[:4000]
-    embed.set_footer(text=f"Page {page.page} of {page.pages} · {page.total} prompt(s)")
-    return embed
+    title = _escape(decided.title)
+    if approve:
+        return _("✅ Approved and queued: **{title}**.", title=title)
+    return _("✖️ Rejected: **{title}**.", title=title)

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord_io import NO_PINGS, RecordButton, handle_interaction_error
+from bot.discord_io import (
+    NO_PINGS,
+    RecordButton,
+    handle_interaction_error,
+    use_interaction_locale,
+)
+from bot.i18n import _
 from bot.services.potd import Actor, HistoryPage, PotdSuggestionRecord, Preview
 
 from . import render
@@ -54,7 +60,8 @@ def review_message(
     suggestion: PotdSuggestionRecord | None, waiting: int, note: str = ""
 ) -> tuple[str, discord.Embed | None, discord.ui.View | None]:
     if suggestion is None:
-        return (note + "\n" if note else "") + "No suggestions are waiting for review.", None, None
+        nothing = _("No suggestions are waiting for review.")
+        return (note + "\n" if note else "") + nothing, None, None
     embed = render.review_embed(suggestion, waiting)
     view = discord.ui.View(timeout=None)
     view.add_item(ReviewButton(suggestion.id, approve=True))
@@ -80,7 +87,7 @@ class PreviewAgainButton(
     def __init__(self) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Another one",
+                label=_("Another one"),
                 emoji="🔄",
                 style=discord.ButtonStyle.secondary,
                 custom_id="muse:potd:preview:again",
@@ -96,6 +103,7 @@ class PreviewAgainButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
         try:
+            await use_interaction_locale(interaction)
             actor = actor_of(interaction)
             bot.services.potd.require_manager(actor)  # before acknowledging: a private refusal
             await interaction.response.defer()
@@ -112,7 +120,9 @@ class PreviewKeepButton(RecordButton, prefix="muse:potd:preview:keep"):
     """Keep a previewed prompt: it joins the queue."""
 
     def __init__(self, draft_id: int) -> None:
-        super().__init__(draft_id, label="Queue it", emoji="➕", style=discord.ButtonStyle.success)
+        super().__init__(
+            draft_id, label=_("Queue it"), emoji="➕", style=discord.ButtonStyle.success
+        )
 
     async def run(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
@@ -138,7 +148,7 @@ class ReviewButton(
         action = "approve" if approve else "reject"
         super().__init__(
             discord.ui.Button(
-                label="Approve" if approve else "Reject",
+                label=_("Approve") if approve else _("Reject"),
                 emoji="✅" if approve else "✖️",
                 style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
                 custom_id=f"muse:potd:review:{action}:{suggestion_id}",
@@ -158,6 +168,7 @@ class ReviewButton(
         service = bot.services.potd
         guild_id = interaction.guild_id or 0
         try:
+            await use_interaction_locale(interaction)
             actor = actor_of(interaction)
             decided = await service.review(
                 guild_id, actor, self.suggestion_id, approve=self.approve
@@ -183,7 +194,7 @@ class HistoryButton(
         direction = "next" if forward else "prev"
         super().__init__(
             discord.ui.Button(
-                label="Newer" if not forward else "Older",
+                label=_("Newer") if not forward else _("Older"),
                 emoji="◀️" if not forward else "▶️",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"muse:potd:history:{direction}:{max(page, 0)}",
@@ -201,6 +212,7 @@ class HistoryButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
         try:
+            await use_interaction_locale(interaction)
             guild_id = interaction.guild_id or 0
             page = await bot.services.potd.history(guild_id, self.page)
             embed, view = history_message(page, guild_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.i18n import use_locale
 from bot.services.outbox import OutboxItem, OutboxMessage
 
 from . import render
@@ -23,7 +24,12 @@ class SprintPublisher:
         self._bot = bot
 
     async def render(self, item: OutboxItem) -> list[OutboxMessage] | None:
-        """The messages one ``sprint.*`` item posts, or None when the sprint is gone."""
+        """The messages one ``sprint.*`` item posts (in the server's language), or None when
+        the sprint is gone."""
+        with use_locale(await self._bot.services.language.server_locale(item.guild_id)):
+            return await self._render(item)
+
+    async def _render(self, item: OutboxItem) -> list[OutboxMessage] | None:
         found = await self._bot.services.sprint.publication(item.kind, item.payload)
         if found is None:
             return None

@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_io import MuseInteraction, actor_of, reply_private
+from bot.i18n import _, pgettext
 from bot.services.markdown import escape_line
 from bot.services.story import (
     CANON_DESCRIPTION_LIMIT,
@@ -67,7 +68,7 @@ async def _complete_entry(
 
 
 def _said(entry: CanonEntry) -> str:
-    return f"**{escape_line(entry.name)}** ({entry.kind})"
+    return f"**{escape_line(entry.name)}** ({pgettext('choice', entry.kind)})"
 
 
 class CanonCommands(commands.Cog):
@@ -104,7 +105,10 @@ class CanonCommands(commands.Cog):
         )
         await reply_private(
             interaction,
-            f"📚 {_said(entry)} is in the canon. Muse keeps it in mind when it comes up.",
+            _(
+                "📚 {entry} is in the canon. Muse keeps it in mind when it comes up.",
+                entry=_said(entry),
+            ),
         )
 
     @canon_group.command(name="list")
@@ -149,7 +153,7 @@ class CanonCommands(commands.Cog):
             description=description,
             triggers=triggers,
         )
-        await reply_private(interaction, f"📚 {_said(changed)} is updated.")
+        await reply_private(interaction, _("📚 {entry} is updated.", entry=_said(changed)))
 
     @canon_group.command(name="remove")
     @app_commands.describe(entry="The entry to remove", story=STORY_OPTION)
@@ -159,4 +163,4 @@ class CanonCommands(commands.Cog):
     ) -> None:
         """Remove a canon entry (its author, the story's starter or Manage Messages)."""
         removed = await self.bot.services.story.remove_canon(actor_of(interaction), story, entry)
-        await reply_private(interaction, f"🗑️ {_said(removed)} is out of the canon.")
+        await reply_private(interaction, _("🗑️ {entry} is out of the canon.", entry=_said(removed)))

@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.discord_io import NO_PINGS, MuseInteraction, actor_of, defer_thinking, reply_private
+from bot.i18n import _
 from bot.services.markdown import escape_line
 from bot.services.story import (
     EPUB_MISSING,
@@ -37,13 +38,21 @@ STORY_OPTION = "The story (default: the story of this thread)"
 StoryRef = app_commands.Range[str, 1, STORY_REF_LIMIT]
 
 
+def _state(status: str) -> str:
+    return {"open": _("running"), "paused": _("paused"), "ended": _("ended")}.get(status, status)
+
+
 async def _suggest(
     interaction: MuseInteraction, current: str, scope: Scope
 ) -> list[app_commands.Choice[str]]:
     stories = await interaction.client.services.story.suggest(interaction.guild_id, current, scope)
     choices = []
     for story in stories:
-        label = story.title if story.status == "open" else f"{story.title} ({story.status})"
+        label = (
+            story.title
+            if story.status == "open"
+            else _("{title} ({state})", title=story.title, state=_state(story.status))
+        )
         choices.append(app_commands.Choice(name=label[:100], value=str(story.id)))
     return choices
 
@@ -69,10 +78,10 @@ async def complete_ended(
 def _turn_summary(status: StoryStatus) -> str:
     story = status.story
     if story.status == "ended":
-        return "The story has ended."
+        return _("The story has ended.")
     if story.status == "paused":
-        return "The story is paused."
-    return f"It's {render.seat_name(status.current)}'s turn."
+        return _("The story is paused.")
+    return _("It's {name}'s turn.", name=render.seat_name(status.current))
 
 
 class StoryCog(CanonCommands):
@@ -125,7 +134,12 @@ class StoryCog(CanonCommands):
         )
         await reply_private(
             interaction,
-            f"📖 **{escape_line(status.story.title)}** has begun in <#{status.story.thread_id}>. "
+            _(
+                "📖 **{title}** has begun in <#{thread}>.",
+                title=escape_line(status.story.title),
+                thread=status.story.thread_id,
+            )
+            + " "
             + _turn_summary(status),
         )
 
@@ -137,8 +151,13 @@ class StoryCog(CanonCommands):
         status = await self.bot.services.story.join(actor_of(interaction), story)
         await reply_private(
             interaction,
-            f"👋 You're in **{escape_line(status.story.title)}** "
-            f"(<#{status.story.thread_id}>). " + _turn_summary(status),
+            _(
+                "👋 You're in **{title}** (<#{thread}>).",
+                title=escape_line(status.story.title),
+                thread=status.story.thread_id,
+            )
+            + " "
+            + _turn_summary(status),
         )
 
     @story.command(name="leave")
@@ -147,7 +166,9 @@ class StoryCog(CanonCommands):
     async def leave(self, interaction: MuseInteraction, story: StoryRef | None = None) -> None:
         """Leave a story's rotation (your segments stay in the story)."""
         status = await self.bot.services.story.leave(actor_of(interaction), story)
-        await reply_private(interaction, f"🚪 You left **{escape_line(status.story.title)}**.")
+        await reply_private(
+            interaction, _("🚪 You left **{title}**.", title=escape_line(status.story.title))
+        )
 
     @story.command(name="write")
     @app_commands.describe(
@@ -208,7 +229,7 @@ class StoryCog(CanonCommands):
     async def skip(self, interaction: MuseInteraction, story: StoryRef | None = None) -> None:
         """Skip the current writer's turn (starter or Manage Messages)."""
         status = await self.bot.services.story.skip(actor_of(interaction), story)
-        await reply_private(interaction, "⏭️ Skipped. " + _turn_summary(status))
+        await reply_private(interaction, _("⏭️ Skipped.") + " " + _turn_summary(status))
 
     @story.command(name="kick")
     @app_commands.describe(member="Who to remove from the rotation", story=STORY_OPTION)
@@ -223,7 +244,8 @@ class StoryCog(CanonCommands):
         status = await self.bot.services.story.kick(actor_of(interaction), story, member.id)
         await reply_private(
             interaction,
-            f"🚫 {escape_line(member.display_name)} is out of the rotation. "
+            _("🚫 {name} is out of the rotation.", name=escape_line(member.display_name))
+            + " "
             + _turn_summary(status),
         )
 
@@ -233,7 +255,9 @@ class StoryCog(CanonCommands):
     async def pause(self, interaction: MuseInteraction, story: StoryRef | None = None) -> None:
         """Pause a story: no turns, no deadlines (starter or Manage Messages)."""
         status = await self.bot.services.story.pause(actor_of(interaction), story)
-        await reply_private(interaction, f"⏸️ **{escape_line(status.story.title)}** is paused.")
+        await reply_private(
+            interaction, _("⏸️ **{title}** is paused.", title=escape_line(status.story.title))
+        )
 
     @story.command(name="resume")
     @app_commands.describe(story=STORY_OPTION)
@@ -243,7 +267,9 @@ class StoryCog(CanonCommands):
         status = await self.bot.services.story.resume(actor_of(interaction), story)
         await reply_private(
             interaction,
-            f"▶️ **{escape_line(status.story.title)}** continues. " + _turn_summary(status),
+            _("▶️ **{title}** continues.", title=escape_line(status.story.title))
+            + " "
+            + _turn_summary(status),
         )
 
     @story.command(name="end")
@@ -256,8 +282,11 @@ class StoryCog(CanonCommands):
         status = await self.bot.services.story.end(actor_of(interaction), story)
         await reply_private(
             interaction,
-            f"📕 **{escape_line(status.story.title)}** is finished: the book is in "
-            f"<#{status.story.thread_id}>.",
+            _(
+                "📕 **{title}** is finished: the book is in <#{thread}>.",
+                title=escape_line(status.story.title),
+                thread=status.story.thread_id,
+            ),
         )
 
     @story.command(name="export")
@@ -270,7 +299,7 @@ class StoryCog(CanonCommands):
             interaction.guild_id, story, interaction.channel_id
         )
         await interaction.followup.send(
-            "📕 Here is the book." if has_epub(files) else f"📕 {EPUB_MISSING}",
+            _("📕 Here is the book.") if has_epub(files) else f"📕 {EPUB_MISSING}",
             files=[discord.File(io.BytesIO(f.data), filename=f.filename) for f in files],
             ephemeral=True,
             allowed_mentions=NO_PINGS,

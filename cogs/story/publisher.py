@@ -13,6 +13,7 @@ import discord
 
 from bot.discord_io import NO_PINGS
 from bot.errors import UserInputError
+from bot.i18n import _, ngettext, use_locale
 from bot.services.markdown import escape_line
 from bot.services.outbox import OutboxFile, OutboxItem, OutboxMessage
 from bot.services.story import EPUB_MISSING, has_epub
@@ -38,11 +39,16 @@ class DiscordStoryPublisher:
         if isinstance(channel, discord.Thread):
             channel = channel.parent
         if not isinstance(channel, discord.TextChannel):
-            raise UserInputError("Start a story in a text channel: it gets a thread there.")
+            raise UserInputError(_("Start a story in a text channel: it gets a thread there."))
         try:
             announcement = await channel.send(
-                f"📖 **{escape_line(starter_name)}** started a {escape_line(genre)} story: "
-                f"**{escape_line(title)}**. Join in its thread with `/story join`.",
+                _(
+                    "📖 **{name}** started a {genre} story: **{title}**. Join in its thread "
+                    "with `/story join`.",
+                    name=escape_line(starter_name),
+                    genre=escape_line(genre),
+                    title=escape_line(title),
+                ),
                 allowed_mentions=NO_PINGS,
             )
             thread = await announcement.create_thread(
@@ -50,14 +56,21 @@ class DiscordStoryPublisher:
             )
         except discord.Forbidden:
             raise UserInputError(
-                "I can't create a thread here: I need Send Messages and Create Public Threads "
-                "in this channel."
+                _(
+                    "I can't create a thread here: I need Send Messages and Create Public "
+                    "Threads in this channel."
+                )
             ) from None
         return thread.id
 
     async def render(self, item: OutboxItem) -> list[OutboxMessage] | None:
         """The outbox's renderer for ``story.*`` items: the messages one item posts in the
-        story's thread, or None when there is nothing left to say."""
+        story's thread (in the server's language), or None when there is nothing left to say."""
+        locale = await self._bot.services.language.server_locale(item.guild_id)
+        with use_locale(locale):
+            return await self._render(item)
+
+    async def _render(self, item: OutboxItem) -> list[OutboxMessage] | None:
         found = await self._bot.services.story.publication(item.kind, item.payload)
         if found is None:
             return None
@@ -78,10 +91,16 @@ class DiscordStoryPublisher:
             page = await self._bot.services.gallery.story_url(story.guild_id, story.id)
             return [
                 OutboxMessage(
-                    f"📕 **{escape_line(story.title)}** is finished: {found.segment_count} "
-                    "segments. Here it is as a book, every part credited to its writer."
+                    ngettext(
+                        "📕 **{title}** is finished: {n} segment. Here it is as a book, every "
+                        "part credited to its writer.",
+                        "📕 **{title}** is finished: {n} segments. Here it is as a book, every "
+                        "part credited to its writer.",
+                        found.segment_count,
+                        title=escape_line(story.title),
+                    )
                     + ("" if has_epub(found.files) else f"\n{EPUB_MISSING}")
-                    + (f"\n🖼️ Read it in the gallery: <{page}>" if page else ""),
+                    + ("\n" + _("🖼️ Read it in the gallery: <{url}>", url=page) if page else ""),
                     files=[OutboxFile(f.filename, f.data, f.content_type) for f in found.files],
                 )
             ]

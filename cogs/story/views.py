@@ -7,7 +7,14 @@ from typing import Any, cast
 
 import discord
 
-from bot.discord_io import NO_PINGS, MuseInteraction, actor_of, handle_interaction_error
+from bot.discord_io import (
+    NO_PINGS,
+    MuseInteraction,
+    actor_of,
+    handle_interaction_error,
+    use_interaction_locale,
+)
+from bot.i18n import _, ngettext
 from bot.services.markdown import escape_line
 from bot.services.story import SEGMENT_LIMIT, StoryPage, StoryService, WriteResult
 
@@ -47,7 +54,7 @@ class PageButton(
     def __init__(self, story_id: int, page: int, direction: str, *, disabled: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
-                label="◀ Previous" if direction == "prev" else "Next ▶",
+                label=_("◀ Previous") if direction == "prev" else _("Next ▶"),
                 style=discord.ButtonStyle.primary,
                 disabled=disabled,
                 custom_id=f"muse:story:page:{story_id}:{max(0, page)}:{direction}",
@@ -64,6 +71,7 @@ class PageButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
+            await use_interaction_locale(interaction)
             page = await _story(interaction).page_by_id(
                 self.story_id, self.page, guild_id=interaction.guild_id
             )
@@ -76,31 +84,39 @@ class PageButton(
 
 def write_confirmation(result: WriteResult) -> str:
     story = result.story
-    done = f"✅ Your part {result.segment.seq} of **{escape_line(story.title)}** is in."
+    done = _(
+        "✅ Your part {part} of **{title}** is in.",
+        part=result.segment.seq,
+        title=escape_line(story.title),
+    )
     if result.ended:
-        return done + " That was the last turn: the finished book is in the thread."
+        return done + " " + _("That was the last turn: the finished book is in the thread.")
     if result.next_writer is None:
-        return done + " The story waits for more writers now."
-    return done + f" Next up: {render.seat_name(result.next_writer)}."
+        return done + " " + _("The story waits for more writers now.")
+    return done + " " + _("Next up: {name}.", name=render.seat_name(result.next_writer))
 
 
 class StoryWriteModal(discord.ui.Modal):
     """The long-form way to write a turn."""
 
-    text: discord.ui.TextInput[StoryWriteModal] = discord.ui.TextInput(
-        label="Your part of the story",
-        style=discord.TextStyle.paragraph,
-        min_length=1,
-        max_length=SEGMENT_LIMIT,
-        custom_id="muse:story:write:text",
-    )
-
     def __init__(self, story_id: int, title: str, word_limit: int) -> None:
-        super().__init__(title=f"Write: {title}"[:45], custom_id=f"muse:story:write:{story_id}")
+        super().__init__(
+            title=_("Write: {title}", title=title)[:45], custom_id=f"muse:story:write:{story_id}"
+        )
         self.story_id = story_id
-        self.text.placeholder = f"Up to {word_limit} words."
+        # Built here, not at class level: its label and placeholder speak the member's language.
+        self.text: discord.ui.TextInput[StoryWriteModal] = discord.ui.TextInput(
+            label=_("Your part of the story"),
+            placeholder=ngettext("Up to {n} word.", "Up to {n} words.", word_limit),
+            style=discord.TextStyle.paragraph,
+            min_length=1,
+            max_length=SEGMENT_LIMIT,
+            custom_id="muse:story:write:text",
+        )
+        self.add_item(self.text)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        await use_interaction_locale(interaction)
         result = await _story(interaction).write(
             actor_of(interaction), str(self.story_id), self.text.value
         )

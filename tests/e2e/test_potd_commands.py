@@ -293,7 +293,7 @@ async def test_preview_regenerates_and_keeps_into_the_queue(
         ix = await sandbox.slash(
             "potd calendar set", {"words": "ember, tide, moss, lantern, crow"}, user=sandbox.admin
         )
-        assert "5 day(s)" in await reply_text(ix)
+        assert "5 days" in await reply_text(ix)
         muse.clock.set(datetime(2026, 5, 5, 5, 0, tzinfo=UTC))
         await fire_cron(muse, sandbox.guild.id)  # 5 May: the queued prompt, word "crow"
         post = posts_in(sandbox, sandbox.channel)[-1].embeds[0]

@@ -47,7 +47,7 @@ async def test_a_hostile_story_ends_with_a_valid_book_and_exports_markdown_if_ep
     closing = [m for m in muse.sandbox.messages_in(story.thread_id) if m.attachments]
     files = {a.filename: a.data for a in closing[0].attachments}
     assert sorted(files) == ["moonlight-b.epub", "moonlight-b.md"]
-    assert EPUB_MISSING not in closing[0].content
+    assert str(EPUB_MISSING) not in closing[0].content
     path = tmp_path / "hostile.epub"
     path.write_bytes(files["moonlight-b.epub"])
     run_epubcheck(path)
@@ -60,5 +60,5 @@ async def test_a_hostile_story_ends_with_a_valid_book_and_exports_markdown_if_ep
     monkeypatch.setattr(book_module, "epub_bytes", broken)
     exported = await run(muse, "export", {"story": str(story.id)}, bob)
     assert exported.attachment_names == ["moonlight-b.md"]
-    assert EPUB_MISSING in exported.content
+    assert str(EPUB_MISSING) in exported.content
     assert "went wrong" not in exported.content.lower()

@@ -203,7 +203,7 @@ def test_when_the_epub_cant_be_built_the_markdown_still_comes(
     assert not has_epub(files)
     assert "Ada" in files[0].data.decode("utf-8")
     assert any("4242" in record.getMessage() for record in caplog.records)
-    assert "went wrong" not in EPUB_MISSING.lower() and "Markdown" in EPUB_MISSING
+    assert "went wrong" not in str(EPUB_MISSING).lower() and "Markdown" in str(EPUB_MISSING)
 
 
 # --- Markdown through a CommonMark parser -------------------------------------------------

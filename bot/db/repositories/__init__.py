@@ -9,6 +9,7 @@ from .bot_state import BotStateRepository
 from .gallery import GalleryRepository
 from .generations import GenerationRecord, GenerationRepository
 from .guilds import GuildSettings, GuildSettingsRepository
+from .languages import LanguageRepository
 from .lifecycle import LifecycleRepository
 from .lyrics import LyricsDraftRecord, LyricsRepository
 from .melodies import MelodyRepository, MelodyRow
@@ -26,6 +27,7 @@ __all__ = [
     "GenerationRepository",
     "GuildSettings",
     "GuildSettingsRepository",
+    "LanguageRepository",
     "LifecycleRepository",
     "LyricsDraftRecord",
     "LyricsRepository",
@@ -60,6 +62,7 @@ class Repositories:
     outbox: OutboxRepository
     lifecycle: LifecycleRepository
     gallery: GalleryRepository
+    languages: LanguageRepository
 
     @classmethod
     def build(cls, db: Database) -> Repositories:
@@ -78,4 +81,5 @@ class Repositories:
             outbox=OutboxRepository(db),
             lifecycle=LifecycleRepository(db),
             gallery=GalleryRepository(db),
+            languages=LanguageRepository(db),
         )

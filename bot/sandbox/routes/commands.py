@@ -1,7 +1,8 @@
 """The application's routes: the gateway address, the application and its slash commands.
 
 ``PUT .../commands`` replaces the synced set as Discord does: a command keeps its id across syncs
-when its name stays, names must be lower case, and every sync counts in ``commands_synced``.
+when its name stays, names must be lower case, localisations must pass Discord's checks
+(``localizations.py``), and every sync counts in ``commands_synced``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from ..stored import StoredCommand
 from .base import AddRoute, ApiError, Request, RouteGroup, form_error, snowflake
+from .localizations import check_localizations
 
 __all__ = ["CommandRoutes"]
 
@@ -101,6 +103,7 @@ class CommandRoutes(RouteGroup):
                 raise form_error("name", f"Invalid command name {name!r}")
             if name != name.lower():
                 raise form_error("name", "Command names must be lower case")
+            check_localizations(definition)
             previous = old.get(name)
             new[name] = StoredCommand(
                 id=previous.id if previous else self.state.new_id(),

@@ -24,7 +24,7 @@ from bot.services.outbox import Outbox
 from .generation import PromptGenerator
 from .scheduling import JobRegistry
 from .timing import parse_post_time
-from .types import Actor, PotdConfigRecord, PotdOptions, ServerMedium
+from .types import Actor, PotdConfigRecord, PotdOptions, ServerLocale, ServerMedium
 
 if TYPE_CHECKING:
     from bot.db.repositories.potd import PotdRepository
@@ -48,9 +48,12 @@ class PotdCore:
         works: WorksIndex | None = None,
         outbox: Outbox | None = None,
         server_medium: ServerMedium | None = None,
+        server_locale: ServerLocale | None = None,
     ) -> None:
         self._repo = repo
         self._server_medium = server_medium
+        # The daily post is for the whole server: it is written in the server's language.
+        self._server_locale = server_locale
         self._outbox = outbox
         self._generator = generator
         self._clock = clock

@@ -43,6 +43,8 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.i18n import use_locale
+
 from .curation import PotdCuration, content_of
 from .limits import POST_KIND
 from .timing import LATE_AFTER, due_date, parse_post_time, scheduled_at
@@ -73,7 +75,14 @@ class PotdPosting(PotdCuration):
 
     async def post_if_due(self, guild_id: int) -> PostOutcome:
         """Post the day's prompt if it is due and not posted yet; safe to call any time, any
-        number of times (the cron job, the start-up catch-up and the sweep all call it)."""
+        number of times (the cron job, the start-up catch-up and the sweep all call it).
+
+        The prompt is written in the server's language (the model is told so)."""
+        locale = await self._server_locale(guild_id) if self._server_locale else None
+        with use_locale(locale):
+            return await self._post_if_due(guild_id)
+
+    async def _post_if_due(self, guild_id: int) -> PostOutcome:
         async with self._locks[guild_id]:
             config = await self._repo.get_config(guild_id)
             if config is None:

@@ -38,7 +38,7 @@ from .limits import (
     TWISTS_TEXT_LIMIT,
 )
 from .submissions import AttachmentInfo, PotdSubmissions, SubmissionPost
-from .types import PotdOptions, ServerMedium
+from .types import PotdOptions, ServerLocale, ServerMedium
 
 if TYPE_CHECKING:
     from bot.db.repositories.potd import PotdRepository
@@ -83,6 +83,7 @@ def build_potd_service(
     works: WorksIndex | None = None,
     outbox: Outbox | None = None,
     server_medium: ServerMedium | None = None,
+    server_locale: ServerLocale | None = None,
 ) -> PotdService:
     """The service as the container builds it, from ``MUSE_POTD_*`` settings."""
     options = PotdOptions(
@@ -105,4 +106,5 @@ def build_potd_service(
         works=works,
         outbox=outbox,
         server_medium=server_medium,
+        server_locale=server_locale,
     )

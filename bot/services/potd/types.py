@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Annotated, Literal, Protocol
@@ -27,6 +28,7 @@ __all__ = [
     "Preview",
     "PromptContent",
     "PromptDraft",
+    "ServerLocale",
     "ServerMedium",
     "StreakInfo",
     "SubmissionResult",
@@ -40,6 +42,10 @@ class ServerMedium(Protocol):
     """Where the server's medium is kept (``guild_settings``; /inspire reads it)."""
 
     async def set_medium(self, guild_id: int, medium: Medium) -> object: ...
+
+
+ServerLocale = Callable[[int], Awaitable[str]]
+"""The language of a server's posts (``LanguageService.server_locale``)."""
 
 
 MEDIUM_LABELS: dict[str, str] = {

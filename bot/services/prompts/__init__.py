@@ -21,6 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from bot.i18n import DEFAULT_LOCALE, current_locale, normalize_locale
 from models import ChatMessage
 from models.prompts import build_messages, user_slot
 
@@ -29,6 +30,7 @@ __all__ = [
     "PHRASES_FILE",
     "PromptTemplateError",
     "Template",
+    "language_instruction",
     "persona",
     "phrase",
     "phrases",
@@ -167,19 +169,31 @@ def persona() -> str:
     return template(PERSONA).render()
 
 
+def language_instruction(locale: str | None) -> str:
+    """The system line that asks the model to write in the reply's language ("" for English,
+    the language of the templates, and for a language without a name in ``phrases.toml``)."""
+    code = normalize_locale(locale)
+    if code is None or code == DEFAULT_LOCALE:
+        return ""
+    name = phrases("language.names").get(code)
+    return phrase("language.instruction", language=name) if name else ""
+
+
 def prompt_messages(
     name: str,
     *,
     fields: Mapping[str, object] | None = None,
     slots: Mapping[str, str | None] | None = None,
     system_slots: Mapping[str, str | None] | None = None,
+    locale: str | None = None,
 ) -> list[ChatMessage]:
     """The messages for template ``name``: the persona (plus, for each ``system_slots`` entry
     with a value, the ``[system]`` phrase of that name around the marked member text), then
     the task filled with ``fields`` and the member ``slots`` that have a value.
 
     ``slots`` must name exactly the slots ``[slots.<name>]`` declares (a value may be empty
-    or None: that slot is left out)."""
+    or None: that slot is left out). ``locale`` is the reply's language (default: the current
+    locale, :func:`bot.i18n.current_locale`); the model is told to write in it."""
     task = template(name)
     text = task.render(fields)
     labels = slot_labels(name)
@@ -199,4 +213,5 @@ def prompt_messages(
         for key, value in (system_slots or {}).items()
         if value
     ]
-    return build_messages(persona(), text, member, system_extra=" ".join(extras))
+    extras.append(language_instruction(current_locale() if locale is None else locale))
+    return build_messages(persona(), text, member, system_extra=" ".join(e for e in extras if e))

@@ -23,6 +23,7 @@ from typing import Any
 
 from ebooklib import epub  # type: ignore[import-untyped]
 
+from bot.i18n import N_, _, pgettext
 from bot.services.markdown import escape_line
 from bot.services.text import printable
 
@@ -46,7 +47,7 @@ __all__ = [
 AI_NAME = "Muse"
 
 #: What a member reads when the EPUB could not be built and only the Markdown comes.
-EPUB_MISSING = (
+EPUB_MISSING = N_(
     "I couldn't build the EPUB this time, so here is the book as Markdown. "
     "The problem is logged for the server's admins."
 )
@@ -68,37 +69,41 @@ def _line(text: str, fallback: str) -> str:
 
 
 def _name(name: str) -> str:
-    return _line(name, "a writer")
+    return _line(name, _("a writer"))
 
 
 def book_title(story: StoryRecord) -> str:
     """The title as both books print it."""
-    return _line(story.title, "Untitled story")
+    return _line(story.title, _("Untitled story"))
 
 
 def credit_for(segment: SegmentRecord) -> str:
     """Who wrote a segment, as printed under it. AI-written segments always say so."""
     if segment.kind == "ai":
-        return f"{AI_NAME} (AI partner, AI-written)"
+        return _("{name} (AI partner, AI-written)", name=AI_NAME)
     if segment.kind == "stand_in":
-        return f"{AI_NAME} (AI-written stand-in for {_name(segment.author_name)})"
+        return _(
+            "{name} (AI-written stand-in for {member})",
+            name=AI_NAME,
+            member=_name(segment.author_name),
+        )
     return _name(segment.author_name)
 
 
 def canon_credit(entry: CanonEntry) -> str:
     """Who added a canon entry, as printed under it."""
-    return f"added by {_name(entry.author_name)}"
+    return _("added by {name}", name=_name(entry.author_name))
 
 
 def _ai_note(story: StoryRecord) -> str:
     """The line under the credits that says what the model wrote."""
     if story.human_only:
-        return "Human only: every passage was written by a member, none by AI."
-    return "AI-written passages are marked as such."
+        return _("Human only: every passage was written by a member, none by AI.")
+    return _("AI-written passages are marked as such.")
 
 
 def _date(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d") if moment else "unfinished"
+    return moment.strftime("%Y-%m-%d") if moment else _("unfinished")
 
 
 def _slug(title: str) -> str:
@@ -120,14 +125,14 @@ def _md_paragraphs(text: str) -> list[str]:
 
 def markdown_text(book: BookData) -> str:
     story = book.story
-    writers = ", ".join(_name(n) for n in book.contributors) or "nobody yet"
+    writers = ", ".join(_name(n) for n in book.contributors) or _("nobody yet")
     lines = [
         f"# {escape_line(book_title(story))}",
         "",
-        f"*Genre:* {escape_line(_line(story.genre, 'story'))}  ",
-        f"*Started:* {_date(story.created_at)}  ",
-        f"*Finished:* {_date(book.finished_at)}  ",
-        f"*Written by:* {escape_line(writers)}",
+        _("*Genre:* {genre}", genre=escape_line(_line(story.genre, _("story")))) + "  ",
+        _("*Started:* {date}", date=_date(story.created_at)) + "  ",
+        _("*Finished:* {date}", date=_date(book.finished_at)) + "  ",
+        _("*Written by:* {names}", names=escape_line(writers)),
         "",
         _ai_note(story),
         "",
@@ -138,14 +143,15 @@ def markdown_text(book: BookData) -> str:
     for segment in book.segments:
         if segment.round != current_round:
             current_round = segment.round
-            lines += [f"## Round {current_round}", ""]
+            lines += ["## " + _("Round {n}", n=current_round), ""]
         for paragraph in _md_paragraphs(segment.text):
             lines += [paragraph, ""]
         lines += [f"— *{escape_line(credit_for(segment))}*", ""]
     if book.canon:
-        lines += ["## Appendix: Canon", ""]
+        lines += ["## " + _("Appendix: Canon"), ""]
         for entry in book.canon:
-            head = f"**{escape_line(_line(entry.name, 'an entry'))}** ({entry.kind})"
+            name = escape_line(_line(entry.name, _("an entry")))
+            head = f"**{name}** ({pgettext('choice', entry.kind)})"
             lines += [head, ""]
             lines += [*_md_paragraphs(entry.description), ""]
             lines += [f"— *{escape_line(canon_credit(entry))}*", ""]
@@ -163,7 +169,7 @@ def _paragraphs(text: str) -> str:
 def epub_bytes(book: BookData) -> bytes:
     story = book.story
     title = book_title(story)
-    genre = _line(story.genre, "story")
+    genre = _line(story.genre, _("story"))
     writers = [_name(n) for n in book.contributors]
     doc = epub.EpubBook()
     doc.set_identifier(f"muse-story-{story.guild_id}-{story.id}")
@@ -181,15 +187,20 @@ def epub_bytes(book: BookData) -> bytes:
         doc.add_author(name, uid=f"creator-{number}")
     doc.add_metadata("DC", "subject", genre)
     doc.add_metadata("DC", "date", _date(book.finished_at or story.created_at))
-    doc.add_metadata("DC", "description", f"A {genre} story written in turns with Muse.")
+    doc.add_metadata(
+        "DC", "description", _("A {genre} story written in turns with Muse.", genre=genre)
+    )
 
-    title_page = epub.EpubHtml(title="Title page", file_name="title.xhtml", lang=lang)
+    title_page = epub.EpubHtml(title=_("Title page"), file_name="title.xhtml", lang=lang)
     title_page.add_item(style)
+    started = html.escape(_("Started: {date}", date=_date(story.created_at)))
+    finished = html.escape(_("Finished: {date}", date=_date(book.finished_at)))
+    names = ", ".join(writers) or _("nobody yet")
     title_page.content = (
         f'<h1 dir="auto">{html.escape(title)}</h1>'
-        f'<p dir="auto">Genre: {html.escape(genre)}</p>'
-        f"<p>Started: {_date(story.created_at)}<br/>Finished: {_date(book.finished_at)}</p>"
-        f'<p dir="auto">Written by: {html.escape(", ".join(writers) or "nobody yet")}</p>'
+        f'<p dir="auto">{html.escape(_("Genre: {genre}", genre=genre))}</p>'
+        f"<p>{started}<br/>{finished}</p>"
+        f'<p dir="auto">{html.escape(_("Written by: {names}", names=names))}</p>'
         f"<p>{html.escape(_ai_note(story))}</p>"
     )
     doc.add_item(title_page)
@@ -198,11 +209,12 @@ def epub_bytes(book: BookData) -> bytes:
     for segment in book.segments:
         rounds.setdefault(segment.round, []).append(segment)
     for number, segments in rounds.items():
+        heading = html.escape(_("Round {n}", n=number))
         chapter = epub.EpubHtml(
-            title=f"Round {number}", file_name=f"round-{number:04d}.xhtml", lang=lang
+            title=_("Round {n}", n=number), file_name=f"round-{number:04d}.xhtml", lang=lang
         )
         chapter.add_item(style)
-        body = [f"<h2>Round {number}</h2>"]
+        body = [f"<h2>{heading}</h2>"]
         for segment in segments:
             body.append(
                 f'<div class="segment" id="segment-{segment.seq}">{_paragraphs(segment.text)}'
@@ -227,13 +239,15 @@ def epub_bytes(book: BookData) -> bytes:
 
 def _canon_chapter(entries: Sequence[CanonEntry], lang: str) -> Any:
     """The appendix: every canon entry, its kind, its description and who added it."""
-    chapter = epub.EpubHtml(title="Appendix: Canon", file_name="canon.xhtml", lang=lang)
-    body = ["<h2>Appendix: Canon</h2>"]
+    heading = _("Appendix: Canon")
+    chapter = epub.EpubHtml(title=heading, file_name="canon.xhtml", lang=lang)
+    body = [f"<h2>{html.escape(heading)}</h2>"]
     for entry in entries:
-        name = html.escape(_line(entry.name, "an entry"))
+        name = html.escape(_line(entry.name, _("an entry")))
+        kind = html.escape(pgettext("choice", entry.kind))
         body.append(
             f'<div class="canon" id="canon-{entry.id}">'
-            f'<h3 dir="auto">{name} ({entry.kind})</h3>{_paragraphs(entry.description)}'
+            f'<h3 dir="auto">{name} ({kind})</h3>{_paragraphs(entry.description)}'
             f'<p class="credit" dir="auto"><em>— {html.escape(canon_credit(entry))}</em></p>'
             "</div>"
         )

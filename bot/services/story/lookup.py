@@ -4,6 +4,7 @@ list, a story's status and its pages."""
 from __future__ import annotations
 
 from bot.errors import NotFound, UserInputError
+from bot.i18n import _
 from bot.services.bounds import check_length, record_id
 from bot.services.markdown import escape_line
 
@@ -26,8 +27,8 @@ SCOPES: dict[str, tuple[str, ...]] = {
 def shown_name(seat: ParticipantRecord | None) -> str:
     """A seat's writer as the service's messages name them."""
     if seat is None:
-        return "nobody"
-    return f"{AI_NAME} (AI partner)" if seat.is_ai else seat.display_name
+        return _("nobody")
+    return _("{name} (AI partner)", name=AI_NAME) if seat.is_ai else seat.display_name
 
 
 class StoryLookup(StoryCore):
@@ -39,7 +40,7 @@ class StoryLookup(StoryCore):
         """The story a member means: the option's value (an id from autocomplete, or a title),
         or else the story whose thread the command was used in."""
         if guild_id is None:
-            raise UserInputError("Story chains live in servers: use this command in a server.")
+            raise UserInputError(_("Story chains live in servers: use this command in a server."))
         found: StoryRecord | None = None
         check_length(story, field="story", max_length=STORY_REF_LIMIT)
         if story and story.strip():
@@ -54,25 +55,35 @@ class StoryLookup(StoryCore):
                 found = matches[0] if matches else None
             if found is None:
                 raise NotFound(
-                    f"I can't find a story called {value[:80]!r} here. `/story list` shows them."
+                    _(
+                        "I can't find a story called {name} here. `/story list` shows them.",
+                        name=repr(value[:80]),
+                    )
                 )
         elif channel_id is not None:
             found = await self._repo.by_thread(channel_id)
             if found is None or found.guild_id != guild_id:
                 raise UserInputError(
-                    "Which story? Pick one in the `story` option, or use the command in the "
-                    "story's thread."
+                    _(
+                        "Which story? Pick one in the `story` option, or use the command in the "
+                        "story's thread."
+                    )
                 )
         else:
-            raise UserInputError("Which story? Pick one in the `story` option.")
+            raise UserInputError(_("Which story? Pick one in the `story` option."))
         if found.status not in SCOPES[scope]:
             if found.status == "ended":
                 raise UserInputError(
-                    f"**{escape_line(found.title)}** has ended. `/story export` gets the book."
+                    _(
+                        "**{title}** has ended. `/story export` gets the book.",
+                        title=escape_line(found.title),
+                    )
                 )
             if found.status == "paused":
-                raise UserInputError(f"**{escape_line(found.title)}** is paused right now.")
-            raise UserInputError(f"**{escape_line(found.title)}** hasn't ended yet.")
+                raise UserInputError(
+                    _("**{title}** is paused right now.", title=escape_line(found.title))
+                )
+            raise UserInputError(_("**{title}** hasn't ended yet.", title=escape_line(found.title)))
         return found
 
     async def suggest(self, guild_id: int | None, typed: str, scope: Scope) -> list[StoryRecord]:
@@ -85,7 +96,7 @@ class StoryLookup(StoryCore):
 
     async def list_stories(self, guild_id: int | None) -> list[StoryStatus]:
         if guild_id is None:
-            raise UserInputError("Story chains live in servers: use this command in a server.")
+            raise UserInputError(_("Story chains live in servers: use this command in a server."))
         stories = await self._repo.list_for_guild(guild_id, SCOPES["any"], limit=15)
         return [await self._status_of(s) for s in stories]
 
@@ -112,7 +123,7 @@ class StoryLookup(StoryCore):
         story's canon."""
         story = await self._repo.get(story_id)
         if story is None or story.guild_id != guild_id:
-            raise NotFound("That story no longer exists.")
+            raise NotFound(_("That story no longer exists."))
         bounds: list[tuple[int, int]] = []  # (first seq, last seq) of each page
         used = 0
         for seq, length in await self._repo.segment_lengths(story_id):
@@ -146,7 +157,14 @@ class StoryLookup(StoryCore):
     async def _fresh(self, story_id: int, scope: Scope) -> StoryRecord:
         story = await self._repo.get(story_id)
         if story is None:
-            raise NotFound("That story no longer exists.")
+            raise NotFound(_("That story no longer exists."))
         if story.status not in SCOPES[scope]:
-            raise UserInputError(f"**{escape_line(story.title)}** is {story.status} now.")
+            state = {"open": _("running"), "paused": _("paused"), "ended": _("ended")}
+            raise UserInputError(
+                _(
+                    "**{title}** is {state} now.",
+                    title=escape_line(story.title),
+                    state=state.get(story.status, story.status),
+                )
+            )
         return story
