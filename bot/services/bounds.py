@@ -9,6 +9,7 @@ stored goes through :func:`bot.services.text.clean_text`, which checks its limit
 from __future__ import annotations
 
 from bot.errors import UserInputError
+from bot.i18n import _
 
 __all__ = ["check_length", "record_id"]
 
@@ -17,7 +18,12 @@ def check_length(value: str | None, *, field: str, max_length: int) -> str | Non
     """Return ``value`` unchanged, or raise :class:`UserInputError` when it is too long."""
     if value is not None and len(value) > max_length:
         raise UserInputError(
-            f"The {field} is {len(value):,} characters long; the limit is {max_length:,}."
+            _(
+                "The {field} is {length} characters long; the limit is {limit}.",
+                field=field,
+                length=f"{len(value):,}",
+                limit=f"{max_length:,}",
+            )
         )
     return value
 

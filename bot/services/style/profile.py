@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.db.repositories.style import SampleRecord, TraitRecord
+from bot.i18n import N_, LazyString
 
 from .learning import effective_confidence, parse_time
 
@@ -23,12 +24,12 @@ __all__ = [
     "keywords_of",
 ]
 
-PREFERENCE_FIELDS: dict[str, str] = {
-    "media": "Media",
-    "genres": "Genres",
-    "tone": "Tone",
-    "themes": "Favourite themes",
-    "avoid": "Themes or tropes to avoid",
+PREFERENCE_FIELDS: dict[str, LazyString] = {
+    "media": N_("Media"),
+    "genres": N_("Genres"),
+    "tone": N_("Tone"),
+    "themes": N_("Favourite themes"),
+    "avoid": N_("Themes or tropes to avoid"),
 }
 PREFERENCE_LIMIT = 200
 #: An item key from ``/style remove`` autocomplete: "pref:media", "trait:12", "sample:3".
@@ -57,7 +58,8 @@ class Preference:
 
     @property
     def label(self) -> str:
-        return PREFERENCE_FIELDS.get(self.field, self.field)
+        known = PREFERENCE_FIELDS.get(self.field)
+        return str(known) if known is not None else self.field
 
 
 @dataclass(frozen=True, slots=True)
