@@ -21,6 +21,7 @@ from functools import lru_cache
 from itertools import repeat
 
 from bot.errors import NotAllowed, NotFound, UserInputError
+from bot.i18n import _, ngettext
 from bot.services.actor import Actor
 from bot.services.bounds import check_length
 from bot.services.markdown import escape_line
@@ -77,14 +78,22 @@ def parse_triggers(text: str | None) -> tuple[str, ...]:
             continue
         if len(word) > CANON_TRIGGER_LIMIT:
             raise UserInputError(
-                f"The trigger {word[:20]!r}… is {len(word)} characters long; a trigger may have "
-                f"{CANON_TRIGGER_LIMIT}."
+                _(
+                    "The trigger {word}… is {length} characters long; a trigger may have {limit}.",
+                    word=repr(word[:20]),
+                    length=len(word),
+                    limit=CANON_TRIGGER_LIMIT,
+                )
             )
         found.append(word)
     if len(found) > CANON_TRIGGERS_LIMIT:
         raise UserInputError(
-            f"That's {len(found)} triggers; an entry may have {CANON_TRIGGERS_LIMIT} "
-            "(separate them with commas)."
+            ngettext(
+                "That's {n} trigger; an entry may have {limit} (separate them with commas).",
+                "That's {n} triggers; an entry may have {limit} (separate them with commas).",
+                len(found),
+                limit=CANON_TRIGGERS_LIMIT,
+            )
         )
     return tuple(found)
 
@@ -140,7 +149,7 @@ def triggered(entries: Iterable[CanonEntry], text: str) -> list[CanonEntry]:
     mentioned = [(_last_mention(e, folded, words), e) for e in entries]
     hits = [(position, e) for position, e in mentioned if position >= 0]
     hits.sort(key=lambda hit: (-hit[0], hit[1].id))
-    return [entry for _, entry in hits]
+    return [entry for _score, entry in hits]
 
 
 def canon_line(entry: CanonEntry) -> str:
@@ -189,7 +198,7 @@ class StoryCanon(StoryLookup):
     ) -> list[CanonEntry]:
         """Entries for autocomplete (at most 25), those whose name contains ``typed``."""
         try:
-            _, entries = await self.canon_of(guild_id, story, channel_id)
+            _story, entries = await self.canon_of(guild_id, story, channel_id)
         except UserInputError:
             return []
         wanted = typed.strip().casefold()[:CANON_NAME_LIMIT]
@@ -202,8 +211,11 @@ class StoryCanon(StoryLookup):
         seat = seat_of(await self._repo.participants(story.id), actor.user_id)
         if seat is None or seat.left_reason == "kicked":
             raise NotAllowed(
-                f"Only the writers of **{escape_line(story.title)}** can add to its canon: "
-                "join with `/story join` first."
+                _(
+                    "Only the writers of **{title}** can add to its canon: join with "
+                    "`/story join` first.",
+                    title=escape_line(story.title),
+                )
             )
 
     async def _require_editor(self, story: StoryRecord, entry: CanonEntry, actor: Actor) -> None:
@@ -216,8 +228,11 @@ class StoryCanon(StoryLookup):
             if seat is None or seat.left_reason != "kicked":
                 return
         raise NotAllowed(
-            f"Only the member who added **{escape_line(entry.name)}**, the story's starter "
-            "or a member with Manage Messages can change or remove it."
+            _(
+                "Only the member who added **{name}**, the story's starter or a member with "
+                "Manage Messages can change or remove it.",
+                name=escape_line(entry.name),
+            )
         )
 
     async def _entry(self, story: StoryRecord, name: str) -> CanonEntry:
@@ -225,8 +240,12 @@ class StoryCanon(StoryLookup):
         entry = await self._repo.canon_by_name(story.id, clean) if clean else None
         if entry is None:
             raise NotFound(
-                f"**{escape_line(story.title)}** has no canon entry called "
-                f"**{escape_line(clean[:CANON_NAME_LIMIT])}**. `/story canon list` shows them."
+                _(
+                    "**{title}** has no canon entry called **{name}**. `/story canon list` "
+                    "shows them.",
+                    title=escape_line(story.title),
+                    name=escape_line(clean[:CANON_NAME_LIMIT]),
+                )
             )
         return entry
 
@@ -248,8 +267,14 @@ class StoryCanon(StoryLookup):
             fresh = await self._fresh(record.id, "running")
             if await self._repo.canon_count(fresh.id) >= CANON_ENTRIES_LIMIT:
                 raise UserInputError(
-                    f"**{escape_line(fresh.title)}** has {CANON_ENTRIES_LIMIT} canon entries, "
-                    "the most a story can have: remove one first."
+                    ngettext(
+                        "**{title}** has {n} canon entry, the most a story can have: remove it "
+                        "first.",
+                        "**{title}** has {n} canon entries, the most a story can have: remove "
+                        "one first.",
+                        CANON_ENTRIES_LIMIT,
+                        title=escape_line(fresh.title),
+                    )
                 )
             if await self._repo.canon_by_name(fresh.id, fields[1]) is not None:
                 raise UserInputError(_taken(fields[1]))
@@ -318,7 +343,7 @@ def _kind(value: str) -> CanonKind:
     for kind in CANON_KINDS:
         if value == kind:
             return kind
-    raise UserInputError(f"A canon entry is one of: {', '.join(CANON_KINDS)}.")
+    raise UserInputError(_("A canon entry is one of: {kinds}.", kinds=", ".join(CANON_KINDS)))
 
 
 def _fields(kind: str, name: str, description: str) -> tuple[CanonKind, str, str]:
@@ -331,7 +356,8 @@ def _fields(kind: str, name: str, description: str) -> tuple[CanonKind, str, str
 
 
 def _taken(name: str) -> str:
-    return (
-        f"The canon already has an entry called **{escape_line(name)}**: "
-        "edit it with `/story canon edit`, or pick another name."
+    return _(
+        "The canon already has an entry called **{name}**: edit it with `/story canon edit`, "
+        "or pick another name.",
+        name=escape_line(name),
     )

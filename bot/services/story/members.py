@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from bot.errors import MuseError, NotAllowed, UserInputError
+from bot.i18n import _, ngettext
 from bot.services.actor import Actor
 from bot.services.markdown import escape_line
 from bot.services.text import clean_display_name
@@ -34,13 +35,22 @@ class StoryMembers(StoryPipeline):
             seats = await self._repo.participants(fresh.id)
             mine = seat_of(seats, user_id)
             if mine is not None and mine.active:
-                raise UserInputError(f"You're already writing **{escape_line(fresh.title)}**.")
+                raise UserInputError(
+                    _("You're already writing **{title}**.", title=escape_line(fresh.title))
+                )
             if mine is not None and mine.left_reason == "kicked":
-                raise NotAllowed(f"A moderator removed you from **{escape_line(fresh.title)}**.")
+                raise NotAllowed(
+                    _("A moderator removed you from **{title}**.", title=escape_line(fresh.title))
+                )
             members = [s for s in seats if s.active and not s.is_ai]
             if fresh.max_participants is not None and len(members) >= fresh.max_participants:
                 raise UserInputError(
-                    f"**{escape_line(fresh.title)}** is full ({fresh.max_participants} writers)."
+                    ngettext(
+                        "**{title}** is full ({n} writer).",
+                        "**{title}** is full ({n} writers).",
+                        fresh.max_participants,
+                        title=escape_line(fresh.title),
+                    )
                 )
             position = join_position(
                 [s.position for s in seats if s.active], shuffle=fresh.shuffle, rng=self._rng
@@ -96,9 +106,13 @@ class StoryMembers(StoryPipeline):
             seats = await self._repo.participants(fresh.id)
             mine = seat_of(seats, user_id)
             if mine is None or not mine.active:
-                who = "You're" if reason == "left" else "That member is"
+                title = escape_line(fresh.title)
+                if reason == "left":
+                    raise UserInputError(
+                        _("You're not in the rotation of **{title}**.", title=title)
+                    )
                 raise UserInputError(
-                    f"{who} not in the rotation of **{escape_line(fresh.title)}**."
+                    _("That member is not in the rotation of **{title}**.", title=title)
                 )
             # The row goes with the erasure that follows; until then it reads as leaving.
             stored_reason = "left" if reason == "erased" else reason

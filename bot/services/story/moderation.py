@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from bot.errors import NotAllowed, UserInputError
+from bot.i18n import _
 from bot.services.actor import Actor
 from bot.services.markdown import escape_line
 
@@ -24,8 +25,11 @@ class StoryModeration(StoryMembers):
         thread's parent), wherever the command or button was used."""
         if story.starter_id != actor.user_id and not actor.can_moderate(story.channel_id):
             raise NotAllowed(
-                f"Only the story's starter or a member with Manage Messages can do that to "
-                f"**{escape_line(story.title)}**."
+                _(
+                    "Only the story's starter or a member with Manage Messages can do that to "
+                    "**{title}**.",
+                    title=escape_line(story.title),
+                )
             )
 
     async def skip(self, actor: Actor, story: str | None) -> StoryStatus:
@@ -36,7 +40,7 @@ class StoryModeration(StoryMembers):
             fresh = await self._fresh(record.id, "open")
             if fresh.current_user_id is None:
                 raise UserInputError(
-                    f"Nobody has the turn in **{escape_line(fresh.title)}** to skip."
+                    _("Nobody has the turn in **{title}** to skip.", title=escape_line(fresh.title))
                 )
             seats = await self._repo.participants(fresh.id)
             skipped = shown_name(seat_of(seats, fresh.current_user_id))
@@ -58,7 +62,9 @@ class StoryModeration(StoryMembers):
         async with self._repo.transaction():
             fresh = await self._fresh(record.id, "running")
             if fresh.status == "paused":
-                raise UserInputError(f"**{escape_line(fresh.title)}** is already paused.")
+                raise UserInputError(
+                    _("**{title}** is already paused.", title=escape_line(fresh.title))
+                )
             await self._repo.pause(fresh.id, self._clock.now())
             paused = await self._fresh(fresh.id, "any")
             await self._record(paused, TurnEvent([], [Notice(NoticeKind.PAUSED)]))
@@ -73,7 +79,7 @@ class StoryModeration(StoryMembers):
         async with self._repo.transaction():
             fresh = await self._fresh(record.id, "running")
             if fresh.status != "paused":
-                raise UserInputError(f"**{escape_line(fresh.title)}** isn't paused.")
+                raise UserInputError(_("**{title}** isn't paused.", title=escape_line(fresh.title)))
             pause = now - (fresh.paused_at or now)
             started = fresh.turn_started_at + pause if fresh.turn_started_at else None
             deadline = fresh.turn_deadline + pause if fresh.turn_deadline else None

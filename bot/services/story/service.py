@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from bot.errors import NotAllowed, UserInputError
+from bot.i18n import _, ngettext
 from bot.services.actor import Actor
 from bot.services.markdown import escape_line
 from bot.services.text import clean_display_name, clean_text
@@ -66,17 +67,19 @@ class StoryService(StoryModeration):
         AI stand-in: asking for both is refused."""
         guild_id = actor.guild_id
         if guild_id is None:
-            raise UserInputError("Story chains live in servers: use this command in a server.")
+            raise UserInputError(_("Story chains live in servers: use this command in a server."))
         if human_only and ai_partner:
             raise UserInputError(
-                "A human-only story has no AI partner: start it with `human_only` or with "
-                "`ai_partner`, not both."
+                _(
+                    "A human-only story has no AI partner: start it with `human_only` or with "
+                    "`ai_partner`, not both."
+                )
             )
         channel_id, user_id = actor.channel_id or 0, actor.user_id
         display_name = clean_display_name(actor.display_name)
         clean_title = clean_text(title, field="title", max_length=TITLE_LIMIT)
         if clean_title.isdigit():
-            raise UserInputError("A story's title needs at least one letter.")
+            raise UserInputError(_("A story's title needs at least one letter."))
         clean_genre = clean_text(genre, field="genre", max_length=GENRE_LIMIT)
         clean_opening = (
             clean_text(opening, field="opening", max_length=OPENING_LIMIT, multiline=True)
@@ -85,27 +88,37 @@ class StoryService(StoryModeration):
         )
         hours = self.default_turn_hours if turn_hours is None else turn_hours
         if not 0.1 <= hours <= 336:
-            raise UserInputError("A turn can last from 0.1 hours (6 minutes) to 336 hours.")
+            raise UserInputError(_("A turn can last from 0.1 hours (6 minutes) to 336 hours."))
         limit = self.default_word_limit if word_limit is None else word_limit
         if not 10 <= limit <= 1000:
-            raise UserInputError("The word limit per turn must be between 10 and 1,000.")
+            raise UserInputError(_("The word limit per turn must be between 10 and 1,000."))
         if clean_opening and len(clean_opening.split()) > limit:
             raise UserInputError(
-                f"The opening has {len(clean_opening.split())} words; the limit per turn is "
-                f"{limit}."
+                ngettext(
+                    "The opening has {n} word; the limit per turn is {limit}.",
+                    "The opening has {n} words; the limit per turn is {limit}.",
+                    len(clean_opening.split()),
+                    limit=limit,
+                )
             )
         if max_rounds is not None and not 1 <= max_rounds <= 1000:
-            raise UserInputError("Maximum rounds must be between 1 and 1,000.")
+            raise UserInputError(_("Maximum rounds must be between 1 and 1,000."))
         if max_participants is not None and not 2 <= max_participants <= 100:
-            raise UserInputError("Maximum participants must be between 2 and 100.")
+            raise UserInputError(_("Maximum participants must be between 2 and 100."))
         if await self._repo.title_taken(guild_id, clean_title):
             raise UserInputError(
-                f"A story called **{escape_line(clean_title)}** is already running here: "
-                "pick another title."
+                _(
+                    "A story called **{title}** is already running here: pick another title.",
+                    title=escape_line(clean_title),
+                )
             )
         if await self._repo.count_running(guild_id) >= self._max_running:
             raise UserInputError(
-                f"This server already has {self._max_running} stories running: end one first."
+                ngettext(
+                    "This server already has {n} story running: end it first.",
+                    "This server already has {n} stories running: end one first.",
+                    self._max_running,
+                )
             )
         thread_id = await self.publisher.open_thread(
             guild_id=guild_id,
@@ -142,7 +155,10 @@ class StoryService(StoryModeration):
                 await self._outbox.add(**outbox_item(record, "intro", {}, "intro"))
         except StoryTitleTaken:  # a race on the title's unique index
             raise UserInputError(
-                f"A story called **{escape_line(clean_title)}** is already running here."
+                _(
+                    "A story called **{title}** is already running here.",
+                    title=escape_line(clean_title),
+                )
             ) from None
         self._outbox.wake()
         status = await self._status_of(record)
@@ -182,24 +198,36 @@ class StoryService(StoryModeration):
     def _require_turn(
         self, story: StoryRecord, seats: Sequence[ParticipantRecord], user_id: int
     ) -> None:
+        title = escape_line(story.title)
         if story.status == "ended":
-            raise UserInputError(f"**{escape_line(story.title)}** has ended.")
+            raise UserInputError(_("**{title}** has ended.", title=title))
         if story.status == "paused":
-            raise UserInputError(
-                f"**{escape_line(story.title)}** is paused: wait until it resumes."
-            )
+            raise UserInputError(_("**{title}** is paused: wait until it resumes.", title=title))
         if story.current_user_id is None:
             raise NotAllowed(
-                f"It's not your turn: **{escape_line(story.title)}** is waiting for more writers "
-                "(`/story join`)."
+                _(
+                    "It's not your turn: **{title}** is waiting for more writers (`/story join`).",
+                    title=title,
+                )
             )
         if story.current_user_id != user_id:
             current = shown_name(seat_of(seats, story.current_user_id))
             mine = seat_of(seats, user_id)
-            hint = "" if mine is not None and mine.active else " Join with `/story join` first."
+            if mine is not None and mine.active:
+                raise NotAllowed(
+                    _(
+                        "It's not your turn in **{title}**: it's {current}'s turn.",
+                        title=title,
+                        current=current,
+                    )
+                )
             raise NotAllowed(
-                f"It's not your turn in **{escape_line(story.title)}**: "
-                f"it's {current}'s turn.{hint}"
+                _(
+                    "It's not your turn in **{title}**: it's {current}'s turn. Join with "
+                    "`/story join` first.",
+                    title=title,
+                    current=current,
+                )
             )
 
     async def write(self, actor: Actor, story: str | None, text: str) -> WriteResult:
@@ -211,8 +239,15 @@ class StoryService(StoryModeration):
         words = len(clean.split())
         if words > record.word_limit:
             raise UserInputError(
-                f"Your segment has {words} words; **{escape_line(record.title)}** allows "
-                f"{record.word_limit} a turn. Please shorten it."
+                ngettext(
+                    "Your segment has {n} word; **{title}** allows {limit} a turn. Please "
+                    "shorten it.",
+                    "Your segment has {n} words; **{title}** allows {limit} a turn. Please "
+                    "shorten it.",
+                    words,
+                    title=escape_line(record.title),
+                    limit=record.word_limit,
+                )
             )
         now = self._clock.now()
         async with self._repo.transaction():
@@ -243,7 +278,10 @@ class StoryService(StoryModeration):
         record = await self.resolve(guild_id, story, channel_id)
         if record.status != "ended":
             raise UserInputError(
-                f"**{escape_line(record.title)}** is still being written: export works once it "
-                "has ended (`/story show` reads it so far)."
+                _(
+                    "**{title}** is still being written: export works once it has ended "
+                    "(`/story show` reads it so far).",
+                    title=escape_line(record.title),
+                )
             )
         return await self._book(record, await self._repo.segments(record.id))

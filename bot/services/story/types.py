@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Literal
 
 from bot.errors import UserInputError
+from models.errors import gettext_noop
 
 from .ports import BookFile, Notice
 
@@ -54,13 +55,13 @@ CANON_KINDS: tuple[CanonKind, ...] = ("character", "place", "object", "rule", "e
 class StoryTitleTaken(UserInputError):
     """A running story of the server already has this title (the unique index said so)."""
 
-    default_message = "A story with that title is already running here."
+    default_message = gettext_noop("A story with that title is already running here.")
 
 
 class CanonNameTaken(UserInputError):
     """The story's canon already has an entry of this name (the unique index said so)."""
 
-    default_message = "This story's canon already has an entry of that name."
+    default_message = gettext_noop("This story's canon already has an entry of that name.")
 
 
 @dataclass(frozen=True, slots=True)
