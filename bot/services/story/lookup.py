@@ -159,5 +159,14 @@ class StoryLookup(StoryCore):
         if story is None:
             raise NotFound(_("That story no longer exists."))
         if story.status not in SCOPES[scope]:
-            raise UserInputError(f"**{escape_line(story.title)}** is {story.status} now.")
+            title = escape_line(story.title)
+            if story.status == "open":
+                raise UserInputError(_("**{title}** is open now.", title=title))
+            if story.status == "paused":
+                raise UserInputError(_("**{title}** is paused now.", title=title))
+            if story.status == "ended":
+                raise UserInputError(_("**{title}** is ended now.", title=title))
+            raise UserInputError(
+                _("**{title}** is {status} now.", title=title, status=story.status)
+            )
         return story
