@@ -21,8 +21,8 @@ def check_length(value: str | None, *, field: str, max_length: int) -> str | Non
             _(
                 "The {field} is {length} characters long; the limit is {limit}.",
                 field=field,
-                length=f"{len(value):,}",
-                limit=f"{max_length:,}",
+                length=format(len(value), ","),
+                limit=format(max_length, ","),
             )
         )
     return value

@@ -41,7 +41,7 @@ def when(moment: datetime, style: str = "R") -> str:
 def _minutes(value: float) -> str:
     # English says "1 minute" and "1.5 minutes": a fraction takes the plural form.
     count = int(value) if value == int(value) else 2
-    return ngettext("{minutes} minute", "{minutes} minutes", count, minutes=f"{value:g}")
+    return ngettext("{minutes} minute", "{minutes} minutes", count, minutes=format(value, "g"))
 
 
 def _goal(sprint: SprintRecord) -> str:
@@ -52,7 +52,7 @@ def _goal(sprint: SprintRecord) -> str:
         "Goal: **{goal}** word.",
         "Goal: **{goal}** words.",
         sprint.goal_words,
-        goal=f"{sprint.goal_words:,}",
+        goal=format(sprint.goal_words, ","),
     )
     return f" {goal}"
 
@@ -128,8 +128,8 @@ def standing_line(standing: Standing) -> str:
         standing.words,
         rank=standing.rank,
         name=name,
-        words=f"{standing.words:,}",
-        wpm=f"{standing.wpm:g}",
+        words=format(standing.words, ","),
+        wpm=format(standing.wpm, "g"),
     )
     return line + goal
 
@@ -152,7 +152,7 @@ def leaderboard_chunks(found: SprintPublication) -> list[str]:
         "Together: **{words}** word. `/sprint stats` shows your totals.",
         "Together: **{words}** words. `/sprint stats` shows your totals.",
         written,
-        words=f"{written:,}",
+        words=format(written, ","),
     )
     return split_text("\n".join([head, *lines, foot]), CONTENT_LIMIT)
 
@@ -188,7 +188,7 @@ def status_embed(status: SprintStatus) -> discord.Embed:
             "Goal: {goal} word.",
             "Goal: {goal} words.",
             sprint.goal_words,
-            goal=f"{sprint.goal_words:,}",
+            goal=format(sprint.goal_words, ","),
         )
     embed = discord.Embed(title=_("Sprint"), description=line, colour=_COLOUR)
     if sprint.prompt_title and sprint.prompt_text:
@@ -216,7 +216,7 @@ def _writer(display_name: str, words: int | None) -> str:
         "**{name}**: {words} words",
         words,
         name=name,
-        words=f"{words:,}",
+        words=format(words, ","),
     )
 
 
@@ -226,7 +226,7 @@ def words_reply(report: WordsReport) -> str:
             "✍️ Counted: **{words}** word in this sprint.",
             "✍️ Counted: **{words}** words in this sprint.",
             report.words,
-            words=f"{report.words:,}",
+            words=format(report.words, ","),
         )
     ]
     if report.reached_goal:
@@ -243,20 +243,22 @@ def stats_text(stats: SprintStats, name: str) -> str:
     if stats.sprints == 0:
         text = _("📊 **{who}** hasn't finished a sprint here yet.", who=who)
     else:
-        best = _("{wpm} wpm", wpm=f"{stats.best_wpm:g}") if stats.best_wpm is not None else "—"
+        best = (
+            _("{wpm} wpm", wpm=format(stats.best_wpm, "g")) if stats.best_wpm is not None else "—"
+        )
         text = ngettext(
             "📊 **{who}**: {sprints} sprint, {words} words in all, best {best}.",
             "📊 **{who}**: {sprints} sprints, {words} words in all, best {best}.",
             stats.sprints,
             who=who,
-            sprints=f"{stats.sprints:,}",
-            words=f"{stats.words:,}",
+            sprints=format(stats.sprints, ","),
+            words=format(stats.words, ","),
             best=best,
         )
     if stats.streak_current is not None and stats.streak_best is not None:
         text += "\n" + _(
             "🔥 Prompt-of-the-day streak: {current} (best {best}).",
-            current=f"{stats.streak_current:,}",
-            best=f"{stats.streak_best:,}",
+            current=format(stats.streak_current, ","),
+            best=format(stats.streak_best, ","),
         )
     return text

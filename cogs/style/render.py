@@ -69,7 +69,7 @@ def profile_embeds(profile: StyleProfile) -> list[discord.Embed]:
                 "last {last}, from {source})\n  > “{evidence}”",
                 kind=trait.kind,
                 value=_esc(trait.value),
-                confidence=f"{trait.confidence:.0%}",
+                confidence=format(trait.confidence, ".0%"),
                 hits=record.hits,
                 first=_day(record.first_seen),
                 last=_day(record.last_seen),

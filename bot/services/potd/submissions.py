@@ -66,7 +66,7 @@ class PotdSubmissions(PotdPosting):
             raise UserInputError(
                 _(
                     "That file is {size} MB; the limit is {limit} MB.",
-                    size=f"{attachment.size / 1_048_576:.1f}",
+                    size=format(attachment.size / 1_048_576, ".1f"),
                     limit=ATTACHMENT_SIZE_LIMIT // 1_048_576,
                 )
             )

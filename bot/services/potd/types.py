@@ -8,8 +8,6 @@ from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.i18n import N_, LazyString
-
 __all__ = [
     "MEDIA",
     "MEDIUM_LABELS",
@@ -44,11 +42,11 @@ class ServerMedium(Protocol):
     async def set_medium(self, guild_id: int, medium: Medium) -> object: ...
 
 
-MEDIUM_LABELS: dict[str, LazyString] = {
-    "visual": N_("Visual art"),
-    "writing": N_("Writing"),
-    "music": N_("Music"),
-    "mixed": N_("Mixed media"),
+MEDIUM_LABELS: dict[str, str] = {
+    "visual": "Visual art",
+    "writing": "Writing",
+    "music": "Music",
+    "mixed": "Mixed media",
 }
 
 TITLE_PATTERN = r"^[A-Za-z][A-Za-z0-9 ,.:'!?&-]*$"

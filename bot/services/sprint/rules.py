@@ -24,8 +24,8 @@ def check_count(count: int, *, starting: bool = False) -> int:
         raise UserInputError(
             _(
                 "{count} words is more than a sprint counts: the most is {most}.",
-                count=f"{count:,}",
-                most=f"{MAX_WORDS:,}",
+                count=format(count, ","),
+                most=format(MAX_WORDS, ","),
             )
         )
     return count
@@ -45,8 +45,8 @@ def words_written(mode: WordsMode, count: int, start_words: int) -> int:
                 "Your total of {count} words is below the {start} you started with. Report your "
                 "whole count now, or pick `added` to report the words written since you joined.",
                 count,
-                count=f"{count:,}",
-                start=f"{start_words:,}",
+                count=format(count, ","),
+                start=format(start_words, ","),
             )
         )
     return count - start_words

@@ -98,8 +98,8 @@ class SprintService(SprintTimeline):
             raise UserInputError(
                 _(
                     "A sprint's goal is from {low} to {high} words.",
-                    low=f"{GOAL_WORDS[0]:,}",
-                    high=f"{GOAL_WORDS[1]:,}",
+                    low=format(GOAL_WORDS[0], ","),
+                    high=format(GOAL_WORDS[1], ","),
                 )
             )
         existing = await self._repo.live_in_channel(actor.channel_id)

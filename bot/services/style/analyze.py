@@ -307,7 +307,7 @@ def finish_analysis(
 
 def _size(count: int) -> str:
     if count >= 1024 * 1024:
-        return _("{size} MB", size=f"{count / (1024 * 1024):.1f}")
+        return _("{size} MB", size=format(count / (1024 * 1024), ".1f"))
     if count >= 1024:
-        return _("{size} KB", size=f"{count / 1024:.0f}")
+        return _("{size} KB", size=format(count / 1024, ".0f"))
     return ngettext("{n} byte", "{n} bytes", count)

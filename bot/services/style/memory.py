@@ -195,7 +195,7 @@ class StyleMemory:
                     "Trait · {kind}: {value} ({confidence})",
                     kind=t.kind,
                     value=t.value,
-                    confidence=f"{t.confidence:.0%}",
+                    confidence=format(t.confidence, ".0%"),
                 ),
             )
             for t in profile.traits
