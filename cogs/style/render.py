@@ -11,6 +11,7 @@ from bot.i18n import _, ngettext, pgettext
 from bot.services.markdown import escape_markdown
 from bot.services.style import Analysis, Inspiration, Recommendation, StyleProfile
 from bot.services.style.discover import WORK_KINDS
+from bot.services.style.profile import source_label, trait_kind_label
 
 __all__ = ["analysis_embed", "discover_embed", "inspiration_embed", "profile_embeds"]
 
@@ -67,13 +68,13 @@ def profile_embeds(profile: StyleProfile) -> list[discord.Embed]:
             _(
                 "• {kind} · **{value}**: {confidence} confidence, seen {hits}× (first {first}, "
                 "last {last}, from {source})\n  > “{evidence}”",
-                kind=trait.kind,
+                kind=trait_kind_label(trait.kind),
                 value=_esc(trait.value),
                 confidence=format(trait.confidence, ".0%"),
                 hits=record.hits,
                 first=_day(record.first_seen),
                 last=_day(record.last_seen),
-                source=record.source.replace("_", " "),
+                source=source_label(record.source),
                 evidence=_esc(record.evidence),
             )
         )

@@ -23,6 +23,7 @@ from .profile import (
     SAMPLE_MIN_CHARS,
     SAMPLE_TITLE_LIMIT,
     StyleProfile,
+    trait_kind_label,
 )
 from .types import StyleConfig
 
@@ -193,7 +194,7 @@ class StyleMemory:
                 f"trait:{t.id}",
                 _(
                     "Trait · {kind}: {value} ({confidence})",
-                    kind=t.kind,
+                    kind=trait_kind_label(t.kind),
                     value=t.value,
                     confidence=format(t.confidence, ".0%"),
                 ),

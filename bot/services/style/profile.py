@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.db.repositories.style import SampleRecord, TraitRecord
-from bot.i18n import N_, LazyString
+from bot.i18n import N_, LazyString, pgettext
 
 from .learning import effective_confidence, parse_time
 
@@ -22,6 +22,8 @@ __all__ = [
     "Preference",
     "StyleProfile",
     "keywords_of",
+    "source_label",
+    "trait_kind_label",
 ]
 
 PREFERENCE_FIELDS: dict[str, LazyString] = {
@@ -48,6 +50,30 @@ _STOPWORDS_TEXT = (
     "against among stuff things thing lots kind kinds style styles mostly"
 )
 _STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+def trait_kind_label(kind: str) -> str:
+    """A learned trait's kind (a stored key) in the reader's language."""
+    names = {
+        "tone": pgettext("trait kind", "tone"),
+        "imagery": pgettext("trait kind", "imagery"),
+        "theme": pgettext("trait kind", "theme"),
+        "form": pgettext("trait kind", "form"),
+        "vocabulary": pgettext("trait kind", "vocabulary"),
+    }
+    return names.get(kind, kind)
+
+
+def source_label(source: str) -> str:
+    """Where a trait was learned from (a stored contribution kind) in the reader's language."""
+    names = {
+        "write_topic": pgettext("trait source", "write topic"),
+        "story_segment": pgettext("trait source", "story segment"),
+        "lyrics_draft": pgettext("trait source", "lyrics draft"),
+        "potd_submission": pgettext("trait source", "potd submission"),
+        "writing_sample": pgettext("trait source", "writing sample"),
+    }
+    return names.get(source, source.replace("_", " "))
 
 
 @dataclass(frozen=True, slots=True)
