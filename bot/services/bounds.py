@@ -9,7 +9,7 @@ stored goes through :func:`bot.services.text.clean_text`, which checks its limit
 from __future__ import annotations
 
 from bot.errors import UserInputError
-from bot.i18n import _, pgettext
+from bot.i18n import _
 
 __all__ = ["check_length", "record_id"]
 
@@ -20,9 +20,9 @@ def check_length(value: str | None, *, field: str, max_length: int) -> str | Non
         raise UserInputError(
             _(
                 "The {field} is {length} characters long; the limit is {limit}.",
-                field=pgettext("option name", field),
-                length=f"{len(value):,}",
-                limit=f"{max_length:,}",
+                field=field,
+                length=format(len(value), ","),
+                limit=format(max_length, ","),
             )
         )
     return value

@@ -14,6 +14,7 @@ from typing import Literal
 from bot.clock import Clock
 from bot.db.repositories import GenerationRecord, GenerationRepository
 from bot.errors import NotAllowed, NotFound, UserInputError
+from bot.i18n import _, pgettext
 from bot.services.continuation import NoRepeatFilter, tail_lines
 from bot.services.hooks import Contributions, NoContributions, NoStyleBriefs, StyleBriefs
 from bot.services.poetry import FormPoem, PoemDrafter, Progress, fixed_forms, form_choices
@@ -21,6 +22,7 @@ from bot.services.prompts import phrases, prompt_messages
 from bot.services.slot_echo import SlotEchoFilter
 from bot.services.text import clean_text
 from models import ChatMessage, GenerationOptions, LLMEngine, StreamEvent, TextDelta
+from models.errors import gettext_noop
 
 __all__ = [
     "ALL_FORMS",
@@ -32,6 +34,7 @@ __all__ = [
     "Length",
     "WritingService",
     "WritingStream",
+    "form_label",
 ]
 
 Length = Literal["short", "medium", "long"]
@@ -44,6 +47,13 @@ FORM_LABELS = {
     "scene": "Scene",
     **form_choices(),
 }
+
+
+def form_label(form: str) -> str:
+    """A form's name as shown: the /write choice's label, from the catalog's choice entries."""
+    return pgettext("choice", FORM_LABELS[form])
+
+
 #: Every value of /write's form option, in the order the command lists them.
 ALL_FORMS: tuple[str, ...] = tuple(dict.fromkeys([*FORMS, *form_choices()]))
 _LENGTH_TOKENS = {"short": 160, "medium": 350, "long": 700}
@@ -53,7 +63,8 @@ LENGTHS: dict[str, tuple[int, str]] = {  # length -> (max tokens, the prompt's l
 TOPIC_LIMIT = 300
 TONE_LIMIT = 60
 CONTINUE_TAIL_CHARS = 400  # the model sees only the piece's last lines: less to copy
-NOTHING_NEW = (
+#: Marked, not translated here: it is streamed (and stored) in the reply's language.
+NOTHING_NEW = gettext_noop(
     "*(The model only repeated the piece, so there is nothing new to add. Try Regenerate, or "
     "set MUSE_MODEL_PATH to a larger model, which continues far better.)*"
 )
@@ -100,9 +111,9 @@ class WritingService:
     @staticmethod
     def validate(form: str, topic: str, tone: str | None, length: str) -> tuple[str, str | None]:
         if form not in FORMS and form not in FIXED_FORMS:
-            raise UserInputError(f"Pick a form: {', '.join(ALL_FORMS)}.")
+            raise UserInputError(_("Pick a form: {forms}.", forms=", ".join(ALL_FORMS)))
         if length not in LENGTHS:
-            raise UserInputError(f"Pick a length: {', '.join(LENGTHS)}.")
+            raise UserInputError(_("Pick a length: {lengths}.", lengths=", ".join(LENGTHS)))
         clean_topic = clean_text(topic, field="topic", max_length=TOPIC_LIMIT)
         clean_tone = clean_text(tone, field="tone", max_length=TONE_LIMIT, required=False) or None
         return clean_topic, clean_tone
@@ -139,16 +150,16 @@ class WritingService:
     async def regenerate(self, generation_id: int, user_id: int) -> WritingStream:
         parent = await self._owned(generation_id, user_id)
         if parent.form in FIXED_FORMS:
-            raise UserInputError("A fixed-form poem is regenerated whole, with its checks.")
+            raise UserInputError(_("A fixed-form poem is regenerated whole, with its checks."))
         record = await self._child(parent, user_id, "regenerate")
         return self._stream(record, await self._messages(record))
 
     async def continue_(self, generation_id: int, user_id: int) -> WritingStream:
         parent = await self._owned(generation_id, user_id)
         if parent.form in FIXED_FORMS:
-            raise UserInputError("A fixed-form poem is complete: it can't be continued.")
+            raise UserInputError(_("A fixed-form poem is complete: it can't be continued."))
         if not parent.text:
-            raise UserInputError("There's nothing to continue yet: that piece didn't finish.")
+            raise UserInputError(_("There's nothing to continue yet: that piece didn't finish."))
         record = await self._child(parent, user_id, "continue")
         messages = await self._continue_messages(record, parent.text)
         return self._stream(record, messages, original=parent.text)
@@ -173,7 +184,7 @@ class WritingService:
         """A fixed-form poem: recorded, drafted, checked and repaired (``bot.services.poetry``)."""
         clean_topic, clean_tone = self.validate(form, topic, tone, "medium")
         if form not in FIXED_FORMS:
-            raise UserInputError(f"{FORM_LABELS[form]} has no fixed form to check.")
+            raise UserInputError(_("{form} has no fixed form to check.", form=form_label(form)))
         record = await self._generations.create(
             guild_id=guild_id,
             channel_id=channel_id,
@@ -193,7 +204,7 @@ class WritingService:
     ) -> FormPoem:
         parent = await self._owned(generation_id, user_id)
         if parent.form not in FIXED_FORMS:
-            raise UserInputError("That piece has no fixed form; use its own Regenerate button.")
+            raise UserInputError(_("That piece has no fixed form; use its own Regenerate button."))
         record = await self._child(parent, user_id, "regenerate")
         return await self._compose(record, progress)
 
@@ -212,7 +223,7 @@ class WritingService:
             text, ok = "\n".join(composition.lines), True
         finally:
             await self._generations.finish(record.id, text, ok=ok, now=self._clock.now())
-        title = f"{FORM_LABELS[record.form]} · {record.topic[:80]}"
+        title = _("{form} · {topic}", form=form_label(record.form), topic=record.topic[:80])
         return FormPoem(record.id, title, composition)
 
     # -- internals -------------------------------------------------------------------------------
@@ -235,13 +246,13 @@ class WritingService:
     async def _owned(self, generation_id: int, user_id: int) -> GenerationRecord:
         record = await self._generations.get(generation_id)
         if record is None:
-            raise NotFound("I can't find that piece any more.")
+            raise NotFound(_("I can't find that piece any more."))
         if record.user_id != user_id:
-            raise NotAllowed("Only the member who asked for this piece can use its buttons.")
+            raise NotAllowed(_("Only the member who asked for this piece can use its buttons."))
         return record
 
     async def _messages(self, record: GenerationRecord) -> list[ChatMessage]:
-        _, length_rule = LENGTHS[record.length]
+        length_rule = LENGTHS[record.length][1]
         brief = await self._style.brief_for(record.guild_id, record.user_id)
         return prompt_messages(
             "write",
@@ -252,7 +263,7 @@ class WritingService:
 
     async def _continue_messages(self, record: GenerationRecord, text: str) -> list[ChatMessage]:
         """Only the piece's last lines, and a request for the lines that come after them."""
-        _, length_rule = LENGTHS[record.length]
+        length_rule = LENGTHS[record.length][1]
         brief = await self._style.brief_for(record.guild_id, record.user_id)
         return prompt_messages(
             "write_continue",
@@ -264,12 +275,13 @@ class WritingService:
     def _stream(
         self, record: GenerationRecord, messages: list[ChatMessage], *, original: str | None = None
     ) -> WritingStream:
-        max_tokens, _ = LENGTHS[record.length]
+        max_tokens = LENGTHS[record.length][0]
         options = GenerationOptions(max_tokens=max_tokens, temperature=self._temperature)
-        label = FORM_LABELS[record.form]
-        title = f"{label} · {record.topic[:80]}"
+        label, topic = form_label(record.form), record.topic[:80]
         if record.kind == "continue":
-            title += " (continued)"
+            title = _("{form} · {topic} (continued)", form=label, topic=topic)
+        else:
+            title = _("{form} · {topic}", form=label, topic=topic)
         if original is not None:
             events = self._run_new_only(record, messages, options, original)
         else:
@@ -337,8 +349,9 @@ class WritingService:
                 if guard.emitted.strip():
                     break
             else:
-                parts.append(NOTHING_NEW)
-                yield TextDelta(NOTHING_NEW)
+                nothing_new = _(NOTHING_NEW)
+                parts.append(nothing_new)
+                yield TextDelta(nothing_new)
             ok = True
         finally:
             await self._generations.finish(

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_io import MuseInteraction, actor_of, defer_thinking, reply_private
+from bot.i18n import _
 from bot.services.sprint import (
     DELAY_MINUTES,
     DURATION_MINUTES,
@@ -76,7 +77,7 @@ class SprintCog(commands.Cog):
         """Join this channel's sprint."""
         status = await self.bot.services.sprint.join(actor_of(interaction), start_words=start_words)
         await reply_private(
-            interaction, "👋 You're in the sprint.", embed=render.status_embed(status)
+            interaction, _("👋 You're in the sprint."), embed=render.status_embed(status)
         )
 
     @sprint.command(name="words")
@@ -102,7 +103,7 @@ class SprintCog(commands.Cog):
     async def leave(self, interaction: MuseInteraction) -> None:
         """Leave this channel's sprint."""
         await self.bot.services.sprint.leave(actor_of(interaction))
-        await reply_private(interaction, "🚪 You left the sprint.")
+        await reply_private(interaction, _("🚪 You left the sprint."))
 
     @sprint.command(name="status")
     async def status(self, interaction: MuseInteraction) -> None:
@@ -115,11 +116,11 @@ class SprintCog(commands.Cog):
         """End this channel's sprint now (its starter or a moderator)."""
         found = await self.bot.services.sprint.end(actor_of(interaction))
         if found.sprint.stage == "cancelled":
-            text = "🛑 The sprint is called off."
+            text = _("🛑 The sprint is called off.")
         elif found.sprint.stage == "ended":
-            text = "🏁 The sprint is over: the leaderboard is posted."
+            text = _("🏁 The sprint is over: the leaderboard is posted.")
         else:
-            text = "⏱️ The sprint is over: final word counts are open, then the leaderboard."
+            text = _("⏱️ The sprint is over: final word counts are open, then the leaderboard.")
         await reply_private(interaction, text)
 
     @sprint.command(name="stats")

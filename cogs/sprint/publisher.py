@@ -15,6 +15,7 @@ from . import render
 
 if TYPE_CHECKING:
     from bot.app import MuseBot
+    from bot.services.sprint import SprintPublication
 
 __all__ = ["SprintPublisher"]
 
@@ -33,6 +34,12 @@ class SprintPublisher:
         found = await self._bot.services.sprint.publication(item.kind, item.payload)
         if found is None:
             return None
+        # A post has no member to answer: it speaks the server's language.
+        with use_locale(await self._bot.services.language.server_locale(found.sprint.guild_id)):
+            return self._messages(found)
+
+    @staticmethod
+    def _messages(found: SprintPublication) -> list[OutboxMessage]:
         if found.kind == "results":
             return [OutboxMessage(chunk) for chunk in render.leaderboard_chunks(found)]
         prompt = render.prompt_embed(found.sprint) if found.kind == "start" else None

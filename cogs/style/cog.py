@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.discord_io import NO_PINGS, defer_thinking, generation_limited
 from bot.errors import NotAllowed, UserInputError
+from bot.i18n import _
 from bot.services.bounds import check_length
 from bot.services.style.analyze import TEXT_LIMIT
 from bot.services.style.consent import FORGET_TEXT
@@ -89,7 +90,7 @@ class StyleCog(commands.Cog):
             return
         profile = await service.set_preferences(*self._ids(interaction), values)
         await interaction.response.send_message(
-            "Saved.", embeds=profile_embeds(profile), ephemeral=True, allowed_mentions=NO_PINGS
+            _("Saved."), embeds=profile_embeds(profile), ephemeral=True, allowed_mentions=NO_PINGS
         )
 
     @style.command(name="sample")
@@ -104,8 +105,10 @@ class StyleCog(commands.Cog):
         profile = await self.bot.services.style.profile(*self._ids(interaction))
         if not profile.consent and profile.is_empty:
             await interaction.response.send_message(
-                "Style memory is off for you and nothing about your style is stored. "
-                "`/style optin` explains what it would keep.",
+                _(
+                    "Style memory is off for you and nothing about your style is stored. "
+                    "`/style optin` explains what it would keep."
+                ),
                 ephemeral=True,
                 allowed_mentions=NO_PINGS,
             )
@@ -141,9 +144,9 @@ class StyleCog(commands.Cog):
         """Switch the use of your style profile in generations on or off."""
         await self.bot.services.style.set_personalise(*self._ids(interaction), enabled)
         text = (
-            "Personalisation is on: Muse's writing and prompts follow your style profile."
+            _("Personalisation is on: Muse's writing and prompts follow your style profile.")
             if enabled
-            else "Personalisation is off: your profile is kept but not used in generations."
+            else _("Personalisation is off: your profile is kept but not used in generations.")
         )
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
@@ -152,7 +155,7 @@ class StyleCog(commands.Cog):
         """Erase everything Muse stores about you in this server (asks to confirm)."""
         user_id = interaction.user.id
         await interaction.response.send_message(
-            FORGET_TEXT,
+            str(FORGET_TEXT),
             view=erase_view(user_id, user_id),
             ephemeral=True,
             allowed_mentions=NO_PINGS,
@@ -208,7 +211,7 @@ class CreativeCog(commands.Cog):
         """Themes, motifs, imagery, tone, form, strengths and three remix prompts for a work."""
         service = self.bot.services.style
         if (text is None) == (file is None):
-            raise UserInputError("Give me either some text or a .txt/.md file to analyse.")
+            raise UserInputError(_("Give me either some text or a .txt/.md file to analyse."))
         if file is not None:
             service.check_upload(file.filename, file.size)  # before downloading anything
         await defer_thinking(interaction, ephemeral=not public)
@@ -261,7 +264,7 @@ class DataCog(commands.Cog):
         )
         summary = ", ".join(f"{name}: {count}" for name, count in result.counts.items())
         await interaction.followup.send(
-            f"Everything Muse stores about you in this server ({summary}).",
+            _("Everything Muse stores about you in this server ({summary}).", summary=summary),
             file=discord.File(io.BytesIO(result.data), result.filename),
             ephemeral=True,
             allowed_mentions=NO_PINGS,
@@ -276,19 +279,24 @@ class DataCog(commands.Cog):
     ) -> None:
         """Admins: erase everything Muse stores about a member, e.g. one who left (asks first)."""
         if not interaction.permissions.manage_guild:
-            raise NotAllowed("You need the Manage Server permission to erase a member's data.")
+            raise NotAllowed(_("You need the Manage Server permission to erase a member's data."))
         check_length(user_id, field="user ID", max_length=USER_ID_LIMIT)
         match = _SNOWFLAKE.match(user_id)
         if match is None:
             raise UserInputError(
-                "That isn't a user ID. Copy it from the member's profile (Developer Mode), "
-                "e.g. 123456789012345678."
+                _(
+                    "That isn't a user ID. Copy it from the member's profile (Developer Mode), "
+                    "e.g. 123456789012345678."
+                )
             )
         target = int(match.group(1))
         await interaction.response.send_message(
-            f"Erase everything Muse stores about user `{target}` in this server: style profile, "
-            "traits, samples, /write history, drafts and submissions? Their story segments "
-            'stay, credited to "a former member". This can\'t be undone.',
+            _(
+                "Erase everything Muse stores about user `{target}` in this server: style "
+                "profile, traits, samples, /write history, drafts and submissions? Their story "
+                'segments stay, credited to "a former member". This can\'t be undone.',
+                target=target,
+            ),
             view=erase_view(target, interaction.user.id),
             ephemeral=True,
             allowed_mentions=NO_PINGS,

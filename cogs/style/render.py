@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 import discord
 
 from bot.discord_io import EMBED_DESCRIPTION_LIMIT, split_text
+from bot.i18n import _, ngettext, pgettext
 from bot.services.markdown import escape_markdown
 from bot.services.style import Analysis, Inspiration, Recommendation, StyleProfile
 from bot.services.style.discover import WORK_KINDS
+from bot.services.style.profile import source_label, trait_kind_label
 
 __all__ = ["analysis_embed", "discover_embed", "inspiration_embed", "profile_embeds"]
 
@@ -31,54 +33,78 @@ def _day(moment: datetime | str | None) -> str:
 
 def profile_embeds(profile: StyleProfile) -> list[discord.Embed]:
     """Everything stored about the member, across as many embeds as it takes."""
-    status = (
-        f"**Style memory:** on since {_day(profile.consent_at)}"
-        if profile.consent
-        else "**Style memory:** off (nothing new is learned)"
-    )
-    personal = "on" if profile.personalise else "off"
-    lines = [f"{status} · **personalisation:** {personal}", ""]
-    lines.append("**What you told me**")
+    lines = [_status_line(profile), ""]
+    lines.append(_("**What you told me**"))
     if profile.preferences:
         lines += [
-            f"• {pref.label}: {_esc(pref.value)} *(set {_day(pref.updated_at)})*"
+            _(
+                "• {label}: {value} *(set {day})*",
+                label=pref.label,
+                value=_esc(pref.value),
+                day=_day(pref.updated_at),
+            )
             for pref in profile.preferences.values()
         ]
     else:
-        lines.append("• nothing yet: `/style set`")
-    lines += ["", f"**Writing samples** ({len(profile.samples)})"]
+        lines.append(_("• nothing yet: `/style set`"))
+    lines += ["", _("**Writing samples** ({count})", count=len(profile.samples))]
     for sample in profile.samples:
         excerpt = sample.text.replace("\n", " ")
         excerpt = excerpt[:90] + ("…" if len(excerpt) > 90 else "")
         lines.append(
-            f"• **{_esc(sample.title)}** *(added {_day(sample.created_at)})*: {_esc(excerpt)}"
+            _(
+                "• **{title}** *(added {day})*: {excerpt}",
+                title=_esc(sample.title),
+                day=_day(sample.created_at),
+                excerpt=_esc(excerpt),
+            )
         )
     if not profile.samples:
-        lines.append("• none: `/style sample`")
-    lines += ["", f"**Learned traits** ({len(profile.traits)})"]
+        lines.append(_("• none: `/style sample`"))
+    lines += ["", _("**Learned traits** ({count})", count=len(profile.traits))]
     for trait in profile.traits:
         record = trait.record
         lines.append(
-            f"• {trait.kind} · **{_esc(trait.value)}**: {trait.confidence:.0%} confidence, "
-            f"seen {record.hits}× (first {_day(record.first_seen)}, last "
-            f"{_day(record.last_seen)}, from {record.source.replace('_', ' ')})\n"
-            f"  > “{_esc(record.evidence)}”"
+            _(
+                "• {kind} · **{value}**: {confidence} confidence, seen {hits}× (first {first}, "
+                "last {last}, from {source})\n  > “{evidence}”",
+                kind=trait_kind_label(trait.kind),
+                value=_esc(trait.value),
+                confidence=format(trait.confidence, ".0%"),
+                hits=record.hits,
+                first=_day(record.first_seen),
+                last=_day(record.last_seen),
+                source=source_label(record.source),
+                evidence=_esc(record.evidence),
+            )
         )
     if not profile.traits:
-        lines.append("• none yet")
-    lines += ["", "Remove any item with `/style remove`; erase everything with `/style forget`."]
+        lines.append(_("• none yet"))
+    lines += ["", _("Remove any item with `/style remove`; erase everything with `/style forget`.")]
     pages = split_text("\n".join(lines), EMBED_DESCRIPTION_LIMIT - 100)
     embeds = []
     for index, page in enumerate(pages[:MAX_EMBEDS]):
-        title = "Your style profile" if index == 0 else "Your style profile (continued)"
+        title = _("Your style profile") if index == 0 else _("Your style profile (continued)")
         embeds.append(discord.Embed(title=title, description=page, colour=COLOUR))
     if len(pages) > MAX_EMBEDS:
-        embeds[-1].set_footer(text="More is stored than fits here: /mydata export has it all.")
+        embeds[-1].set_footer(text=_("More is stored than fits here: /mydata export has it all."))
     return embeds
 
 
+def _status_line(profile: StyleProfile) -> str:
+    """Whether style memory and personalisation are on, each as one whole sentence."""
+    if profile.consent:
+        day = _day(profile.consent_at)
+        if profile.personalise:
+            return _("**Style memory:** on since {day} · **personalisation:** on", day=day)
+        return _("**Style memory:** on since {day} · **personalisation:** off", day=day)
+    if profile.personalise:
+        return _("**Style memory:** off (nothing new is learned) · **personalisation:** on")
+    return _("**Style memory:** off (nothing new is learned) · **personalisation:** off")
+
+
 def inspiration_embed(result: Inspiration) -> discord.Embed:
-    title = "Three prompts for you" if result.personalised else "Three prompts"
+    title = _("Three prompts for you") if result.personalised else _("Three prompts")
     embed = discord.Embed(title=title, colour=COLOUR)
     for index, prompt in enumerate(result.prompts, start=1):
         embed.add_field(
@@ -87,13 +113,29 @@ def inspiration_embed(result: Inspiration) -> discord.Embed:
             inline=False,
         )
     if result.palette:
-        embed.add_field(name="Palette", value=" ".join(f"`{c}`" for c in result.palette))
+        embed.add_field(name=_("Palette"), value=" ".join(f"`{c}`" for c in result.palette))
         embed.set_image(url="attachment://palette.png")
-    footer = f"Made for a {result.medium} server"
-    if not result.personalised:
-        footer += " · /style optin to get prompts shaped by your own style"
+    medium = _medium_name(result.medium)
+    if result.personalised:
+        footer = _("Made for a {medium} server", medium=medium)
+    else:
+        footer = _(
+            "Made for a {medium} server · /style optin to get prompts shaped by your own style",
+            medium=medium,
+        )
     embed.set_footer(text=footer)
     return embed
+
+
+def _medium_name(medium: str) -> str:
+    """The server's medium (a setting's value) as a word of the reply's language."""
+    names = {
+        "visual": pgettext("server medium", "visual"),
+        "writing": pgettext("server medium", "writing"),
+        "music": pgettext("server medium", "music"),
+        "mixed": pgettext("server medium", "mixed"),
+    }
+    return names.get(medium, medium)
 
 
 def _join(items: list[str]) -> str:
@@ -101,51 +143,79 @@ def _join(items: list[str]) -> str:
 
 
 def analysis_embed(result: Analysis) -> discord.Embed:
-    source = "your text" if result.source == "text" else result.source
-    embed = discord.Embed(title=f"Analysis of {_esc(source)}"[:256], colour=COLOUR)
+    if result.source == "text":
+        title = _("Analysis of your text")
+    else:
+        title = _("Analysis of {source}", source=_esc(result.source))
+    embed = discord.Embed(title=title[:256], colour=COLOUR)
     if result.model_failed:
-        embed.description = (
+        embed.description = _(
             "**The model could not analyse this text**: its answers were not words, even after "
             "a retry. Below is only what code can tell. The bundled model is tiny; for a real "
             "analysis, the server's admin can set `MUSE_MODEL_PATH` to a larger instruct model."
         )
-    embed.add_field(name="Themes", value=_join(result.themes), inline=False)
-    embed.add_field(name="Motifs", value=_join(result.motifs))
-    embed.add_field(name="Imagery", value=_join(result.imagery))
-    embed.add_field(name="Tone", value=_esc(result.tone)[:1024])
-    embed.add_field(name="Form", value=_esc(result.form)[:1024])
+    embed.add_field(name=_("Themes"), value=_join(result.themes), inline=False)
+    embed.add_field(name=_("Motifs"), value=_join(result.motifs))
+    embed.add_field(name=_("Imagery"), value=_join(result.imagery))
+    embed.add_field(name=_("Tone"), value=_esc(result.tone)[:1024])
+    embed.add_field(name=pgettext("poetic form", "Form"), value=_esc(result.form)[:1024])
     strengths = "\n".join(f"• {_esc(s)}" for s in result.strengths) or "—"
-    embed.add_field(name="Strengths", value=strengths[:1024], inline=False)
+    embed.add_field(name=_("Strengths"), value=strengths[:1024], inline=False)
     remixes = "\n".join(f"{i}. {_esc(r)}" for i, r in enumerate(result.remixes, start=1))
-    embed.add_field(name="Remix prompts", value=remixes[:1024], inline=False)
-    stats = result.stats
-    footer = f"{stats.words} words · {stats.lines} lines · {stats.shape}"
-    if result.truncated:
-        footer += " · long piece: I read the opening only"
-    embed.set_footer(text=footer + " · nothing was stored")
+    embed.add_field(name=_("Remix prompts"), value=remixes[:1024], inline=False)
+    embed.set_footer(text=_analysis_footer(result))
     return embed
 
 
+def _analysis_footer(result: Analysis) -> str:
+    stats = result.stats
+    words = ngettext("{n} word", "{n} words", stats.words)
+    lines = ngettext("{n} line", "{n} lines", stats.lines)
+    if result.truncated:
+        return _(
+            "{words} · {lines} · {shape} · long piece: I read the opening only · nothing was "
+            "stored",
+            words=words,
+            lines=lines,
+            shape=stats.shape,
+        )
+    return _(
+        "{words} · {lines} · {shape} · nothing was stored",
+        words=words,
+        lines=lines,
+        shape=stats.shape,
+    )
+
+
 def discover_embed(results: list[Recommendation], keywords: list[str]) -> discord.Embed:
-    embed = discord.Embed(title="Community works for you", colour=COLOUR)
+    embed = discord.Embed(title=_("Community works for you"), colour=COLOUR)
     if not results:
-        embed.description = (
+        embed.description = _(
             "Nothing in this server's collection matches yet. Finished stories, prompt "
             "submissions and public lyrics appear here as members make them."
         )
     for rec in results:
         work = rec.work
-        kind = WORK_KINDS.get(work.kind, work.kind)
+        known = WORK_KINDS.get(work.kind)
+        kind = str(known) if known is not None else work.kind
+        day = _day(work.created_at)
         title = _esc(work.title)
         link = f"[{title}]({work.url})" if work.url else title
         excerpt = work.body.replace("\n", " ")
         excerpt = _esc(excerpt[:140] + ("…" if len(excerpt) > 140 else ""))
-        why = f" · matches {', '.join(rec.matched)}" if rec.matched else ""
-        human = " · human only" if work.human_only else ""
-        embed.add_field(
-            name=f"{kind}{human} · {_day(work.created_at)}"[:256],
-            value=f"{link}{why}\n{excerpt}"[:1024],
-            inline=False,
-        )
-    embed.set_footer(text=("Looked for: " + ", ".join(keywords[:12]))[:2048])
+        if rec.matched:
+            value = _(
+                "{link} · matches {words}\n{excerpt}",
+                link=link,
+                words=", ".join(rec.matched),
+                excerpt=excerpt,
+            )
+        else:
+            value = f"{link}\n{excerpt}"
+        if work.human_only:
+            name = _("{kind} · human only · {day}", kind=kind, day=day)
+        else:
+            name = f"{kind} · {day}"
+        embed.add_field(name=name[:256], value=value[:1024], inline=False)
+    embed.set_footer(text=_("Looked for: {words}", words=", ".join(keywords[:12]))[:2048])
     return embed

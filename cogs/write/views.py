@@ -6,6 +6,7 @@ from __future__ import annotations
 import discord
 
 from bot.discord_io import MuseInteraction, RecordButton, defer_thinking, holds_generation
+from bot.i18n import _
 from bot.services.writing import WritingService, WritingStream
 
 from .render import show_poem, stream_piece
@@ -45,7 +46,7 @@ class _PieceButton(RecordButton, prefix="muse:write:base"):
 
 class RegenerateButton(_PieceButton, prefix="muse:write:regen"):
     def __init__(self, generation_id: int) -> None:
-        super().__init__(generation_id, label="Regenerate", emoji="🔄")
+        super().__init__(generation_id, label=_("Regenerate"), emoji="🔄")
 
     async def start(self, service: WritingService, user_id: int) -> WritingStream:
         return await service.regenerate(self.record_id, user_id)
@@ -53,7 +54,7 @@ class RegenerateButton(_PieceButton, prefix="muse:write:regen"):
 
 class ContinueButton(_PieceButton, prefix="muse:write:cont"):
     def __init__(self, generation_id: int) -> None:
-        super().__init__(generation_id, label="Continue", emoji="➡️")
+        super().__init__(generation_id, label=_("Continue"), emoji="➡️")
 
     async def start(self, service: WritingService, user_id: int) -> WritingStream:
         return await service.continue_(self.record_id, user_id)
@@ -63,7 +64,7 @@ class RegenerateFormButton(RecordButton, prefix="muse:write:form"):
     """Draft, check and repair the same fixed form on the same topic again."""
 
     def __init__(self, generation_id: int) -> None:
-        super().__init__(generation_id, label="Regenerate", emoji="🔄")
+        super().__init__(generation_id, label=_("Regenerate"), emoji="🔄")
 
     @holds_generation
     async def run(self, interaction: MuseInteraction) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.errors import NotFound, UserInputError
+from bot.i18n import _, ngettext
 from bot.services.bounds import check_length
 from bot.services.text import clean_text
 
@@ -42,7 +43,7 @@ class PotdConfiguration(PotdCore):
         parsed_time = parse_post_time(post_time)
         tz = resolve_timezone(timezone)
         if medium not in MEDIA:
-            raise UserInputError(f"Pick a medium: {', '.join(MEDIA)}.")
+            raise UserInputError(_("Pick a medium: {media}.", media=", ".join(MEDIA)))
         clean_themes = (
             clean_text(themes, field="themes", max_length=THEMES_LIMIT, required=False) or None
         )
@@ -66,8 +67,9 @@ class PotdConfiguration(PotdCore):
         self.require_manager(actor)
         config = await self._config(guild_id)
         if config.paused == paused:
-            state = "already paused" if paused else "already running"
-            raise UserInputError(f"The prompt of the day is {state}.")
+            if paused:
+                raise UserInputError(_("The prompt of the day is already paused."))
+            raise UserInputError(_("The prompt of the day is already running."))
         await self._repo.set_paused(guild_id, paused, actor.user_id, self._now())
         config = await self._config(guild_id)
         self._sync_job(config)
@@ -129,14 +131,23 @@ class PotdConfiguration(PotdCore):
         parts = cleaned.split(",") if "," in cleaned else cleaned.split()
         words = [" ".join(p.split()) for p in parts if p.strip()]
         if not words:
-            raise UserInputError("Give at least one word.")
+            raise UserInputError(_("Give at least one word."))
         if len(words) > 31:
-            raise UserInputError(f"That's {len(words)} words; a month has at most 31 days.")
+            raise UserInputError(
+                ngettext(
+                    "That's {n} word; a month has at most 31 days.",
+                    "That's {n} words; a month has at most 31 days.",
+                    len(words),
+                )
+            )
         too_long = [w for w in words if len(w) > CALENDAR_WORD_LIMIT]
         if too_long:
             raise UserInputError(
-                f"Each word can be at most {CALENDAR_WORD_LIMIT} characters "
-                f"({too_long[0][:40]!r} is longer)."
+                _(
+                    "Each word can be at most {limit} characters ({word} is longer).",
+                    limit=CALENDAR_WORD_LIMIT,
+                    word=repr(too_long[0][:40]),
+                )
             )
         return words
 
@@ -145,7 +156,7 @@ class PotdConfiguration(PotdCore):
     ) -> CalendarView:
         self.require_manager(actor)
         if month is not None and not 1 <= month <= 12:
-            raise UserInputError("The month must be between 1 and 12 (or left out for all).")
+            raise UserInputError(_("The month must be between 1 and 12 (or left out for all)."))
         words = self.parse_calendar_words(words_text)
         await self._config(guild_id)
         await self._repo.set_calendar(guild_id, month or 0, words)
@@ -154,8 +165,8 @@ class PotdConfiguration(PotdCore):
     async def clear_calendar(self, guild_id: int, actor: Actor, month: int | None) -> int:
         self.require_manager(actor)
         if month is not None and not 1 <= month <= 12:
-            raise UserInputError("The month must be between 1 and 12 (or left out for all).")
+            raise UserInputError(_("The month must be between 1 and 12 (or left out for all)."))
         removed = await self._repo.clear_calendar(guild_id, month)
         if not removed:
-            raise NotFound("There was no calendar to clear.")
+            raise NotFound(_("There was no calendar to clear."))
         return removed

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.errors import NotAllowed, UserInputError
+from bot.i18n import _
 from bot.services.hooks import Contributions, NoContributions, NoWorksIndex, WorksIndex
 from bot.services.locks import KeyedLocks
 from bot.services.outbox import Outbox
@@ -107,16 +108,20 @@ class PotdCore:
     def require_manager(actor: Actor) -> None:
         if not actor.can_manage:
             raise NotAllowed(
-                "Only members with the **Manage Server** permission can change the prompt of "
-                "the day."
+                _(
+                    "Only members with the **Manage Server** permission can change the prompt "
+                    "of the day."
+                )
             )
 
     async def _config(self, guild_id: int) -> PotdConfigRecord:
         config = await self._repo.get_config(guild_id)
         if config is None:
             raise UserInputError(
-                "The prompt of the day isn't set up here yet. An admin can start it with "
-                "`/potd setup`."
+                _(
+                    "The prompt of the day isn't set up here yet. An admin can start it with "
+                    "`/potd setup`."
+                )
             )
         return config
 

@@ -8,6 +8,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.errors import NotFound, UserInputError
+from bot.i18n import _, ngettext
 from bot.services.text import clean_text
 
 from .config import PotdConfiguration
@@ -62,15 +63,21 @@ class PotdCuration(PotdConfiguration):
             raw = clean_text(twists, field="twists", max_length=TWISTS_TEXT_LIMIT)
             twist_list = [t.strip() for t in raw.split(";") if t.strip()]
             if len(twist_list) > 3:
-                raise UserInputError("Up to three twists, separated by semicolons (;).")
+                raise UserInputError(_("Up to three twists, separated by semicolons (;)."))
             if any(len(t) > TWIST_LIMIT for t in twist_list):
-                raise UserInputError(f"Each twist can be at most {TWIST_LIMIT} characters.")
+                raise UserInputError(
+                    ngettext(
+                        "Each twist can be at most {n} character.",
+                        "Each twist can be at most {n} characters.",
+                        TWIST_LIMIT,
+                    )
+                )
         tag_list: list[str] = []
         if tags:
             raw = clean_text(tags, field="tags", max_length=TAGS_TEXT_LIMIT)
             tag_list = [t.strip().lower() for t in raw.replace(";", ",").split(",") if t.strip()]
             if len(tag_list) > 4 or any(len(t) > 20 for t in tag_list):
-                raise UserInputError("Up to four tags, separated by commas, 20 characters each.")
+                raise UserInputError(_("Up to four tags, separated by commas, 20 characters each."))
         return clean_title, clean_prompt, tuple(twist_list), tuple(tag_list)
 
     async def queue_add(
@@ -110,7 +117,7 @@ class PotdCuration(PotdConfiguration):
         self.require_manager(actor)
         item = await self._repo.get_queue_item(item_id)
         if item is None or item.guild_id != guild_id or item.status != "queued":
-            raise NotFound(f"There's no queued prompt #{item_id} here.")
+            raise NotFound(_("There's no queued prompt #{id} here.", id=item_id))
         await self._repo.remove_queue_item(guild_id, item_id)
         return item
 
@@ -123,13 +130,18 @@ class PotdCuration(PotdConfiguration):
     async def suggest(
         self, guild_id: int, user_id: int, *, title: str, prompt: str
     ) -> PotdSuggestionRecord:
-        clean_title, clean_prompt, _, _ = self._clean_prompt_fields(title, prompt)
+        clean_title, clean_prompt, _twists, _tags = self._clean_prompt_fields(title, prompt)
         await self._config(guild_id)
         waiting = await self._repo.count_pending_suggestions(guild_id, user_id)
         if waiting >= MAX_PENDING_SUGGESTIONS_PER_MEMBER:
             raise UserInputError(
-                f"You already have {waiting} suggestions waiting for review. Please wait until "
-                "the admins have looked at them."
+                ngettext(
+                    "You already have {n} suggestion waiting for review. Please wait until the "
+                    "admins have looked at it.",
+                    "You already have {n} suggestions waiting for review. Please wait until the "
+                    "admins have looked at them.",
+                    waiting,
+                )
             )
         return await self._repo.add_suggestion(
             guild_id, user_id, clean_title, clean_prompt, now=self._now()
@@ -148,12 +160,16 @@ class PotdCuration(PotdConfiguration):
         self.require_manager(actor)
         found = await self._repo.get_suggestion(suggestion_id)
         if found is None or found.guild_id != guild_id:
-            raise NotFound("That suggestion no longer exists.")
+            raise NotFound(_("That suggestion no longer exists."))
         decided = await self._repo.decide_suggestion(
             suggestion_id, approve=approve, reviewer_id=actor.user_id, at=self._now()
         )
         if decided is None:
-            raise UserInputError(f"That suggestion was already {found.status}.")
+            if found.status == "approved":
+                raise UserInputError(_("That suggestion was already approved."))
+            if found.status == "rejected":
+                raise UserInputError(_("That suggestion was already rejected."))
+            raise UserInputError(_("That suggestion was already {status}.", status=found.status))
         return decided
 
     async def preview(self, guild_id: int, actor: Actor, *, fresh: bool = False) -> Preview:
@@ -187,7 +203,7 @@ class PotdCuration(PotdConfiguration):
     async def keep_preview(self, guild_id: int, actor: Actor, draft_id: int) -> PotdQueueRecord:
         self.require_manager(actor)
         if not await self._repo.promote_draft(guild_id, draft_id, actor.user_id):
-            raise NotFound("That preview is gone or was already queued.")
+            raise NotFound(_("That preview is gone or was already queued."))
         item = await self._repo.get_queue_item(draft_id)
         assert item is not None
         return item

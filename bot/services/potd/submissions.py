@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.errors import UserInputError
+from bot.i18n import _
 from bot.services.text import clean_text
 
 from .limits import ATTACHMENT_SIZE_LIMIT, HISTORY_PAGE_SIZE, SUBMISSION_KIND, SUBMISSION_TEXT_LIMIT
@@ -60,15 +61,18 @@ class PotdSubmissions(PotdPosting):
             or None
         )
         if clean is None and attachment is None:
-            raise UserInputError("Add some text, a file, or both.")
+            raise UserInputError(_("Add some text, a file, or both."))
         if attachment is not None and attachment.size > ATTACHMENT_SIZE_LIMIT:
             raise UserInputError(
-                f"That file is {attachment.size / 1_048_576:.1f} MB; the limit is "
-                f"{ATTACHMENT_SIZE_LIMIT // 1_048_576} MB."
+                _(
+                    "That file is {size} MB; the limit is {limit} MB.",
+                    size=format(attachment.size / 1_048_576, ".1f"),
+                    limit=ATTACHMENT_SIZE_LIMIT // 1_048_576,
+                )
             )
         post = await self._repo.latest_posted(guild_id)
         if post is None or post.title is None:
-            raise UserInputError("There's no prompt of the day to answer yet.")
+            raise UserInputError(_("There's no prompt of the day to answer yet."))
         if self._outbox is None:
             raise RuntimeError("the prompt of the day has no outbox to post submissions with")
         thread_id = post.thread_id
@@ -78,8 +82,10 @@ class PotdSubmissions(PotdPosting):
                 await self._repo.set_thread(post.id, thread_id)
         if thread_id is None:
             raise UserInputError(
-                "I couldn't open today's submissions thread. Please tell an admin; your "
-                "submission was not recorded."
+                _(
+                    "I couldn't open today's submissions thread. Please tell an admin; your "
+                    "submission was not recorded."
+                )
             )
         # The submission and the post that shows it commit together: the outbox worker
         # delivers the post (with retries) however Discord is doing right now.
@@ -108,8 +114,12 @@ class PotdSubmissions(PotdPosting):
                 )
         if record is None:
             raise UserInputError(
-                f"You already answered the prompt for {post.local_date} (“{post.title}”). "
-                "The next one comes with the next post."
+                _(
+                    "You already answered the prompt for {date} (“{title}”). The next one comes "
+                    "with the next post.",
+                    date=post.local_date,
+                    title=post.title,
+                )
             )
         self._outbox.wake()
         if clean:
@@ -134,7 +144,7 @@ class PotdSubmissions(PotdPosting):
         if record is None:
             return None
         post = await self._repo.get_post_by_id(record.post_id)
-        title = post.title if post is not None and post.title else "Prompt of the day"
+        title = post.title if post is not None and post.title else _("Prompt of the day")
         return SubmissionPost(record, title)
 
     async def confirm_submission(

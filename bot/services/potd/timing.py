@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from rapidfuzz import fuzz, process
 
 from bot.errors import UserInputError
+from bot.i18n import _
 
 __all__ = [
     "LATE_AFTER",
@@ -62,16 +63,21 @@ def parse_post_time(value: str) -> time:
     match = _TIME.match(value or "")
     if not match:
         raise UserInputError(
-            f"I can't read {value[:40]!r} as a time. Use 24-hour HH:MM, e.g. 09:00 or 18:30."
+            _(
+                "I can't read {value} as a time. Use 24-hour HH:MM, e.g. 09:00 or 18:30.",
+                value=repr(value[:40]),
+            )
         )
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
     suffix = (match.group(3) or "").lower().replace(".", "")
     if suffix:
         if not 1 <= hour <= 12:
-            raise UserInputError("With am/pm the hour must be between 1 and 12.")
+            raise UserInputError(_("With am/pm the hour must be between 1 and 12."))
         hour = hour % 12 + (12 if suffix == "pm" else 0)
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise UserInputError(f"{value[:40]!r} is not a time of day (00:00 to 23:59).")
+        raise UserInputError(
+            _("{value} is not a time of day (00:00 to 23:59).", value=repr(value[:40]))
+        )
     return time(hour, minute)
 
 
@@ -110,9 +116,20 @@ def resolve_timezone(value: str) -> ZoneInfo:
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 pass
     close = suggest_timezones(cleaned)
-    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    if close:
+        raise UserInputError(
+            _(
+                "{value} is not an IANA timezone (like Europe/Berlin or America/New_York). Did "
+                "you mean {names}?",
+                value=repr(value[:60]),
+                names=", ".join(close),
+            )
+        )
     raise UserInputError(
-        f"{value[:60]!r} is not an IANA timezone (like Europe/Berlin or America/New_York).{hint}"
+        _(
+            "{value} is not an IANA timezone (like Europe/Berlin or America/New_York).",
+            value=repr(value[:60]),
+        )
     )
 
 
@@ -128,7 +145,7 @@ def suggest_timezones(value: str, limit: int = 3) -> list[str]:
         limit=limit,
         score_cutoff=50,
     )
-    return [name for name, _, _ in matches]
+    return [name for name, _score, _index in matches]
 
 
 def timezone_choices(current: str, limit: int = 25) -> list[str]:

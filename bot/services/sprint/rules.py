@@ -6,19 +6,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.errors import UserInputError
+from bot.i18n import _, ngettext
 
 from .types import MAX_WORDS, SprintParticipant, SprintRecord, Standing, WordsMode
 
 __all__ = ["check_count", "minutes_writing", "standings", "words_per_minute", "words_written"]
 
 
-def check_count(count: int, *, field: str = "word count") -> int:
-    """A count a member typed: a whole number from 0 to :data:`MAX_WORDS`."""
+def check_count(count: int, *, starting: bool = False) -> int:
+    """A count a member typed: a whole number from 0 to :data:`MAX_WORDS` (``starting``: the
+    count they joined with)."""
     if count < 0:
-        raise UserInputError(f"A {field} can't be negative.")
+        if starting:
+            raise UserInputError(_("A starting word count can't be negative."))
+        raise UserInputError(_("A word count can't be negative."))
     if count > MAX_WORDS:
         raise UserInputError(
-            f"{count:,} words is more than a sprint counts: the most is {MAX_WORDS:,}."
+            _(
+                "{count} words is more than a sprint counts: the most is {most}.",
+                count=format(count, ","),
+                most=format(MAX_WORDS, ","),
+            )
         )
     return count
 
@@ -31,9 +39,15 @@ def words_written(mode: WordsMode, count: int, start_words: int) -> int:
         return count
     if count < start_words:
         raise UserInputError(
-            f"Your total of {count:,} words is below the {start_words:,} you started with. "
-            "Report your whole count now, or pick `added` to report the words written since "
-            "you joined."
+            ngettext(
+                "Your total of {count} word is below the {start} you started with. Report your "
+                "whole count now, or pick `added` to report the words written since you joined.",
+                "Your total of {count} words is below the {start} you started with. Report your "
+                "whole count now, or pick `added` to report the words written since you joined.",
+                count,
+                count=format(count, ","),
+                start=format(start_words, ","),
+            )
         )
     return count - start_words
 

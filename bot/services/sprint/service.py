@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.errors import NotAllowed, NotFound, UserInputError
+from bot.i18n import N_, _, ngettext
 from bot.services.actor import Actor
 from bot.services.text import clean_display_name
 
@@ -35,7 +36,7 @@ __all__ = ["SprintService", "WordsReport"]
 
 log = logging.getLogger(__name__)
 
-NO_SPRINT = "No sprint is on in this channel: start one with `/sprint start`."
+NO_SPRINT = N_("No sprint is on in this channel: start one with `/sprint start`.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ class WordsReport:
 
 def _minutes(delta: timedelta) -> str:
     minutes = max(0, round(delta.total_seconds() / 60))
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("{n} minute", "{n} minutes", minutes)
 
 
 class SprintService(SprintTimeline):
@@ -57,10 +58,10 @@ class SprintService(SprintTimeline):
 
     async def _live(self, actor: Actor) -> SprintRecord:
         if actor.guild_id is None or actor.channel_id is None:
-            raise UserInputError("Sprints happen in server channels: use this in a server.")
+            raise UserInputError(_("Sprints happen in server channels: use this in a server."))
         sprint = await self._repo.live_in_channel(actor.channel_id)
         if sprint is None:
-            raise NotFound(NO_SPRINT)
+            raise NotFound(str(NO_SPRINT))
         return sprint
 
     async def _status(self, sprint: SprintRecord) -> SprintStatus:
@@ -79,15 +80,27 @@ class SprintService(SprintTimeline):
     ) -> SprintStatus:
         """Start a sprint in the actor's channel (after ``delay`` minutes); they join it."""
         if actor.guild_id is None or actor.channel_id is None:
-            raise UserInputError("Sprints happen in server channels: use this in a server.")
+            raise UserInputError(_("Sprints happen in server channels: use this in a server."))
         low, high = DURATION_MINUTES
         if not low <= duration <= high:
-            raise UserInputError(f"A sprint lasts from {low} to {high} minutes.")
+            raise UserInputError(
+                _("A sprint lasts from {low} to {high} minutes.", low=low, high=high)
+            )
         if not DELAY_MINUTES[0] <= delay <= DELAY_MINUTES[1]:
-            raise UserInputError(f"A sprint can start at most {DELAY_MINUTES[1]} minutes from now.")
+            raise UserInputError(
+                ngettext(
+                    "A sprint can start at most {n} minute from now.",
+                    "A sprint can start at most {n} minutes from now.",
+                    DELAY_MINUTES[1],
+                )
+            )
         if goal is not None and not GOAL_WORDS[0] <= goal <= GOAL_WORDS[1]:
             raise UserInputError(
-                f"A sprint's goal is from {GOAL_WORDS[0]:,} to {GOAL_WORDS[1]:,} words."
+                _(
+                    "A sprint's goal is from {low} to {high} words.",
+                    low=format(GOAL_WORDS[0], ","),
+                    high=format(GOAL_WORDS[1], ","),
+                )
             )
         existing = await self._repo.live_in_channel(actor.channel_id)
         if existing is not None:
@@ -115,7 +128,7 @@ class SprintService(SprintTimeline):
         async with self._repo.transaction():
             sprint = await self._repo.create(new)
             await self._repo.add_participant(sprint.id, actor.user_id, name, 0, now)
-            _, sprint = await self._take_due_steps(sprint)
+            _taken, sprint = await self._take_due_steps(sprint)
         self._arm(sprint)
         self._outbox.wake()
         return await self._status(sprint)
@@ -124,33 +137,40 @@ class SprintService(SprintTimeline):
         now = self._clock.now()
         phase = sprint.phase(now)
         if phase is Phase.WAITING:
-            return (
-                f"A sprint starts in this channel in {_minutes(sprint.starts_at - now)}: "
-                "join it with `/sprint join`."
+            return _(
+                "A sprint starts in this channel in {minutes}: join it with `/sprint join`.",
+                minutes=_minutes(sprint.starts_at - now),
             )
         if phase is Phase.RUNNING:
-            return (
-                f"A sprint is running in this channel ({_minutes(sprint.ends_at - now)} left): "
-                "join it with `/sprint join`."
+            return _(
+                "A sprint is running in this channel ({minutes} left): join it with "
+                "`/sprint join`.",
+                minutes=_minutes(sprint.ends_at - now),
             )
-        return "This channel's sprint is taking its final word counts: start one once it closes."
+        return _("This channel's sprint is taking its final word counts: start one once it closes.")
 
     async def join(self, actor: Actor, *, start_words: int = 0) -> SprintStatus:
         sprint = await self._live(actor)
-        check_count(start_words, field="starting word count")
+        check_count(start_words, starting=True)
         phase = sprint.phase(self._clock.now())
         if phase not in (Phase.WAITING, Phase.RUNNING):
-            raise UserInputError("This sprint's time is up: join the next one.")
+            raise UserInputError(_("This sprint's time is up: join the next one."))
         name = clean_display_name(actor.display_name)[:100]
         async with self._repo.transaction():
             fresh = await self._repo.get(sprint.id)
             if fresh is None or fresh.stage not in ("scheduled", "running"):
-                raise UserInputError("This sprint's time is up: join the next one.")
+                raise UserInputError(_("This sprint's time is up: join the next one."))
             participants = await self._repo.participants(sprint.id)
             if any(p.user_id == actor.user_id for p in participants):
-                raise UserInputError("You're already in this sprint.")
+                raise UserInputError(_("You're already in this sprint."))
             if len(participants) >= MAX_PARTICIPANTS:
-                raise UserInputError(f"This sprint is full ({MAX_PARTICIPANTS} writers).")
+                raise UserInputError(
+                    ngettext(
+                        "This sprint is full ({n} writer).",
+                        "This sprint is full ({n} writers).",
+                        MAX_PARTICIPANTS,
+                    )
+                )
             await self._repo.add_participant(
                 sprint.id, actor.user_id, name, start_words, self._clock.now()
             )
@@ -163,34 +183,36 @@ class SprintService(SprintTimeline):
         sprint = await self._live(actor)
         phase = sprint.phase(self._clock.now())
         if phase is Phase.WAITING:
-            raise UserInputError("The sprint hasn't started yet: report your words once it has.")
+            raise UserInputError(_("The sprint hasn't started yet: report your words once it has."))
         if phase is Phase.ENDED:
-            raise UserInputError("This sprint is over: its word counts are closed.")
+            raise UserInputError(_("This sprint is over: its word counts are closed."))
         participant = await self._repo.participant(sprint.id, actor.user_id)
         if participant is None:
             raise NotAllowed(
-                "You haven't joined this sprint, so there's nothing to count your words toward. "
-                "Join it with `/sprint join`."
+                _(
+                    "You haven't joined this sprint, so there's nothing to count your words "
+                    "toward. Join it with `/sprint join`."
+                )
             )
         words = words_written(mode, count, participant.start_words)
         async with self._repo.transaction():
             fresh = await self._repo.get(sprint.id)
             if fresh is None or fresh.stage not in ("running", "grace"):
-                raise UserInputError("This sprint is over: its word counts are closed.")
+                raise UserInputError(_("This sprint is over: its word counts are closed."))
             if not await self._repo.report_words(
                 sprint.id, actor.user_id, words, self._clock.now()
             ):
-                raise NotAllowed("You're no longer in this sprint.")
+                raise NotAllowed(_("You're no longer in this sprint."))
         reached = sprint.goal_words is not None and words >= sprint.goal_words
         return WordsReport(sprint, phase, words, reached)
 
     async def leave(self, actor: Actor) -> SprintRecord:
         sprint = await self._live(actor)
         if sprint.phase(self._clock.now()) not in (Phase.WAITING, Phase.RUNNING):
-            raise UserInputError("Time is up: your place on the leaderboard stays.")
+            raise UserInputError(_("Time is up: your place on the leaderboard stays."))
         async with self._repo.transaction():
             if not await self._repo.remove_participant(sprint.id, actor.user_id):
-                raise NotFound("You're not in this sprint.")
+                raise NotFound(_("You're not in this sprint."))
         return sprint
 
     async def status(self, actor: Actor) -> SprintStatus:
@@ -202,24 +224,26 @@ class SprintService(SprintTimeline):
         begins; during the grace period the leaderboard is posted at once."""
         sprint = await self._live(actor)
         if sprint.starter_id != actor.user_id and not actor.can_moderate(sprint.channel_id):
-            raise NotAllowed("Only the member who started this sprint or a moderator can end it.")
+            raise NotAllowed(
+                _("Only the member who started this sprint or a moderator can end it.")
+            )
         now = self._clock.now()
         async with self._repo.transaction():
             fresh = await self._repo.get(sprint.id)
             if fresh is None or fresh.stage not in ("scheduled", "running", "grace"):
-                raise NotFound(NO_SPRINT)
+                raise NotFound(str(NO_SPRINT))
             if fresh.stage == "scheduled" and fresh.phase(now) is Phase.WAITING:
                 await self._repo.set_stage(fresh.id, "scheduled", "cancelled", now)
                 await self._outbox.add(**outbox_item(fresh, "cancelled"))
             else:
-                _, fresh = await self._take_due_steps(fresh)
+                _taken, fresh = await self._take_due_steps(fresh)
                 if fresh.stage == "running":
                     await self._repo.cut_short(fresh.id, now, now + self.grace)
                 elif fresh.stage == "grace":
                     await self._repo.close_now(fresh.id, now)
                 again = await self._repo.get(fresh.id)
                 assert again is not None
-                _, fresh = await self._take_due_steps(again)
+                _taken, fresh = await self._take_due_steps(again)
         final = await self._repo.get(sprint.id)
         assert final is not None
         self._arm(final)
@@ -229,7 +253,7 @@ class SprintService(SprintTimeline):
     async def stats(self, actor: Actor, user_id: int | None = None) -> SprintStats:
         """A member's sprint totals in this server, beside their prompt-of-the-day streak."""
         if actor.guild_id is None:
-            raise UserInputError("Sprint stats are kept per server: use this in a server.")
+            raise UserInputError(_("Sprint stats are kept per server: use this in a server."))
         who = actor.user_id if user_id is None else user_id
         found = await self._repo.stats(actor.guild_id, who)
         if self._streaks is None:

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Literal
 
 from bot.errors import UserInputError
+from models.errors import gettext_noop
 
 __all__ = [
     "DELAY_MINUTES",
@@ -65,7 +66,7 @@ class WordsMode(StrEnum):
 class LiveSprintTaken(UserInputError):
     """The channel already has a sprint waiting or running (the unique index said so)."""
 
-    default_message = "A sprint is already on in this channel."
+    default_message = gettext_noop("A sprint is already on in this channel.")
 
 
 @dataclass(frozen=True, slots=True)

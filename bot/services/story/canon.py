@@ -21,7 +21,7 @@ from functools import lru_cache
 from itertools import repeat
 
 from bot.errors import NotAllowed, NotFound, UserInputError
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.services.actor import Actor
 from bot.services.bounds import check_length
 from bot.services.markdown import escape_line
@@ -79,9 +79,8 @@ def parse_triggers(text: str | None) -> tuple[str, ...]:
         if len(word) > CANON_TRIGGER_LIMIT:
             raise UserInputError(
                 _(
-                    "The trigger {trigger}… is {length} characters long; a trigger may have "
-                    "{limit}.",
-                    trigger=repr(word[:20]),
+                    "The trigger {word}… is {length} characters long; a trigger may have {limit}.",
+                    word=repr(word[:20]),
                     length=len(word),
                     limit=CANON_TRIGGER_LIMIT,
                 )
@@ -89,9 +88,10 @@ def parse_triggers(text: str | None) -> tuple[str, ...]:
         found.append(word)
     if len(found) > CANON_TRIGGERS_LIMIT:
         raise UserInputError(
-            _(
+            ngettext(
+                "That's {n} trigger; an entry may have {limit} (separate them with commas).",
                 "That's {n} triggers; an entry may have {limit} (separate them with commas).",
-                n=len(found),
+                len(found),
                 limit=CANON_TRIGGERS_LIMIT,
             )
         )
@@ -149,7 +149,7 @@ def triggered(entries: Iterable[CanonEntry], text: str) -> list[CanonEntry]:
     mentioned = [(_last_mention(e, folded, words), e) for e in entries]
     hits = [(position, e) for position, e in mentioned if position >= 0]
     hits.sort(key=lambda hit: (-hit[0], hit[1].id))
-    return [entry for _, entry in hits]
+    return [entry for _score, entry in hits]
 
 
 def canon_line(entry: CanonEntry) -> str:
@@ -198,7 +198,7 @@ class StoryCanon(StoryLookup):
     ) -> list[CanonEntry]:
         """Entries for autocomplete (at most 25), those whose name contains ``typed``."""
         try:
-            _, entries = await self.canon_of(guild_id, story, channel_id)
+            _story, entries = await self.canon_of(guild_id, story, channel_id)
         except UserInputError:
             return []
         wanted = typed.strip().casefold()[:CANON_NAME_LIMIT]
@@ -267,11 +267,13 @@ class StoryCanon(StoryLookup):
             fresh = await self._fresh(record.id, "running")
             if await self._repo.canon_count(fresh.id) >= CANON_ENTRIES_LIMIT:
                 raise UserInputError(
-                    _(
+                    ngettext(
+                        "**{title}** has {n} canon entry, the most a story can have: remove it "
+                        "first.",
                         "**{title}** has {n} canon entries, the most a story can have: remove "
                         "one first.",
+                        CANON_ENTRIES_LIMIT,
                         title=escape_line(fresh.title),
-                        n=CANON_ENTRIES_LIMIT,
                     )
                 )
             if await self._repo.canon_by_name(fresh.id, fields[1]) is not None:

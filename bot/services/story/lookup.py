@@ -27,8 +27,8 @@ SCOPES: dict[str, tuple[str, ...]] = {
 def shown_name(seat: ParticipantRecord | None) -> str:
     """A seat's writer as the service's messages name them."""
     if seat is None:
-        return _("nobody")
-    return _("{name} (AI partner)", name=AI_NAME) if seat.is_ai else seat.display_name
+        return "nobody"
+    return f"{AI_NAME} (AI partner)" if seat.is_ai else seat.display_name
 
 
 class StoryLookup(StoryCore):
@@ -159,12 +159,14 @@ class StoryLookup(StoryCore):
         if story is None:
             raise NotFound(_("That story no longer exists."))
         if story.status not in SCOPES[scope]:
-            state = {"open": _("running"), "paused": _("paused"), "ended": _("ended")}
+            title = escape_line(story.title)
+            if story.status == "open":
+                raise UserInputError(_("**{title}** is open now.", title=title))
+            if story.status == "paused":
+                raise UserInputError(_("**{title}** is paused now.", title=title))
+            if story.status == "ended":
+                raise UserInputError(_("**{title}** is ended now.", title=title))
             raise UserInputError(
-                _(
-                    "**{title}** is {state} now.",
-                    title=escape_line(story.title),
-                    state=state.get(story.status, story.status),
-                )
+                _("**{title}** is {status} now.", title=title, status=story.status)
             )
         return story

@@ -107,10 +107,12 @@ class StoryMembers(StoryPipeline):
             mine = seat_of(seats, user_id)
             if mine is None or not mine.active:
                 title = escape_line(fresh.title)
+                if reason == "left":
+                    raise UserInputError(
+                        _("You're not in the rotation of **{title}**.", title=title)
+                    )
                 raise UserInputError(
-                    _("You're not in the rotation of **{title}**.", title=title)
-                    if reason == "left"
-                    else _("That member is not in the rotation of **{title}**.", title=title)
+                    _("That member is not in the rotation of **{title}**.", title=title)
                 )
             # The row goes with the erasure that follows; until then it reads as leaving.
             stored_reason = "left" if reason == "erased" else reason

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from bot.errors import NotAllowed, UserInputError
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.services.actor import Actor
 from bot.services.markdown import escape_line
 from bot.services.text import clean_display_name, clean_text
@@ -39,7 +39,6 @@ from .types import (
     WriteResult,
     seat_of,
 )
-from .typesetting import story_language
 
 __all__ = ["StoryService"]
 
@@ -62,12 +61,10 @@ class StoryService(StoryModeration):
         ai_partner: bool = False,
         shuffle: bool = False,
         human_only: bool = False,
-        language: str | None = None,
     ) -> StoryStatus:
         """Open a story in a thread of the actor's channel; they hold its first turn (the
         opening, when given, is that turn written). A human-only story has no AI partner and no
-        AI stand-in: asking for both is refused. ``language`` is the locale the story is
-        written in (the caller's resolved locale; English when missing or malformed)."""
+        AI stand-in: asking for both is refused."""
         guild_id = actor.guild_id
         if guild_id is None:
             raise UserInputError(_("Story chains live in servers: use this command in a server."))
@@ -97,9 +94,10 @@ class StoryService(StoryModeration):
             raise UserInputError(_("The word limit per turn must be between 10 and 1,000."))
         if clean_opening and len(clean_opening.split()) > limit:
             raise UserInputError(
-                _(
-                    "The opening has {words} words; the limit per turn is {limit}.",
-                    words=len(clean_opening.split()),
+                ngettext(
+                    "The opening has {n} word; the limit per turn is {limit}.",
+                    "The opening has {n} words; the limit per turn is {limit}.",
+                    len(clean_opening.split()),
                     limit=limit,
                 )
             )
@@ -116,9 +114,10 @@ class StoryService(StoryModeration):
             )
         if await self._repo.count_running(guild_id) >= self._max_running:
             raise UserInputError(
-                _(
+                ngettext(
+                    "This server already has {n} story running: end it first.",
                     "This server already has {n} stories running: end one first.",
-                    n=self._max_running,
+                    self._max_running,
                 )
             )
         thread_id = await self.publisher.open_thread(
@@ -149,7 +148,6 @@ class StoryService(StoryModeration):
                         ai_name=AI_NAME,
                         shuffle=shuffle,
                         human_only=human_only,
-                        language=story_language(language),
                     ),
                     now,
                     now + timedelta(seconds=seconds),
@@ -200,34 +198,36 @@ class StoryService(StoryModeration):
     def _require_turn(
         self, story: StoryRecord, seats: Sequence[ParticipantRecord], user_id: int
     ) -> None:
+        title = escape_line(story.title)
         if story.status == "ended":
-            raise UserInputError(_("**{title}** has ended.", title=escape_line(story.title)))
+            raise UserInputError(_("**{title}** has ended.", title=title))
         if story.status == "paused":
-            raise UserInputError(
-                _("**{title}** is paused: wait until it resumes.", title=escape_line(story.title))
-            )
+            raise UserInputError(_("**{title}** is paused: wait until it resumes.", title=title))
         if story.current_user_id is None:
             raise NotAllowed(
                 _(
                     "It's not your turn: **{title}** is waiting for more writers (`/story join`).",
-                    title=escape_line(story.title),
+                    title=title,
                 )
             )
         if story.current_user_id != user_id:
             current = shown_name(seat_of(seats, story.current_user_id))
             mine = seat_of(seats, user_id)
-            hint = (
-                ""
-                if mine is not None and mine.active
-                else " " + _("Join with `/story join` first.")
-            )
+            if mine is not None and mine.active:
+                raise NotAllowed(
+                    _(
+                        "It's not your turn in **{title}**: it's {current}'s turn.",
+                        title=title,
+                        current=current,
+                    )
+                )
             raise NotAllowed(
                 _(
-                    "It's not your turn in **{title}**: it's {name}'s turn.",
-                    title=escape_line(story.title),
-                    name=current,
+                    "It's not your turn in **{title}**: it's {current}'s turn. Join with "
+                    "`/story join` first.",
+                    title=title,
+                    current=current,
                 )
-                + hint
             )
 
     async def write(self, actor: Actor, story: str | None, text: str) -> WriteResult:
@@ -239,10 +239,12 @@ class StoryService(StoryModeration):
         words = len(clean.split())
         if words > record.word_limit:
             raise UserInputError(
-                _(
-                    "Your segment has {words} words; **{title}** allows {limit} a turn. "
-                    "Please shorten it.",
-                    words=words,
+                ngettext(
+                    "Your segment has {n} word; **{title}** allows {limit} a turn. Please "
+                    "shorten it.",
+                    "Your segment has {n} words; **{title}** allows {limit} a turn. Please "
+                    "shorten it.",
+                    words,
                     title=escape_line(record.title),
                     limit=record.word_limit,
                 )

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from bot.errors import UserInputError, gettext_noop
+from bot.errors import UserInputError
+from models.errors import gettext_noop
 
 from .ports import BookFile, Notice
 
@@ -93,7 +94,6 @@ class StoryRecord:
     created_at: datetime
     ended_at: datetime | None
     human_only: bool = False  # no AI partner, no AI stand-in
-    language: str = "en"  # a Discord locale ("en-US", "zh-CN"): what its book declares
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +167,6 @@ class NewStory:
     ai_name: str
     shuffle: bool
     human_only: bool = False
-    language: str = "en"
 
 
 @dataclass(frozen=True, slots=True)

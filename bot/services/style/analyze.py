@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import JsonDict
 
 from bot.errors import StructuredOutputError, UserInputError
+from bot.i18n import _, ngettext
 from bot.services.prompts import prompt_messages
 from bot.services.prosody._cmu import in_dictionary
 from bot.services.text import clean_text
@@ -87,10 +88,14 @@ class TextStats:
     stanzas: int
 
     @property
+    def is_verse(self) -> bool:
+        return self.lines > 2 and self.words / max(1, self.lines) < 12
+
+    @property
     def shape(self) -> str:
-        if self.lines > 2 and self.words / max(1, self.lines) < 12:
-            return f"verse, {self.stanzas} stanza{'s' if self.stanzas != 1 else ''}"
-        return f"prose, {self.stanzas} paragraph{'s' if self.stanzas != 1 else ''}"
+        if self.is_verse:
+            return ngettext("verse, {n} stanza", "verse, {n} stanzas", self.stanzas)
+        return ngettext("prose, {n} paragraph", "prose, {n} paragraphs", self.stanzas)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,16 +117,23 @@ def check_upload(filename: str, size: int, *, max_bytes: int) -> None:
     """Checks that need no download: the file's type and size."""
     if not filename.casefold().endswith(ALLOWED_SUFFIXES):
         raise UserInputError(
-            f"I can only read plain-text files ({', '.join(ALLOWED_SUFFIXES)}); "
-            f"**{filename[:80]}** isn't one. Paste the text instead, or save it as .txt."
+            _(
+                "I can only read plain-text files ({suffixes}); **{name}** isn't one. Paste the "
+                "text instead, or save it as .txt.",
+                suffixes=", ".join(ALLOWED_SUFFIXES),
+                name=filename[:80],
+            )
         )
     if size > max_bytes:
         raise UserInputError(
-            f"That file is {_size(size)}; I read files up to {_size(max_bytes)}. "
-            "Send a shorter excerpt."
+            _(
+                "That file is {size}; I read files up to {limit}. Send a shorter excerpt.",
+                size=_size(size),
+                limit=_size(max_bytes),
+            )
         )
     if size == 0:
-        raise UserInputError("That file is empty: there's nothing to analyse.")
+        raise UserInputError(_("That file is empty: there's nothing to analyse."))
 
 
 def decode_upload(filename: str, data: bytes, *, max_bytes: int) -> str:
@@ -129,20 +141,29 @@ def decode_upload(filename: str, data: bytes, *, max_bytes: int) -> str:
     check_upload(filename, len(data), max_bytes=max_bytes)
     if b"\x00" in data:
         raise UserInputError(
-            f"**{filename[:80]}** looks like a binary file, not text. Save it as plain text "
-            "(.txt or .md) and try again."
+            _(
+                "**{name}** looks like a binary file, not text. Save it as plain text (.txt or "
+                ".md) and try again.",
+                name=filename[:80],
+            )
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UserInputError(
-            f"**{filename[:80]}** isn't UTF-8 text. Save it as UTF-8 plain text and try again."
+            _(
+                "**{name}** isn't UTF-8 text. Save it as UTF-8 plain text and try again.",
+                name=filename[:80],
+            )
         ) from None
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     if controls > max(2, len(text) // 100):
         raise UserInputError(
-            f"**{filename[:80]}** looks like a binary file, not text. Save it as plain text "
-            "(.txt or .md) and try again."
+            _(
+                "**{name}** looks like a binary file, not text. Save it as plain text (.txt or "
+                ".md) and try again.",
+                name=filename[:80],
+            )
         )
     return text
 
@@ -152,7 +173,11 @@ def prepare_text(text: str, *, limit: int) -> tuple[str, bool]:
     cleaned = clean_text(text, field="text", max_length=10**9, multiline=True)
     if len(re.findall(r"\w+", cleaned)) < MIN_WORDS:
         raise UserInputError(
-            f"That's too short to analyse: give me at least {MIN_WORDS} words of your work."
+            ngettext(
+                "That's too short to analyse: give me at least {n} word of your work.",
+                "That's too short to analyse: give me at least {n} words of your work.",
+                MIN_WORDS,
+            )
         )
     if len(cleaned) <= limit:
         return cleaned, False
@@ -233,12 +258,18 @@ def _clean_items(items: Iterable[str], limit: int, max_len: int = 80) -> list[st
 
 def _fallback_remixes(text: str, themes: list[str], stats: TextStats) -> list[str]:
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")[:80]
-    subject = themes[0] if themes else "the central image"
-    other = "prose" if stats.shape.startswith("verse") else "a poem"
+    subject = themes[0] if themes else _("the central image")
+    if stats.is_verse:
+        retell = _("Retell it as prose, keeping only the line “{first}”.", first=first)
+    else:
+        retell = _("Retell it as a poem, keeping only the line “{first}”.", first=first)
     return [
-        f"Retell it as {other}, keeping only the line “{first}”.",
-        f"Write the same moment from the point of view of {subject} itself.",
-        f"Move the piece fifty years into the future and let {subject} be all that survives.",
+        retell,
+        _("Write the same moment from the point of view of {subject} itself.", subject=subject),
+        _(
+            "Move the piece fifty years into the future and let {subject} be all that survives.",
+            subject=subject,
+        ),
     ]
 
 
@@ -276,7 +307,7 @@ def finish_analysis(
 
 def _size(count: int) -> str:
     if count >= 1024 * 1024:
-        return f"{count / (1024 * 1024):.1f} MB"
+        return _("{size} MB", size=format(count / (1024 * 1024), ".1f"))
     if count >= 1024:
-        return f"{count / 1024:.0f} KB"
-    return f"{count} bytes"
+        return _("{size} KB", size=format(count / 1024, ".0f"))
+    return ngettext("{n} byte", "{n} bytes", count)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bot.i18n import N_
+
 __all__ = ["FORGET_TEXT", "OPTIN_TEXT", "OPTOUT_TEXT"]
 
-OPTIN_TEXT = (
+OPTIN_TEXT = N_(
     "**Style memory is on for you in this server.**\n"
     "From now on Muse stores, for this server only:\n"
     "• what you tell it with `/style set` (media, genres, tone, favourite themes, things to "
@@ -22,13 +24,13 @@ OPTIN_TEXT = (
     "everything Muse holds about you in this server."
 )
 
-OPTOUT_TEXT = (
+OPTOUT_TEXT = N_(
     "Style memory stopped: Muse learns nothing more from your work here and no longer adds "
     "your style to its prompts. What was stored is kept so you can look at it (`/style show`) "
     "or take it with you (`/mydata export`); `/style forget` erases it all."
 )
 
-FORGET_TEXT = (
+FORGET_TEXT = N_(
     "This erases **everything** Muse stores about you in this server: your style profile, "
     "learned traits, writing samples, /write history, drafts, submissions and your consent. "
     'Your segments in shared stories stay with the story, credited to "a former member". '

@@ -8,6 +8,7 @@ import logging
 
 from bot.db.repositories import GuildSettingsRepository
 from bot.errors import StructuredOutputError, UserInputError
+from bot.i18n import _
 from models import GenerationOptions, LLMEngine
 
 from .analyze import (
@@ -78,7 +79,7 @@ class CreativeTools:
     ) -> Analysis:
         """Analyse typed text or an uploaded file. Nothing is stored."""
         if (text is None) == (upload is None):
-            raise UserInputError("Give me either some text or a .txt/.md file, not both.")
+            raise UserInputError(_("Give me either some text or a .txt/.md file, not both."))
         if upload is not None:
             filename, data = upload
             raw = decode_upload(filename, data, max_bytes=self._config.attachment_max_bytes)

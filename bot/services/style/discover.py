@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.repositories.style import WorkHit, WorkRecord
+from bot.i18n import N_, LazyString
 
 __all__ = [
     "RECENCY_HALF_LIFE_DAYS",
@@ -24,10 +25,10 @@ __all__ = [
     "rank_works",
 ]
 
-WORK_KINDS: dict[str, str] = {
-    "story": "Story",
-    "potd_submission": "Prompt of the day",
-    "lyrics": "Lyrics",
+WORK_KINDS: dict[str, LazyString] = {
+    "story": N_("Story"),
+    "potd_submission": N_("Prompt of the day"),
+    "lyrics": N_("Lyrics"),
 }
 RECENCY_WEIGHT = 0.25
 RECENCY_HALF_LIFE_DAYS = 30.0

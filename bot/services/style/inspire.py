@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
+from bot.i18n import N_, LazyString
 from bot.services.prompts import phrases, prompt_messages
 from models import ChatMessage
 
@@ -97,21 +98,41 @@ def _tidy(text: str, limit: int) -> str:
     return re.sub(r"\s+", " ", text).strip(" \"'“”")[:limit]
 
 
+# The prompts code writes when the model gives fewer than three: whole sentences per medium, so
+# each language can word them its own way.
+_FALLBACK_WORDS = (N_("threshold"), N_("echo"), N_("salt"), N_("lantern"), N_("orchard"))
+_FALLBACK_TITLES = (N_("{word} at the edge"), N_("Two {word}s"), N_("The {word} keeper"))
+_FALLBACK_TEXTS: dict[str, tuple[LazyString, LazyString, LazyString]] = {
+    "visual": (
+        N_("Paint {word} at the moment it changes."),
+        N_("Paint {word} seen twice: once up close, once from very far away."),
+        N_("Paint someone whose job is to look after {word}, on their last day."),
+    ),
+    "music": (
+        N_("Write a song about {word} at the moment it changes."),
+        N_("Write a song about {word} seen twice: once up close, once from very far away."),
+        N_("Write a song about someone whose job is to look after {word}, on their last day."),
+    ),
+    "writing": (
+        N_("Write about {word} at the moment it changes."),
+        N_("Write about {word} seen twice: once up close, once from very far away."),
+        N_("Write about someone whose job is to look after {word}, on their last day."),
+    ),
+    "": (
+        N_("Make a piece about {word} at the moment it changes."),
+        N_("Make a piece about {word} seen twice: once up close, once from very far away."),
+        N_("Make a piece about someone whose job is to look after {word}, on their last day."),
+    ),
+}
+
+
 def _fallback_prompts(keywords: list[str], medium: str) -> list[Prompt]:
-    words = [*keywords, "threshold", "echo", "salt", "lantern", "orchard"][:5]
-    verb = {"visual": "Paint", "music": "Write a song about", "writing": "Write about"}.get(
-        medium, "Make a piece about"
-    )
+    words = [*keywords, *(str(word) for word in _FALLBACK_WORDS)][:5]
+    texts = _FALLBACK_TEXTS.get(medium, _FALLBACK_TEXTS[""])
+    heads = [words[0].title(), words[1], words[2]]
     return [
-        Prompt(f"{words[0].title()} at the edge", f"{verb} {words[0]} at the moment it changes."),
-        Prompt(
-            f"Two {words[1]}s",
-            f"{verb} {words[1]} seen twice: once up close, once from very far away.",
-        ),
-        Prompt(
-            f"The {words[2]} keeper",
-            f"{verb} someone whose job is to look after {words[2]}, on their last day.",
-        ),
+        Prompt(title.format(word=head), text.format(word=word))
+        for title, text, head, word in zip(_FALLBACK_TITLES, texts, heads, words, strict=False)
     ]
 
 

@@ -9,6 +9,7 @@ from bot.clock import Clock
 from bot.db.repositories import MemberRepository
 from bot.db.repositories.style import StyleRepository
 from bot.errors import NotFound, UserInputError
+from bot.i18n import N_, _, ngettext
 from bot.services.bounds import check_length, record_id
 from bot.services.text import clean_text
 
@@ -22,12 +23,13 @@ from .profile import (
     SAMPLE_MIN_CHARS,
     SAMPLE_TITLE_LIMIT,
     StyleProfile,
+    trait_kind_label,
 )
 from .types import StyleConfig
 
 __all__ = ["CONSENT_FIRST", "QueueLearning", "StyleMemory"]
 
-CONSENT_FIRST = (
+CONSENT_FIRST = N_(
     "Style memory is off for you here. Run `/style optin` first: it explains exactly what is "
     "stored and why."
 )
@@ -55,18 +57,18 @@ class StyleMemory:
 
     async def optin(self, guild_id: int, user_id: int) -> str:
         await self._members.set_consent(guild_id, user_id, True, self._clock.now())
-        return OPTIN_TEXT
+        return str(OPTIN_TEXT)
 
     async def optout(self, guild_id: int, user_id: int) -> str:
         member = await self._members.get(guild_id, user_id)
         if not member.consent:
             raise UserInputError(
-                "You haven't opted in here, so Muse isn't learning anything about you."
+                _("You haven't opted in here, so Muse isn't learning anything about you.")
             )
         async with self._store.atomic():
             await self._members.set_consent(guild_id, user_id, False, self._clock.now())
             await self._store.delete_member_pending(guild_id, user_id)
-        return OPTOUT_TEXT
+        return str(OPTOUT_TEXT)
 
     async def set_personalise(self, guild_id: int, user_id: int, enabled: bool) -> None:
         await self._require_consent(guild_id, user_id)
@@ -74,7 +76,7 @@ class StyleMemory:
 
     async def _require_consent(self, guild_id: int, user_id: int) -> None:
         if not (await self._members.get(guild_id, user_id)).consent:
-            raise UserInputError(CONSENT_FIRST)
+            raise UserInputError(str(CONSENT_FIRST))
 
     # -- the profile ----------------------------------------------------------------------------
 
@@ -104,7 +106,7 @@ class StyleMemory:
         """The profile of a member who opted in (to prefill forms); refuses everyone else."""
         profile = await self.profile(guild_id, user_id)
         if not profile.consent:
-            raise UserInputError(CONSENT_FIRST)
+            raise UserInputError(str(CONSENT_FIRST))
         return profile
 
     async def set_preferences(
@@ -121,20 +123,20 @@ class StyleMemory:
         cleared: list[str] = []
         for name, value in values.items():
             if name not in PREFERENCE_FIELDS:
-                raise UserInputError(f"Unknown profile field {name!r}.")
+                raise UserInputError(_("Unknown profile field {name}.", name=repr(name)))
             if value is None:
                 continue
-            label = PREFERENCE_FIELDS[name].lower()
+            label = str(PREFERENCE_FIELDS[name]).lower()
             text = clean_text(value, field=label, max_length=PREFERENCE_LIMIT, required=False)
             if text:
                 cleaned[name] = text
             elif clear_blank:
                 cleared.append(name)
             else:
-                raise UserInputError(f"The {label} can't be empty.")
+                raise UserInputError(_("The {label} can't be empty.", label=label))
         if not cleaned and not cleared:
             raise UserInputError(
-                "Tell me at least one thing: media, genres, tone, themes or what to avoid."
+                _("Tell me at least one thing: media, genres, tone, themes or what to avoid.")
             )
         await self._require_consent(guild_id, user_id)
         async with self._store.atomic():
@@ -148,8 +150,13 @@ class StyleMemory:
         clean = clean_text(text, field="writing sample", max_length=SAMPLE_LIMIT, multiline=True)
         if len(clean) < SAMPLE_MIN_CHARS:
             raise UserInputError(
-                f"That sample is too short to learn from: give at least {SAMPLE_MIN_CHARS} "
-                "characters of your writing."
+                ngettext(
+                    "That sample is too short to learn from: give at least {n} character of "
+                    "your writing.",
+                    "That sample is too short to learn from: give at least {n} characters of "
+                    "your writing.",
+                    SAMPLE_MIN_CHARS,
+                )
             )
         heading = (
             clean_text(title, field="title", max_length=SAMPLE_TITLE_LIMIT, required=False)
@@ -166,8 +173,11 @@ class StyleMemory:
         )
         if sample_id is None:
             raise UserInputError(
-                f"You already have {self._config.max_samples} samples; remove one with "
-                "`/style remove` first."
+                ngettext(
+                    "You already have {n} sample; remove it with `/style remove` first.",
+                    "You already have {n} samples; remove one with `/style remove` first.",
+                    self._config.max_samples,
+                )
             )
         await self._queue_learning(guild_id, user_id, "writing_sample", clean)
         return sample_id
@@ -175,30 +185,43 @@ class StyleMemory:
     async def items(self, guild_id: int, user_id: int) -> list[tuple[str, str]]:
         """``(key, label)`` of every single item a member can remove."""
         profile = await self.profile(guild_id, user_id)
-        found = [(f"pref:{p.field}", f"{p.label}: {p.value}") for p in profile.preferences.values()]
+        found = [
+            (f"pref:{p.field}", _("{label}: {value}", label=p.label, value=p.value))
+            for p in profile.preferences.values()
+        ]
         found += [
-            (f"trait:{t.id}", f"Trait · {t.kind}: {t.value} ({t.confidence:.0%})")
+            (
+                f"trait:{t.id}",
+                _(
+                    "Trait · {kind}: {value} ({confidence})",
+                    kind=trait_kind_label(t.kind),
+                    value=t.value,
+                    confidence=format(t.confidence, ".0%"),
+                ),
+            )
             for t in profile.traits
         ]
-        found += [(f"sample:{s.id}", f"Sample: {s.title}") for s in profile.samples]
+        found += [(f"sample:{s.id}", _("Sample: {title}", title=s.title)) for s in profile.samples]
         return [(key, label[:100]) for key, label in found]
 
     async def remove_item(self, guild_id: int, user_id: int, key: str) -> str:
         check_length(key, field="item", max_length=ITEM_KEY_LIMIT)
-        kind, _, ident = key.partition(":")
-        removed = False
+        kind, _sep, ident = key.partition(":")
+        removed, done = False, ""
         if kind == "pref" and ident in PREFERENCE_FIELDS:
             removed = await self._store.delete_preference(guild_id, user_id, ident)
-            label = PREFERENCE_FIELDS[ident]
-        elif kind in ("trait", "sample") and (number := record_id(ident)) is not None:
-            if kind == "trait":
-                removed = await self._store.delete_trait(guild_id, user_id, number)
-            else:
-                removed = await self._store.delete_sample(guild_id, user_id, number)
-            label = f"That {kind}"
+            done = _("{label} was removed from your style profile.", label=PREFERENCE_FIELDS[ident])
+        elif kind == "trait" and (number := record_id(ident)) is not None:
+            removed = await self._store.delete_trait(guild_id, user_id, number)
+            done = _("That trait was removed from your style profile.")
+        elif kind == "sample" and (number := record_id(ident)) is not None:
+            removed = await self._store.delete_sample(guild_id, user_id, number)
+            done = _("That sample was removed from your style profile.")
         if not removed:
-            raise NotFound("I can't find that item in your style profile. Pick one from the list.")
-        return f"{label} was removed from your style profile."
+            raise NotFound(
+                _("I can't find that item in your style profile. Pick one from the list.")
+            )
+        return done
 
     # -- briefs (the StyleBriefs hook) -------------------------------------------------------
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.db.repositories.style import SampleRecord, TraitRecord
+from bot.i18n import N_, LazyString, pgettext
 
 from .learning import effective_confidence, parse_time
 
@@ -21,14 +22,16 @@ __all__ = [
     "Preference",
     "StyleProfile",
     "keywords_of",
+    "source_label",
+    "trait_kind_label",
 ]
 
-PREFERENCE_FIELDS: dict[str, str] = {
-    "media": "Media",
-    "genres": "Genres",
-    "tone": "Tone",
-    "themes": "Favourite themes",
-    "avoid": "Themes or tropes to avoid",
+PREFERENCE_FIELDS: dict[str, LazyString] = {
+    "media": N_("Media"),
+    "genres": N_("Genres"),
+    "tone": N_("Tone"),
+    "themes": N_("Favourite themes"),
+    "avoid": N_("Themes or tropes to avoid"),
 }
 PREFERENCE_LIMIT = 200
 #: An item key from ``/style remove`` autocomplete: "pref:media", "trait:12", "sample:3".
@@ -49,6 +52,30 @@ _STOPWORDS_TEXT = (
 _STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
+def trait_kind_label(kind: str) -> str:
+    """A learned trait's kind (a stored key) in the reader's language."""
+    names = {
+        "tone": pgettext("trait kind", "tone"),
+        "imagery": pgettext("trait kind", "imagery"),
+        "theme": pgettext("trait kind", "theme"),
+        "form": pgettext("trait kind", "form"),
+        "vocabulary": pgettext("trait kind", "vocabulary"),
+    }
+    return names.get(kind, kind)
+
+
+def source_label(source: str) -> str:
+    """Where a trait was learned from (a stored contribution kind) in the reader's language."""
+    names = {
+        "write_topic": pgettext("trait source", "write topic"),
+        "story_segment": pgettext("trait source", "story segment"),
+        "lyrics_draft": pgettext("trait source", "lyrics draft"),
+        "potd_submission": pgettext("trait source", "potd submission"),
+        "writing_sample": pgettext("trait source", "writing sample"),
+    }
+    return names.get(source, source.replace("_", " "))
+
+
 @dataclass(frozen=True, slots=True)
 class Preference:
     field: str
@@ -57,7 +84,8 @@ class Preference:
 
     @property
     def label(self) -> str:
-        return PREFERENCE_FIELDS.get(self.field, self.field)
+        known = PREFERENCE_FIELDS.get(self.field)
+        return str(known) if known is not None else self.field
 
 
 @dataclass(frozen=True, slots=True)

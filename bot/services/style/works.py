@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.clock import Clock
 from bot.db.repositories.style import StyleRepository
 from bot.errors import UserInputError
+from bot.i18n import _
 from bot.services.text import clean_text
 
 from .discover import WORK_KINDS, Recommendation, fts_query, rank_works
@@ -74,13 +75,15 @@ class WorksCatalogue:
             profile = await self._memory.personal_profile(guild_id, user_id)
             if profile is None or profile.is_empty:
                 raise UserInputError(
-                    "I don't know your style yet. Opt in with `/style optin` and tell me about "
-                    "it with `/style set`, or search with `/discover about:`."
+                    _(
+                        "I don't know your style yet. Opt in with `/style optin` and tell me "
+                        "about it with `/style set`, or search with `/discover about:`."
+                    )
                 )
             keywords = profile.keywords()
         query = fts_query(keywords)
         if query is None:
-            raise UserInputError("Give me a few words to look for (3 letters or more).")
+            raise UserInputError(_("Give me a few words to look for (3 letters or more)."))
         hits = await self._store.search_works(
             guild_id, query, exclude_author=user_id, limit=50, human_only=human_only
         )
