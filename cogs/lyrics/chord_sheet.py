@@ -9,6 +9,7 @@ import discord
 from bot.discord_io import EMBED_DESCRIPTION_LIMIT
 from bot.i18n import _
 from bot.services.chords import Progression
+from bot.services.chords.names import choice_name, shown_name
 from bot.services.lyrics import SCORE_FILENAME, ChordMedia, ChordSheet
 
 __all__ = ["chords_embed", "chords_files"]
@@ -22,7 +23,7 @@ def _section_labels(progression: Progression) -> dict[str, str]:
     for piece in progression.label.split(" / "):
         name, _sep, label = piece.partition(": ")
         if label:
-            labels[name] = label
+            labels[name] = shown_name(label)
     return labels
 
 
@@ -30,7 +31,10 @@ def chords_embed(sheet: ChordSheet, media: ChordMedia | None = None) -> discord.
     """The progression by section with Roman numerals; with ``media``, the engraved score as
     the embed's image and the preview's length in the footer."""
     p = sheet.progression
-    embed = discord.Embed(title=f"{p.key} {p.mode} · {p.mood}", colour=INFO_COLOUR)
+    title = _(
+        "{key} {mode} · {mood}", key=p.key, mode=choice_name(p.mode), mood=choice_name(p.mood)
+    )
+    embed = discord.Embed(title=title, colour=INFO_COLOUR)
     chords = p.chords
 
     def row(start: int, length: int) -> str:
@@ -54,7 +58,7 @@ def chords_embed(sheet: ChordSheet, media: ChordMedia | None = None) -> discord.
         order = " → ".join(s.name.title() for s in p.sections)
         embed.description = _("**Song order:** {order}", order=order)[:DESCRIPTION_LIMIT]
     else:
-        embed.description = f"**{p.label.capitalize()}**\n{row(0, len(chords))}"
+        embed.description = f"**{shown_name(p.label).capitalize()}**\n{row(0, len(chords))}"
     if sheet.seed is not None:
         footer = _(
             "progression.mid: {tempo} BPM, one chord per bar, piano and bass · variation {seed}",

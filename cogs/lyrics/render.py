@@ -144,7 +144,7 @@ def draft_embeds(draft: Draft, *, status: str | None = None) -> list[discord.Emb
             target = f"{low}" if low == high else f"{low}–{high}"
             ok = all(a.ok_rhyme and a.ok_syllables for a in analysis)
             repeats = draft.song.order.count(part.key)
-            values = {"label": part.label, "scheme": part.scheme, "target": target}
+            values = {"label": part.shown_label, "scheme": part.scheme, "target": target}
             if repeats > 1:
                 title = _(
                     "{label} · {scheme} · {target} syllables · sung {repeats}×",
@@ -166,7 +166,7 @@ def draft_embeds(draft: Draft, *, status: str | None = None) -> list[discord.Emb
 
 
 def _draft_header(draft: Draft, status: str | None) -> discord.Embed:
-    labels = [draft.song.part(key).label for key in draft.song.order]
+    labels = [draft.song.part(key).shown_label for key in draft.song.order]
     details = [_("**Structure:** {structure}", structure=" → ".join(labels))]
     if draft.song.genre:
         details.append(_("**Genre:** {genre}", genre=_esc(draft.song.genre)))

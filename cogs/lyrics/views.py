@@ -115,7 +115,8 @@ class RegenerateSelect(
         if draft is not None:
             options = [
                 discord.SelectOption(
-                    label=_("Redraft the {section}", section=p.label.lower())[:100], value=p.key
+                    label=_("Redraft the {section}", section=p.shown_label.lower())[:100],
+                    value=p.key,
                 )
                 for p in draft.song.parts
             ][:25]
@@ -143,7 +144,7 @@ class RegenerateSelect(
         try:
             draft = await service.owned(self.draft_id, interaction.user.id)
             key = self.item.values[0] if self.item.values else ""
-            label = next((p.label for p in draft.song.parts if p.key == key), None)
+            label = next((p.shown_label for p in draft.song.parts if p.key == key), None)
             section = label.lower() if label is not None else _("section")
             await _busy(interaction, draft, _("Redrafting the {section}…", section=section))
             new = await service.regenerate_part(self.draft_id, interaction.user.id, key)

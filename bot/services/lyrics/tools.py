@@ -7,6 +7,7 @@ import asyncio
 import re
 
 from bot.errors import UserInputError
+from bot.i18n import _
 from bot.services import chords as theory
 from bot.services.prosody import (
     Rhyme,
@@ -54,11 +55,13 @@ async def rhymes_for(word: str, kind: RhymeKind = "perfect") -> list[Rhyme]:
     query = clean_text(word, field="word", max_length=RHYME_WORD_LIMIT).lower()
     if not _RHYME_QUERY.match(query):
         raise UserInputError(
-            "Give one word (letters, apostrophes and hyphens), or up to three words "
-            "for a multisyllabic rhyme."
+            _(
+                "Give one word (letters, apostrophes and hyphens), or up to three words "
+                "for a multisyllabic rhyme."
+            )
         )
     if kind not in ("perfect", "slant", "multisyllabic"):
-        raise UserInputError("Pick a rhyme type: perfect, slant or multisyllabic.")
+        raise UserInputError(_("Pick a rhyme type: perfect, slant or multisyllabic."))
     return await asyncio.to_thread(find_rhymes, query, kind, RHYME_RESULTS)
 
 
@@ -66,7 +69,7 @@ async def syllable_report(text: str) -> list[LineReport]:
     clean = clean_text(text, field="text", max_length=SYLLABLES_LIMIT, multiline=True)
     lines = [line.strip() for line in _LINE_BREAKS.split(clean) if line.strip()]
     if not lines:
-        raise UserInputError("Give some words to count, with / between lines.")
+        raise UserInputError(_("Give some words to count, with / between lines."))
 
     def measure() -> list[LineReport]:
         return [LineReport(line, line_syllables(line), stress_pattern(line)) for line in lines]
@@ -79,7 +82,7 @@ async def analyze_lyrics(text: str) -> Analysis:
     all_lines = [line for line in clean.split("\n")]
     kept = [line for line in all_lines if line.strip()]
     if len(kept) < 1:
-        raise UserInputError("Paste at least one line of lyrics.")
+        raise UserInputError(_("Paste at least one line of lyrics."))
     truncated = max(0, len(kept) - ANALYZE_MAX_LINES)
     if truncated:
         # Keep whole stanzas up to the limit.
