@@ -132,9 +132,9 @@ def melody_embed(composed: ComposedMelody) -> discord.Embed:
         text=_(
             "Stressed syllables on beats 1 and 3: {stressed} · chord tones there: {chord_tones} "
             "· moves by step: {stepwise}",
-            stressed=f"{stats.stressed_on_strong:.0%}",
-            chord_tones=f"{stats.chord_tones_on_strong:.0%}",
-            stepwise=f"{stats.stepwise:.0%}",
+            stressed=format(stats.stressed_on_strong, ".0%"),
+            chord_tones=format(stats.chord_tones_on_strong, ".0%"),
+            stepwise=format(stats.stepwise, ".0%"),
         )
     )
     return embed

@@ -231,7 +231,7 @@ def _draft_row(d: DraftSummary, melody: bool) -> str:
         d.lines,
         id=d.id,
         title=_esc(d.title),
-        date=f"{d.updated_at:%Y-%m-%d}",
+        date=d.updated_at.strftime("%Y-%m-%d"),
     )
     if d.public:
         row += _(" · 🌐 shared")
