@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.discord_io import NO_PINGS, defer_thinking, generation_limited
 from bot.errors import UserInputError
+from bot.i18n import _
 from bot.services.chords import MODES, MOODS
 from bot.services.lyrics import (
     CHORD_KEY_LIMIT,
@@ -298,7 +299,7 @@ class LyricsCog(commands.Cog):
         # Everything is checked before acknowledging: bad input gets a private reply.
         if (draft is None) == (lines is None):
             raise UserInputError(
-                "Give either `draft` (one of your saved drafts) or `lines` (pasted lyrics)."
+                _("Give either `draft` (one of your saved drafts) or `lines` (pasted lyrics).")
             )
         params = melody_params(
             key=key, mode=mode, tempo=tempo, voice=voice, low=low, high=high,

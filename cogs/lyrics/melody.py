@@ -17,6 +17,7 @@ from typing import Any, cast
 import discord
 
 from bot.discord_io import EMBED_DESCRIPTION_LIMIT, NO_PINGS, MuseInteraction, RecordButton, shorten
+from bot.i18n import N_, LazyString, _, ngettext
 from bot.services.markdown import escape_markdown
 from bot.services.melody import ComposedMelody, MelodyService, note_name
 
@@ -42,6 +43,27 @@ _FIELD_LIMIT = 1024
 #: What one message may upload (Discord's smallest per-server limit, less room for the JSON).
 UPLOAD_LIMIT = 8 * 1024 * 1024 - 64 * 1024
 _SLUG = re.compile(r"[^a-z0-9]+")
+_VOICES = {
+    "soprano": N_("Soprano"),
+    "alto": N_("Alto"),
+    "tenor": N_("Tenor"),
+    "bass": N_("Bass"),
+}
+_MODES = {"major": N_("major"), "minor": N_("minor")}
+_CONTOURS = {
+    "arch": N_("arch"),
+    "rising": N_("rising"),
+    "falling": N_("falling"),
+    "wave": N_("wave"),
+    "valley": N_("valley"),
+}
+_FEELS = {"even": N_("even"), "dotted": N_("dotted"), "spacious": N_("spacious")}
+
+
+def _word(table: dict[str, Any], key: str) -> str:
+    """A fixed word shown in the member's language; an unknown one as it is."""
+    known = table.get(key)
+    return str(known) if known is not None else key
 
 
 def _slug(title: str) -> str:
@@ -64,15 +86,25 @@ def _uploads(composed: ComposedMelody) -> tuple[bool, bool]:
 def melody_embed(composed: ComposedMelody) -> discord.Embed:
     record, melody, stats = composed.record, composed.melody, composed.stats
     p = record.params
-    voice = p.voice.title() if p.voice != "custom" else "Custom voice"
-    shape = record.proposal
+    voice = _("Custom voice") if p.voice == "custom" else _word(_VOICES, p.voice)
     lines = [
-        f"**{p.key} {p.mode}** · {p.tempo} BPM · 4/4 · {voice} "
-        f"({note_name(p.low)}–{note_name(p.high)}) · seed {record.seed}",
-        f"Shape: {shape.contour}, {shape.feel} rhythm"
-        + (", the chorus lifted" if shape.chorus_lift else "")
-        + (" (the model's idea)" if shape.source == "model" else ""),
-        f"{stats.notes} notes, one per syllable · {melody.bars} bars",
+        _(
+            "**{key} {mode}** · {tempo} BPM · 4/4 · {voice} ({low}–{high}) · seed {seed}",
+            key=p.key,
+            mode=_word(_MODES, p.mode),
+            tempo=p.tempo,
+            voice=voice,
+            low=note_name(p.low),
+            high=note_name(p.high),
+            seed=record.seed,
+        ),
+        _shape(composed),
+        ngettext(
+            "{n} note, one per syllable · {bars}",
+            "{n} notes, one per syllable · {bars}",
+            stats.notes,
+            bars=ngettext("{n} bar", "{n} bars", melody.bars),
+        ),
     ]
     embed = discord.Embed(
         title=shorten(f"🎼 {escape_markdown(record.title)}", 256),
@@ -94,13 +126,33 @@ def melody_embed(composed: ComposedMelody) -> discord.Embed:
     if png:
         embed.set_image(url=f"attachment://{SCORE_NAME}")
     if composed.files.audio and not audio:
-        lines.append("The audio preview is too large to upload; play the MIDI file instead.")
+        lines.append(_("The audio preview is too large to upload; play the MIDI file instead."))
         embed.description = shorten("\n".join(lines), EMBED_DESCRIPTION_LIMIT)
     embed.set_footer(
-        text=f"Stressed syllables on beats 1 and 3: {stats.stressed_on_strong:.0%} · chord tones "
-        f"there: {stats.chord_tones_on_strong:.0%} · moves by step: {stats.stepwise:.0%}"
+        text=_(
+            "Stressed syllables on beats 1 and 3: {stressed} · chord tones there: {chord_tones} "
+            "· moves by step: {stepwise}",
+            stressed=format(stats.stressed_on_strong, ".0%"),
+            chord_tones=format(stats.chord_tones_on_strong, ".0%"),
+            stepwise=format(stats.stepwise, ".0%"),
+        )
     )
     return embed
+
+
+def _shape(composed: ComposedMelody) -> str:
+    shape = composed.record.proposal
+    values = {"contour": _word(_CONTOURS, shape.contour), "feel": _word(_FEELS, shape.feel)}
+    model = shape.source == "model"
+    if shape.chorus_lift:
+        if model:
+            return _(
+                "Shape: {contour}, {feel} rhythm, the chorus lifted (the model's idea)", **values
+            )
+        return _("Shape: {contour}, {feel} rhythm, the chorus lifted", **values)
+    if model:
+        return _("Shape: {contour}, {feel} rhythm (the model's idea)", **values)
+    return _("Shape: {contour}, {feel} rhythm", **values)
 
 
 def melody_files(composed: ComposedMelody) -> list[discord.File]:
@@ -148,60 +200,62 @@ async def _change(
     button: RecordButton,
     interaction: MuseInteraction,
     change: Callable[[MelodyService, int, int], Awaitable[ComposedMelody]],
-    status: str,
+    status: LazyString,
 ) -> None:
     service = _service(interaction)
     await service.owned(button.record_id, interaction.user.id)  # refused before anything changes
     await interaction.response.defer()
     composed = await change(service, button.record_id, interaction.user.id)
-    await show_melody(interaction, composed, status=status)
+    await show_melody(interaction, composed, status=str(status))
 
 
 class AnotherMelodyButton(RecordButton, prefix="muse:melody:again"):
     def __init__(self, melody_id: int) -> None:
         super().__init__(
-            melody_id, label="Another melody", emoji="🎲", style=discord.ButtonStyle.primary
+            melody_id, label=_("Another melody"), emoji="🎲", style=discord.ButtonStyle.primary
         )
 
     async def run(self, interaction: MuseInteraction) -> None:
-        await _change(self, interaction, lambda s, m, u: s.another(m, u), "🎲 A new melody.")
+        await _change(self, interaction, lambda s, m, u: s.another(m, u), N_("🎲 A new melody."))
 
 
 class TransposeDownButton(RecordButton, prefix="muse:melody:down"):
     def __init__(self, melody_id: int) -> None:
-        super().__init__(melody_id, label="Down", emoji="⬇️")
+        super().__init__(melody_id, label=_("Down"), emoji="⬇️")
 
     async def run(self, interaction: MuseInteraction) -> None:
         await _change(
-            self, interaction, lambda s, m, u: s.transpose(m, u, -1), "⬇️ Down a semitone."
+            self, interaction, lambda s, m, u: s.transpose(m, u, -1), N_("⬇️ Down a semitone.")
         )
 
 
 class TransposeUpButton(RecordButton, prefix="muse:melody:up"):
     def __init__(self, melody_id: int) -> None:
-        super().__init__(melody_id, label="Up", emoji="⬆️")
+        super().__init__(melody_id, label=_("Up"), emoji="⬆️")
 
     async def run(self, interaction: MuseInteraction) -> None:
-        await _change(self, interaction, lambda s, m, u: s.transpose(m, u, 1), "⬆️ Up a semitone.")
+        await _change(
+            self, interaction, lambda s, m, u: s.transpose(m, u, 1), N_("⬆️ Up a semitone.")
+        )
 
 
 class SlowerButton(RecordButton, prefix="muse:melody:slower"):
     def __init__(self, melody_id: int) -> None:
-        super().__init__(melody_id, label="Slower", emoji="🐢")
+        super().__init__(melody_id, label=_("Slower"), emoji="🐢")
 
     async def run(self, interaction: MuseInteraction) -> None:
         await _change(
-            self, interaction, lambda s, m, u: s.change_tempo(m, u, faster=False), "🐢 Slower."
+            self, interaction, lambda s, m, u: s.change_tempo(m, u, faster=False), N_("🐢 Slower.")
         )
 
 
 class FasterButton(RecordButton, prefix="muse:melody:faster"):
     def __init__(self, melody_id: int) -> None:
-        super().__init__(melody_id, label="Faster", emoji="🐇")
+        super().__init__(melody_id, label=_("Faster"), emoji="🐇")
 
     async def run(self, interaction: MuseInteraction) -> None:
         await _change(
-            self, interaction, lambda s, m, u: s.change_tempo(m, u, faster=True), "🐇 Faster."
+            self, interaction, lambda s, m, u: s.change_tempo(m, u, faster=True), N_("🐇 Faster.")
         )
 
 

@@ -3,19 +3,15 @@ description, 25 fields and 10 embeds per message, 6000 characters per message in
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 import discord
 
 from bot.discord_io import EMBED_DESCRIPTION_LIMIT
-from bot.services.chords import Progression
+from bot.i18n import _, ngettext
 from bot.services.lyrics import (
-    SCORE_FILENAME,
     Analysis,
-    ChordMedia,
-    ChordSheet,
     Draft,
     DraftSummary,
     LineReport,
@@ -24,12 +20,15 @@ from bot.services.markdown import escape_markdown
 from bot.services.prosody import LineAnalysis, Rhyme, group_by_syllables
 from bot.services.prosody.zh import has_han
 
+from .chord_sheet import chords_embed, chords_files
+
 __all__ = [
     "DESCRIPTION_LIMIT",
     "MESSAGE_LIMIT",
     "Block",
     "analysis_pages",
     "chords_embed",
+    "chords_files",
     "draft_embeds",
     "drafts_list_embed",
     "embed_size",
@@ -106,7 +105,7 @@ def _block_embeds(block: Block, limit: int) -> list[discord.Embed]:
         size += len(text) + 1
     return [
         discord.Embed(
-            title=(block.title if i == 0 else f"{block.title} (continued)")[:256],
+            title=(block.title if i == 0 else _("{title} (continued)", title=block.title))[:256],
             description="\n".join(chunk),
             colour=block.colour,
         )
@@ -146,9 +145,15 @@ def draft_embeds(draft: Draft, *, status: str | None = None) -> list[discord.Emb
             target = f"{low}" if low == high else f"{low}–{high}"
             ok = all(a.ok_rhyme and a.ok_syllables for a in analysis)
             repeats = draft.song.order.count(part.key)
-            title = f"{part.label} · {part.scheme} · {target} syllables"
+            values = {"label": part.shown_label, "scheme": part.scheme, "target": target}
             if repeats > 1:
-                title += f" · sung {repeats}×"
+                title = _(
+                    "{label} · {scheme} · {target} syllables · sung {repeats}×",
+                    repeats=repeats,
+                    **values,
+                )
+            else:
+                title = _("{label} · {scheme} · {target} syllables", **values)
             embeds.append(
                 discord.Embed(
                     title=title,
@@ -162,25 +167,40 @@ def draft_embeds(draft: Draft, *, status: str | None = None) -> list[discord.Emb
 
 
 def _draft_header(draft: Draft, status: str | None) -> discord.Embed:
-    labels = [draft.song.part(key).label for key in draft.song.order]
-    details = [f"**Structure:** {' → '.join(labels)}"]
+    labels = [draft.song.part(key).shown_label for key in draft.song.order]
+    details = [_("**Structure:** {structure}", structure=" → ".join(labels))]
     if draft.song.genre:
-        details.append(f"**Genre:** {_esc(draft.song.genre)}")
+        details.append(_("**Genre:** {genre}", genre=_esc(draft.song.genre)))
     if draft.song.mood:
-        details.append(f"**Mood:** {_esc(draft.song.mood)}")
+        details.append(_("**Mood:** {mood}", mood=_esc(draft.song.mood)))
     details.append(
-        f"**Checks:** {draft.passing} of {draft.total_lines} lines pass "
-        "(✓ syllables and rhyme, ✗ not yet). Each line shows *syllables · rhyme letter*."
+        ngettext(
+            "**Checks:** {passing} of {n} line passes "
+            "(✓ syllables and rhyme, ✗ not yet). Each line shows *syllables · rhyme letter*.",
+            "**Checks:** {passing} of {n} lines pass "
+            "(✓ syllables and rhyme, ✗ not yet). Each line shows *syllables · rhyme letter*.",
+            draft.total_lines,
+            passing=draft.passing,
+        )
     )
     if status:
         details.append(f"\n{status}")
     embed = discord.Embed(
         title=f"🎵 {draft.title}"[:256], description="\n".join(details), colour=INFO_COLOUR
     )
-    state = "saved" if draft.saved else "not saved yet"
     if draft.public:
-        state += " · shared in /discover"
-    embed.set_footer(text=f"Draft #{draft.id} · {state}")
+        footer = (
+            _("Draft #{id} · saved · shared in /discover", id=draft.id)
+            if draft.saved
+            else _("Draft #{id} · not saved yet · shared in /discover", id=draft.id)
+        )
+    else:
+        footer = (
+            _("Draft #{id} · saved", id=draft.id)
+            if draft.saved
+            else _("Draft #{id} · not saved yet", id=draft.id)
+        )
+    embed.set_footer(text=footer)
     return embed
 
 
@@ -189,24 +209,36 @@ def drafts_list_embed(
 ) -> discord.Embed:
     if not drafts:
         return discord.Embed(
-            title="Your saved lyrics",
-            description="You have no saved drafts yet. Make one with `/lyrics draft` and press "
-            "**Save**.",
+            title=_("Your saved lyrics"),
+            description=_(
+                "You have no saved drafts yet. Make one with `/lyrics draft` and press **Save**."
+            ),
             colour=INFO_COLOUR,
         )
-    rows = [
-        f"**#{d.id}** {_esc(d.title)} · {d.lines} lines · {d.updated_at:%Y-%m-%d}"
-        + (" · 🌐 shared" if d.public else "")
-        + (" · 🎼 melody" if d.id in with_melody else "")
-        for d in drafts
-    ]
+    rows = [_draft_row(d, d.id in with_melody) for d in drafts]
     embed = discord.Embed(
-        title="Your saved lyrics",
+        title=_("Your saved lyrics"),
         description="\n".join(rows)[:DESCRIPTION_LIMIT],
         colour=INFO_COLOUR,
     )
-    embed.set_footer(text="Pick one below to open it, share it or delete it. Only you see this.")
+    embed.set_footer(text=_("Pick one below to open it, share it or delete it. Only you see this."))
     return embed
+
+
+def _draft_row(d: DraftSummary, melody: bool) -> str:
+    row = ngettext(
+        "**#{id}** {title} · {n} line · {date}",
+        "**#{id}** {title} · {n} lines · {date}",
+        d.lines,
+        id=d.id,
+        title=_esc(d.title),
+        date=d.updated_at.strftime("%Y-%m-%d"),
+    )
+    if d.public:
+        row += _(" · 🌐 shared")
+    if melody:
+        row += _(" · 🎼 melody")
+    return row
 
 
 # -- tools -----------------------------------------------------------------------------------
@@ -214,21 +246,22 @@ def drafts_list_embed(
 
 def rhymes_embed(word: str, kind: str, rhymes: Sequence[Rhyme]) -> discord.Embed:
     grouped = group_by_syllables(rhymes)
-    embed = discord.Embed(title=f"{kind.title()} rhymes for “{word}”"[:256], colour=INFO_COLOUR)
+    embed = discord.Embed(title=_rhymes_title(kind, word)[:256], colour=INFO_COLOUR)
     if not grouped:
-        embed.description = f"I found no {kind} rhymes for that. Try another type" + (
-            " (slant rhymes are looser)." if kind != "slant" else "."
-        )
+        embed.description = _no_rhymes(kind)
         return embed
     chinese = has_han(word)
     embed.description = (
-        "Common words with the same pinyin final, most frequent first within each group."
+        _("Common words with the same pinyin final, most frequent first within each group.")
         if chinese
-        else "Best first within each group."
+        else _("Best first within each group.")
     )
-    unit = "character" if chinese else "syllable"
     for count, words in list(grouped.items())[:25]:
-        name = f"{count} {unit}" + ("" if count == 1 else "s")
+        name = (
+            ngettext("{n} character", "{n} characters", count)
+            if chinese
+            else ngettext("{n} syllable", "{n} syllables", count)
+        )
         value = ", ".join(words)
         if len(value) > 1024:
             value = value[:1020].rsplit(", ", 1)[0] + ", …"
@@ -257,20 +290,44 @@ def _zh_rhymes(reports: Sequence[LineReport]) -> list[str]:
             if len(chars) > 1]  # fmt: skip
 
 
+def _rhymes_title(kind: str, word: str) -> str:
+    if kind == "slant":
+        return _("Slant rhymes for “{word}”", word=word)
+    if kind == "multisyllabic":
+        return _("Multisyllabic rhymes for “{word}”", word=word)
+    return _("Perfect rhymes for “{word}”", word=word)
+
+
+def _no_rhymes(kind: str) -> str:
+    if kind == "slant":
+        return _("I found no slant rhymes for that. Try another type.")
+    if kind == "multisyllabic":
+        return _(
+            "I found no multisyllabic rhymes for that. Try another type (slant rhymes are looser)."
+        )
+    return _("I found no perfect rhymes for that. Try another type (slant rhymes are looser).")
+
+
 def syllables_pages(reports: Sequence[LineReport]) -> list[list[discord.Embed]]:
     rows = [_syllable_row(r) for r in reports]
     total = sum(r.syllables for r in reports)
-    blocks = [Block("Syllables and stress", rows)]
+    blocks = [Block(_("Syllables and stress"), rows)]
     rhymes = _zh_rhymes(reports)
     if rhymes:
-        blocks.append(Block("Rhymes (same pinyin final)", rhymes[:40]))
+        blocks.append(Block(_("Rhymes (same pinyin final)"), rhymes[:40]))
     pages = pack(blocks)
-    legend = ["x unstressed, / stressed"]
     if any(r.tones for r in reports):
-        legend = ["a Chinese character is one syllable", "平 level tone, 仄 oblique, 中 neutral"]
+        legend = _("a Chinese character is one syllable · 平 level tone, 仄 oblique, 中 neutral")
         if any(not r.tones for r in reports):
-            legend.append("x unstressed, / stressed")
-    pages[-1][-1].set_footer(text=f"{total} syllables in all · " + " · ".join(legend))
+            legend += " · " + _("x unstressed, / stressed")
+        footer = ngettext("{n} syllable in all", "{n} syllables in all", total) + " · " + legend
+    else:
+        footer = ngettext(
+            "{n} syllable in all · x unstressed, / stressed",
+            "{n} syllables in all · x unstressed, / stressed",
+            total,
+        )
+    pages[-1][-1].set_footer(text=footer)
     return pages
 
 
@@ -280,88 +337,32 @@ def analysis_pages(analysis: Analysis) -> list[list[discord.Embed]]:
         f"\n\u2003`{scansion(a.stress)}`"
         for i, a in enumerate(analysis.lines, start=1)
     ]
-    blocks = [Block(f"Rhyme scheme: {analysis.scheme or '—'}", rows)]
+    blocks = [Block(_("Rhyme scheme: {scheme}", scheme=analysis.scheme or "—"), rows)]
     extra: list[str] = []
     if analysis.repeated:
-        extra.append(
-            "**Repeated words:** " + ", ".join(f"{_esc(w)} ×{n}" for w, n in analysis.repeated)
+        words = ", ".join(f"{_esc(w)} ×{n}" for w, n in analysis.repeated)
+        extra.append(_("**Repeated words:** {words}", words=words))
+    else:
+        extra.append(_("**Repeated words:** none stand out."))
+    if analysis.cliches:
+        extra.append(_("**Clichés:**"))
+        extra.extend(
+            _("• line {line}: {note}", line=c.line + 1, note=_esc(c.message))
+            for c in analysis.cliches
         )
     else:
-        extra.append("**Repeated words:** none stand out.")
-    if analysis.cliches:
-        extra.append("**Clichés:**")
-        extra.extend(f"• line {c.line + 1}: {_esc(c.message)}" for c in analysis.cliches)
-    else:
-        extra.append("**Clichés:** none of the usual suspects.")
+        extra.append(_("**Clichés:** none of the usual suspects."))
     if analysis.truncated:
-        extra.append(f"*{analysis.truncated} more lines were not analysed (the limit is 60).*")
-    blocks.append(Block("Word choice", extra))
-    pages = pack(blocks)
-    pages[-1][-1].set_footer(text="Each line: syllables · rhyme letter; x unstressed, / stressed")
-    return pages
-
-
-def _section_labels(progression: Progression) -> dict[str, str]:
-    labels: dict[str, str] = {}
-    for piece in progression.label.split(" / "):
-        name, _, label = piece.partition(": ")
-        if label:
-            labels[name] = label
-    return labels
-
-
-def chords_embed(sheet: ChordSheet, media: ChordMedia | None = None) -> discord.Embed:
-    """The progression by section with Roman numerals; with ``media``, the engraved score as
-    the embed's image and the preview's length in the footer."""
-    p = sheet.progression
-    embed = discord.Embed(title=f"{p.key} {p.mode} · {p.mood}", colour=INFO_COLOUR)
-    chords = p.chords
-
-    def row(start: int, length: int) -> str:
-        part = chords[start : start + length]
-        names = " ".join(f"`{c.name}`" for c in part)
-        numerals = " ".join(f"`{c.roman}`" for c in part)
-        return f"{names}\n{numerals}"
-
-    if p.sections:
-        labels = _section_labels(p)
-        shown: set[str] = set()
-        for section in p.sections:
-            if section.name in shown:
-                continue
-            shown.add(section.name)
-            embed.add_field(
-                name=f"{section.name.title()} — {labels.get(section.name, '')}".rstrip(" —")[:256],
-                value=row(section.start, section.length),
-                inline=False,
+        extra.append(
+            ngettext(
+                "*{n} more line was not analysed (the limit is 60).*",
+                "*{n} more lines were not analysed (the limit is 60).*",
+                analysis.truncated,
             )
-        order = " → ".join(s.name.title() for s in p.sections)
-        embed.description = f"**Song order:** {order}"[:DESCRIPTION_LIMIT]
-    else:
-        embed.description = f"**{p.label.capitalize()}**\n{row(0, len(chords))}"
-    variation = f" · variation {sheet.seed}" if sheet.seed is not None else ""
-    footer = f"progression.mid: {sheet.tempo} BPM, one chord per bar, piano and bass{variation}"
-    if media is not None:
-        if media.score_png is not None:
-            embed.set_image(url=f"attachment://{SCORE_FILENAME}")
-        else:
-            footer += "\nThe score image could not be drawn this time."
-        if media.audio is not None:
-            cut = " (the first part)" if media.audio.truncated else ""
-            footer += f"\n{media.audio.filename}: {media.audio.duration_s:.0f} s preview{cut}"
-        else:
-            footer += "\nThe audio preview could not be played this time."
-    embed.set_footer(text=footer)
-    return embed
-
-
-def chords_files(sheet: ChordSheet, media: ChordMedia) -> list[discord.File]:
-    """The attachments of a chord sheet: the score image, the audio preview and the MIDI file
-    (whichever rendered; the MIDI file always)."""
-    files = []
-    if media.score_png is not None:
-        files.append(discord.File(io.BytesIO(media.score_png), SCORE_FILENAME))
-    if media.audio is not None:
-        files.append(discord.File(io.BytesIO(media.audio.data), media.audio.filename))
-    files.append(discord.File(io.BytesIO(sheet.midi), "progression.mid"))
-    return files
+        )
+    blocks.append(Block(_("Word choice"), extra))
+    pages = pack(blocks)
+    pages[-1][-1].set_footer(
+        text=_("Each line: syllables · rhyme letter; x unstressed, / stressed")
+    )
+    return pages

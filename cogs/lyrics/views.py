@@ -18,7 +18,9 @@ from bot.discord_io import (
     RecordButton,
     handle_interaction_error,
     holds_generation,
+    use_interaction_locale,
 )
+from bot.i18n import _
 from bot.services.bounds import record_id
 from bot.services.lyrics import ANALYZE_LIMIT, Draft, DraftSummary
 
@@ -112,13 +114,16 @@ class RegenerateSelect(
         options = []
         if draft is not None:
             options = [
-                discord.SelectOption(label=f"Redraft the {p.label.lower()}"[:100], value=p.key)
+                discord.SelectOption(
+                    label=_("Redraft the {section}", section=p.shown_label.lower())[:100],
+                    value=p.key,
+                )
                 for p in draft.song.parts
             ][:25]
         super().__init__(
             discord.ui.Select(
                 custom_id=f"muse:lyrics:regen:{draft_id}",
-                placeholder="Regenerate a section…",
+                placeholder=_("Regenerate a section…"),
                 options=options or [discord.SelectOption(label="…", value="-")],
                 row=0,
             )
@@ -133,15 +138,17 @@ class RegenerateSelect(
 
     @holds_generation
     async def callback(self, interaction: discord.Interaction) -> None:
+        await use_interaction_locale(interaction)
         service = _service(interaction)
         draft: Draft | None = None
         try:
             draft = await service.owned(self.draft_id, interaction.user.id)
             key = self.item.values[0] if self.item.values else ""
-            label = next((p.label for p in draft.song.parts if p.key == key), "section")
-            await _busy(interaction, draft, f"Redrafting the {label.lower()}…")
+            label = next((p.shown_label for p in draft.song.parts if p.key == key), None)
+            section = label.lower() if label is not None else _("section")
+            await _busy(interaction, draft, _("Redrafting the {section}…", section=section))
             new = await service.regenerate_part(self.draft_id, interaction.user.id, key)
-            await _show(interaction, new, status=f"🔄 Redrafted the {label.lower()}.")
+            await _show(interaction, new, status=_("🔄 Redrafted the {section}.", section=section))
         except Exception as exc:
             if draft is not None and interaction.response.is_done():
                 await _restore(interaction, draft)
@@ -150,7 +157,7 @@ class RegenerateSelect(
 
 class RewriteLineButton(RecordButton, prefix="muse:lyrics:line"):
     def __init__(self, draft_id: int) -> None:
-        super().__init__(draft_id, label="Rewrite a line", emoji="✏️", row=1)
+        super().__init__(draft_id, label=_("Rewrite a line"), emoji="✏️", row=1)
 
     async def run(self, interaction: MuseInteraction) -> None:
         draft = await _service(interaction).owned(self.record_id, interaction.user.id)
@@ -160,20 +167,22 @@ class RewriteLineButton(RecordButton, prefix="muse:lyrics:line"):
 class RewriteLineModal(discord.ui.Modal):
     def __init__(self, draft: Draft) -> None:
         super().__init__(
-            title="Rewrite a line", timeout=900, custom_id=f"muse:lyrics:linemodal:{draft.id}"
+            title=_("Rewrite a line"),
+            timeout=900,
+            custom_id=f"muse:lyrics:linemodal:{draft.id}",
         )
         self.draft = draft
         self.line: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label=f"Line number (1–{draft.total_lines})",
+            label=_("Line number (1–{last})", last=draft.total_lines),
             custom_id="line",
-            placeholder="e.g. 3",
+            placeholder=_("e.g. 3"),
             min_length=1,
             max_length=3,
         )
         self.hint: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="What should change? (optional)",
+            label=_("What should change? (optional)"),
             custom_id="hint",
-            placeholder="e.g. more hopeful, mention the sea",
+            placeholder=_("e.g. more hopeful, mention the sea"),
             required=False,
             max_length=200,
         )
@@ -182,16 +191,17 @@ class RewriteLineModal(discord.ui.Modal):
 
     @holds_generation
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        await use_interaction_locale(interaction)
         service = _service(interaction)
         draft = self.draft
         try:
             draft = await service.owned(draft.id, interaction.user.id)
-            number, _ = service.check_line(draft, self.line.value, self.hint.value)
-            await _busy(interaction, draft, f"Rewriting line {number}…")
+            number, _hint = service.check_line(draft, self.line.value, self.hint.value)
+            await _busy(interaction, draft, _("Rewriting line {number}…", number=number))
             new = await service.rewrite_line(
                 draft.id, interaction.user.id, number, self.hint.value or None
             )
-            await _show(interaction, new, status=f"✏️ Rewrote line {number}.")
+            await _show(interaction, new, status=_("✏️ Rewrote line {number}.", number=number))
         except Exception as exc:
             if interaction.response.is_done():
                 await _restore(interaction, draft)
@@ -202,7 +212,7 @@ class SaveButton(RecordButton, prefix="muse:lyrics:save"):
     def __init__(self, draft_id: int, *, saved: bool = False) -> None:
         super().__init__(
             draft_id,
-            label="Saved" if saved else "Save",
+            label=_("Saved") if saved else _("Save"),
             emoji="✅" if saved else "💾",
             style=discord.ButtonStyle.success if not saved else discord.ButtonStyle.secondary,
             disabled=saved,
@@ -210,14 +220,14 @@ class SaveButton(RecordButton, prefix="muse:lyrics:save"):
         )
 
     async def run(self, interaction: MuseInteraction) -> None:
-        draft, _ = await _service(interaction).save(self.record_id, interaction.user.id)
+        draft, _created = await _service(interaction).save(self.record_id, interaction.user.id)
         await interaction.response.edit_message(
             embeds=draft_embeds(draft),
             view=draft_view(draft, manage=_is_managed(interaction)),
             allowed_mentions=NO_PINGS,
         )
         await interaction.followup.send(
-            "Saved. Find it any time with `/lyrics drafts`; later changes to it are kept too.",
+            _("Saved. Find it any time with `/lyrics drafts`; later changes to it are kept too."),
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )
@@ -227,7 +237,7 @@ class ShareButton(RecordButton, prefix="muse:lyrics:share"):
     def __init__(self, draft_id: int, *, public: bool = False) -> None:
         super().__init__(
             draft_id,
-            label="Make private" if public else "Share in /discover",
+            label=_("Make private") if public else _("Share in /discover"),
             emoji="🔒" if public else "🌐",
             row=1,
         )
@@ -246,7 +256,7 @@ class ShareButton(RecordButton, prefix="muse:lyrics:share"):
 class DeleteButton(RecordButton, prefix="muse:lyrics:del"):
     def __init__(self, draft_id: int) -> None:
         super().__init__(
-            draft_id, label="Delete", emoji="🗑️", style=discord.ButtonStyle.danger, row=1
+            draft_id, label=_("Delete"), emoji="🗑️", style=discord.ButtonStyle.danger, row=1
         )
 
     async def run(self, interaction: MuseInteraction) -> None:
@@ -254,7 +264,10 @@ class DeleteButton(RecordButton, prefix="muse:lyrics:del"):
         view = discord.ui.View(timeout=None)
         view.add_item(ConfirmDeleteButton(draft.id))
         await interaction.response.send_message(
-            f"Delete **{discord.utils.escape_markdown(draft.title)}** for good?",
+            _(
+                "Delete **{title}** for good?",
+                title=discord.utils.escape_markdown(draft.title),
+            ),
             view=view,
             ephemeral=True,
             allowed_mentions=NO_PINGS,
@@ -263,12 +276,12 @@ class DeleteButton(RecordButton, prefix="muse:lyrics:del"):
 
 class ConfirmDeleteButton(RecordButton, prefix="muse:lyrics:delyes"):
     def __init__(self, draft_id: int) -> None:
-        super().__init__(draft_id, label="Yes, delete it", style=discord.ButtonStyle.danger)
+        super().__init__(draft_id, label=_("Yes, delete it"), style=discord.ButtonStyle.danger)
 
     async def run(self, interaction: MuseInteraction) -> None:
         title = await _service(interaction).delete(self.record_id, interaction.user.id)
         await interaction.response.edit_message(
-            content=f"Deleted **{discord.utils.escape_markdown(title)}**.",
+            content=_("Deleted **{title}**.", title=discord.utils.escape_markdown(title)),
             view=None,
             allowed_mentions=NO_PINGS,
         )
@@ -285,7 +298,7 @@ class OpenDraftSelect(
         super().__init__(
             discord.ui.Select(
                 custom_id=f"muse:lyrics:open:{user_id}",
-                placeholder="Open a draft…",
+                placeholder=_("Open a draft…"),
                 options=options or [discord.SelectOption(label="…", value="0")],
             )
         )
@@ -298,6 +311,7 @@ class OpenDraftSelect(
         return cls(int(match["user"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        await use_interaction_locale(interaction)
         try:
             value = self.item.values[0] if self.item.values else "0"
             draft_id = record_id(value) or 0
@@ -313,12 +327,12 @@ class OpenDraftSelect(
             await handle_interaction_error(interaction, exc)
 
 
-class AnalyzeModal(discord.ui.Modal, title="Analyze lyrics"):
+class AnalyzeModal(discord.ui.Modal):
     def __init__(self, *, share: bool) -> None:
-        super().__init__(timeout=1800, custom_id="muse:lyrics:analyze")
+        super().__init__(title=_("Analyze lyrics"), timeout=1800, custom_id="muse:lyrics:analyze")
         self.share = share
         self.lyrics: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Your lyrics (blank lines between stanzas)",
+            label=_("Your lyrics (blank lines between stanzas)"),
             custom_id="lyrics",
             style=discord.TextStyle.paragraph,
             max_length=ANALYZE_LIMIT,
@@ -326,6 +340,7 @@ class AnalyzeModal(discord.ui.Modal, title="Analyze lyrics"):
         self.add_item(self.lyrics)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        await use_interaction_locale(interaction)
         try:
             analysis = await _service(interaction).analyze(self.lyrics.value)
             pages = analysis_pages(analysis)

@@ -8,6 +8,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_io import NO_PINGS, MuseInteraction
+from bot.i18n import _
 from bot.services.poetry import POEM_LIMIT, check_text, form_choices
 
 from .render import check_pages
@@ -43,8 +44,8 @@ class PoetryCog(commands.Cog):
         """Check your poem against a form: syllables, rhyme and refrains, line by line."""
         # Validated before acknowledging: bad input gets a private reply, nothing public.
         result = await check_text(form, text)
-        label = result.form.label
-        pages = check_pages(f"{label}: your poem, checked", result)
+        label = result.form.shown_label
+        pages = check_pages(_("{form}: your poem, checked", form=label), result)
         await interaction.response.send_message(embeds=pages[0], allowed_mentions=NO_PINGS)
         for page in pages[1:]:
             await interaction.followup.send(embeds=page, allowed_mentions=NO_PINGS)

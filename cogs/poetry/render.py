@@ -6,6 +6,7 @@ from __future__ import annotations
 import discord
 
 from bot.discord_io import split_text
+from bot.i18n import _, ngettext
 from bot.services.markdown import escape_line
 from bot.services.prosody import LineCheck, PoemCheck
 
@@ -26,13 +27,13 @@ def _esc(text: str) -> str:
 
 def _facts(line: LineCheck, unit: str) -> str:
     count = f"{line.counted}" if line.target is None else f"{line.counted}/{_want(line)}"
-    parts = [f"{count} {unit}"]
+    parts = [_("{count} char.", count=count) if unit == "han" else _("{count} syll.", count=count)]
     if line.letter:
         parts.append(line.letter)
     if line.refrain_of is not None:
-        parts.append(f"refrain of {line.refrain_of}")
+        parts.append(_("refrain of {line}", line=line.refrain_of))
     if line.meter_ok is not None:
-        parts.append("iambic" if line.meter_ok else "off-beat")
+        parts.append(_("iambic") if line.meter_ok else _("off-beat"))
     return " · ".join(parts)
 
 
@@ -47,7 +48,7 @@ def check_rows(check: PoemCheck) -> list[str]:
     rows: list[str] = []
     for line in check.lines:
         mark = "✓" if line.ok else "✗"
-        facts = _facts(line, "char." if check.form.script == "han" else "syll.")
+        facts = _facts(line, check.form.script)
         rows.append(f"`{line.number:>2}` {mark} {_esc(line.text)} — *{facts}*")
         if line.problems:
             rows.append(f"     ↳ {_esc('; '.join(line.problems))}")
@@ -59,17 +60,29 @@ def verdict(check: PoemCheck, *, rounds: int | None = None) -> str:
     form = check.form
     missing = [str(line.number) for line in check.lines if not line.ok]
     parts = [_esc(problem) for problem in check.problems]
+    label, summary = form.shown_label.lower(), form.shown_summary
     if check.ok:
-        return f"✓ Every line fits the {form.label.lower()}: {form.summary}."
+        return _("✓ Every line fits the {form}: {summary}.", form=label, summary=summary)
     if missing:
-        which = ", ".join(missing)
         parts.append(
-            f"✗ {len(missing)} of {len(check.lines)} lines miss ({form.summary}): {which}."
+            ngettext(
+                "✗ {missing} of {n} lines miss ({summary}): {which}.",
+                "✗ {missing} of {n} lines miss ({summary}): {which}.",
+                len(check.lines),
+                missing=len(missing),
+                summary=summary,
+                which=", ".join(missing),
+            )
         )
     if rounds is not None:
         parts.append(
-            f"These still missed after {rounds} repair round{'s' * (rounds != 1)}; "
-            "a larger model (MUSE_MODEL_PATH) misses far less."
+            ngettext(
+                "These still missed after {n} repair round; "
+                "a larger model (MUSE_MODEL_PATH) misses far less.",
+                "These still missed after {n} repair rounds; "
+                "a larger model (MUSE_MODEL_PATH) misses far less.",
+                rounds,
+            )
         )
     return "\n".join(parts)
 

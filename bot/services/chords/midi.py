@@ -6,6 +6,8 @@ import io
 
 import mido  # type: ignore[import-untyped]
 
+from bot.i18n import _
+
 from .progressions import Progression
 from .theory import ChordInputError
 
@@ -28,11 +30,11 @@ def progression_to_midi(
     channel 1 with ``program`` (General MIDI, 0 = piano), and a bass track on channel 2.
     Each chord's notes start together and stop together, ready to drop into a DAW."""
     if not 20 <= tempo_bpm <= 300:
-        raise ChordInputError("Tempo must be between 20 and 300 BPM.")
+        raise ChordInputError(_("Tempo must be between 20 and 300 BPM."))
     if not 1 <= beats_per_chord <= 16:
-        raise ChordInputError("Beats per chord must be between 1 and 16.")
+        raise ChordInputError(_("Beats per chord must be between 1 and 16."))
     if not 0 <= program <= 127:
-        raise ChordInputError("The instrument (General MIDI program) must be 0-127.")
+        raise ChordInputError(_("The instrument (General MIDI program) must be 0-127."))
     length = beats_per_chord * TICKS_PER_BEAT
     title = f"Muse - {progression.key} {progression.mode} ({progression.mood})"
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from bot.i18n import _
+
 from .progressions import Progression
 from .theory import ChordInputError, Quality, scale_notes
 
@@ -49,7 +51,7 @@ def spelled_pitch(name: str, midi: int) -> tuple[str, int, int]:
     alter = name.count("#") - name.count("b")
     base = midi - alter - _NATURAL[step]
     if base % 12:
-        raise ChordInputError(f"{name} cannot spell MIDI note {midi}.")
+        raise ChordInputError(_("{name} cannot spell MIDI note {midi}.", name=name, midi=midi))
     return step, alter, base // 12 - 1
 
 
@@ -150,9 +152,9 @@ def progression_to_musicxml(
 ) -> str:
     """The progression as a MusicXML 4.0 partwise score (a complete document, as text)."""
     if not 20 <= tempo_bpm <= 300:
-        raise ChordInputError("Tempo must be between 20 and 300 BPM.")
+        raise ChordInputError(_("Tempo must be between 20 and 300 BPM."))
     if not progression.chords:
-        raise ChordInputError("A progression needs at least one chord.")
+        raise ChordInputError(_("A progression needs at least one chord."))
     fifths, alters = _signature(progression.key, progression.mode)
     starts = {section.start: section.name for section in progression.sections}
 

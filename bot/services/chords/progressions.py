@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.i18n import _
+
 from .theory import MINORISH, Chord, ChordInputError, diatonic_chords, normalize_mode, parse_key
 
 __all__ = [
@@ -147,7 +149,13 @@ class Progression:
 def normalize_mood(mood: str) -> str:
     text = (mood or "").strip().lower()
     if text not in PROGRESSIONS:
-        raise ChordInputError(f"{mood!r} isn't a mood I know. Choose one of: {', '.join(MOODS)}.")
+        raise ChordInputError(
+            _(
+                "{mood} isn't a mood I know. Choose one of: {moods}.",
+                mood=repr(mood),
+                moods=", ".join(MOODS),
+            )
+        )
     return text
 
 
@@ -203,12 +211,15 @@ def build_progression(
         return options[0]
     names = [s.strip().lower() for s in sections]
     if len(names) > MAX_SECTIONS:
-        raise ChordInputError(f"A song can have at most {MAX_SECTIONS} sections.")
+        raise ChordInputError(_("A song can have at most {limit} sections.", limit=MAX_SECTIONS))
     for name in names:
         if not _SECTION_NAME.fullmatch(name):
             raise ChordInputError(
-                f"{name!r} isn't a section name I can use: letters, numbers and spaces, "
-                "at most 24 characters (like verse, chorus, bridge)."
+                _(
+                    "{name} isn't a section name I can use: letters, numbers and spaces, "
+                    "at most 24 characters (like verse, chorus, bridge).",
+                    name=repr(name),
+                )
             )
     chosen: dict[str, Progression] = {}
     chords: list[Chord] = []

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.errors import UserInputError
+from bot.i18n import _
 
 __all__ = [
     "MINORISH",
@@ -60,10 +61,13 @@ def parse_key(key: str) -> str:
     text = (key or "").strip()
     match = re.fullmatch(r"([A-Ga-g])([#♯]|[b♭])?", text)
     if match is None:
-        shown = text or "(nothing)"
+        shown = text or _("(nothing)")
         raise ChordInputError(
-            f"{shown!s} isn't a key I know. Use a note name from A to G, optionally with # or b "
-            "(for example C, F#, Bb)."
+            _(
+                "{key} isn't a key I know. Use a note name from A to G, optionally with # or b "
+                "(for example C, F#, Bb).",
+                key=shown,
+            )
         )
     accidental = {"♯": "#", "♭": "b"}.get(match[2] or "", match[2] or "")
     return match[1].upper() + accidental
@@ -75,7 +79,9 @@ def normalize_mode(mode: str) -> str:
     text = _MODE_ALIASES.get(text, text)
     if text not in MODES:
         names = ", ".join(MODES)
-        raise ChordInputError(f"{mode!r} isn't a mode I know. Choose one of: {names}.")
+        raise ChordInputError(
+            _("{mode} isn't a mode I know. Choose one of: {names}.", mode=repr(mode), names=names)
+        )
     return text
 
 
@@ -97,7 +103,7 @@ def scale_notes(key: str, mode: str = "major") -> list[str]:
         if offset > 6:
             offset -= 12
         if abs(offset) > 2:  # pragma: no cover - cannot happen for seven-letter scales
-            raise ChordInputError(f"{tonic} {mode} can't be spelled.")
+            raise ChordInputError(_("{tonic} {mode} can't be spelled.", tonic=tonic, mode=mode))
         notes.append(letter + ("#" * offset if offset > 0 else "b" * -offset))
     return notes
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 from bot.errors import UserInputError
+from bot.i18n import _
 from bot.services.bounds import record_id
 from bot.services.hooks import StyleBriefs
 from bot.services.locks import KeyedLocks
@@ -43,7 +44,14 @@ class DraftEditor:
         lines: dict[str, tuple[str, ...]] = {}
         for number, part in enumerate(song.parts, start=1):
             if progress is not None:
-                await progress(f"Drafting the {part.label.lower()} ({number}/{len(song.parts)})…")
+                await progress(
+                    _(
+                        "Drafting the {section} ({number}/{count})…",
+                        section=part.shown_label.lower(),
+                        number=number,
+                        count=len(song.parts),
+                    )
+                )
             lines[part.key] = await self.drafter.draft_part(
                 song, part, user_id=user_id, brief=brief
             )
@@ -69,11 +77,18 @@ class DraftEditor:
         number = record_id(str(line_number))
         if number is None:
             raise UserInputError(
-                f"Give the number of the line to rewrite, from 1 to {draft.total_lines}."
+                _(
+                    "Give the number of the line to rewrite, from 1 to {last}.",
+                    last=draft.total_lines,
+                )
             )
         if not 1 <= number <= draft.total_lines:
             raise UserInputError(
-                f"This draft has lines 1 to {draft.total_lines}; there is no line {number}."
+                _(
+                    "This draft has lines 1 to {last}; there is no line {number}.",
+                    last=draft.total_lines,
+                    number=number,
+                )
             )
         clean_hint = clean_text(hint, field="hint", max_length=HINT_LIMIT, required=False)
         return number, clean_hint or None
@@ -84,7 +99,7 @@ class DraftEditor:
         async with self._locks[draft_id]:
             draft = await self._library.owned(draft_id, user_id)
             number, clean_hint = self.check_line(draft, line_number, hint)
-            _, part, index = draft.numbered()[number - 1]
+            _line, part, index = draft.numbered()[number - 1]
             brief = await self._style.brief_for(draft.guild_id, user_id)
             new = await self.drafter.rewrite_line(
                 draft.song,
@@ -102,4 +117,4 @@ def _part(draft: Draft, part_key: str) -> PartSpec:
     try:
         return draft.song.part(part_key)
     except KeyError:
-        raise UserInputError("That section isn't part of this draft.") from None
+        raise UserInputError(_("That section isn't part of this draft.")) from None

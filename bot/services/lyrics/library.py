@@ -10,6 +10,7 @@ from datetime import timedelta
 from bot.clock import Clock
 from bot.db.repositories.lyrics import LyricsRepository
 from bot.errors import NotAllowed, NotFound, UserInputError
+from bot.i18n import _
 from bot.services.hooks import Contributions, WorksIndex
 
 from .codec import load_draft, spec_to_json
@@ -66,11 +67,14 @@ class DraftLibrary:
         record = await self._drafts.get(draft_id)
         if record is None:
             raise NotFound(
-                "I can't find that draft any more: it was deleted, or it was never saved "
-                f"and unsaved drafts are kept for {self.unsaved_days} days."
+                _(
+                    "I can't find that draft any more: it was deleted, or it was never saved "
+                    "and unsaved drafts are kept for {days} days.",
+                    days=self.unsaved_days,
+                )
             )
         if record.user_id != user_id:
-            raise NotAllowed("Only the member who drafted these lyrics can use its buttons.")
+            raise NotAllowed(_("Only the member who drafted these lyrics can use its buttons."))
         return await load_draft(record)
 
     async def store_lines(self, draft: Draft, key: str, new: Sequence[str]) -> Draft:
@@ -79,7 +83,7 @@ class DraftLibrary:
         await self._drafts.update_lines(draft.id, json.dumps(lines), self._clock.now())
         record = await self._drafts.get(draft.id)
         if record is None:
-            raise NotFound("That draft was deleted while I was working on it.")
+            raise NotFound(_("That draft was deleted while I was working on it."))
         return await load_draft(record)
 
     async def save(self, draft_id: int, user_id: int) -> tuple[Draft, bool]:
@@ -92,8 +96,11 @@ class DraftLibrary:
         )
         if result is None:
             raise UserInputError(
-                f"You have {self.max_saved} saved drafts, the most I keep per member. "
-                "Delete one with /lyrics drafts first."
+                _(
+                    "You have {count} saved drafts, the most I keep per member. "
+                    "Delete one with /lyrics drafts first.",
+                    count=self.max_saved,
+                )
             )
         saved = await self.owned(draft_id, user_id)
         if result:
@@ -103,7 +110,7 @@ class DraftLibrary:
     async def set_public(self, draft_id: int, user_id: int, public: bool) -> Draft:
         draft = await self.owned(draft_id, user_id)
         if not draft.saved:
-            raise UserInputError("Save the draft first; only saved drafts can be shared.")
+            raise UserInputError(_("Save the draft first; only saved drafts can be shared."))
         await self._drafts.set_public(draft_id, user_id, public)
         shared = await self.owned(draft_id, user_id)
         if public:
@@ -136,14 +143,14 @@ class DraftLibrary:
         """One of the member's saved drafts (someone else's is "not found")."""
         record = await self._drafts.get(draft_id)
         if record is None or record.user_id != user_id or not record.saved:
-            raise NotFound("I can't find that draft among your saved drafts.")
+            raise NotFound(_("I can't find that draft among your saved drafts."))
         return await load_draft(record)
 
     async def delete(self, draft_id: int, user_id: int) -> str:
         """Delete one of the member's drafts; returns its title."""
         record = await self._drafts.get(draft_id)
         if record is None or record.user_id != user_id:
-            raise NotFound("I can't find that draft among your drafts.")
+            raise NotFound(_("I can't find that draft among your drafts."))
         await self._drafts.delete(draft_id, user_id)
         await self._works.remove_work(record.guild_id, "lyrics", str(draft_id))
         return record.title

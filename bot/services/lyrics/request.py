@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.i18n import _
 from bot.services.bounds import check_length
 from bot.services.prosody import (
     ProsodyInputError,
@@ -20,6 +21,8 @@ from bot.services.prosody import (
     parse_syllable_target,
 )
 from bot.services.text import clean_text
+
+from .sections import section_label, section_name
 
 __all__ = [
     "DEFAULT_STRUCTURE",
@@ -110,6 +113,11 @@ class PartSpec:
     lines: int
     syllables: SyllableTarget | None
 
+    @property
+    def shown_label(self) -> str:
+        """The label a member reads, in the current language ("Verse 1", "Chorus")."""
+        return section_label(self.key)
+
 
 @dataclass(frozen=True, slots=True)
 class SongSpec:
@@ -137,8 +145,14 @@ def _canonical(word: str) -> str:
     name = _ALIASES.get(name, name)
     if name not in SECTION_KINDS:
         known = ", ".join(SECTION_KINDS)
-        shown = word.strip()[:30] or "(nothing)"
-        raise ProsodyInputError(f"I don't know a song section called {shown!r}. Use: {known}.")
+        shown = word.strip()[:30] or _("(nothing)")
+        raise ProsodyInputError(
+            _(
+                "I don't know a song section called {name}. Use: {known}.",
+                name=repr(shown),
+                known=known,
+            )
+        )
     return name
 
 
@@ -153,10 +167,14 @@ def parse_structure(text: str | None) -> tuple[str, ...]:
         return DEFAULT_STRUCTURE
     names = [_canonical(t) for t in _split_names(text)]
     if not names:
-        raise ProsodyInputError("Give the structure as section names, like: verse, chorus.")
+        raise ProsodyInputError(_("Give the structure as section names, like: verse, chorus."))
     if len(names) > MAX_SECTIONS:
         raise ProsodyInputError(
-            f"A song can have at most {MAX_SECTIONS} sections; that structure has {len(names)}."
+            _(
+                "A song can have at most {limit} sections; that structure has {count}.",
+                limit=MAX_SECTIONS,
+                count=len(names),
+            )
         )
     return tuple(names)
 
@@ -189,39 +207,68 @@ def parse_per_section(
     gaps.append(flat[position:])
     leftover = "".join(gaps)
     if not pairs or re.sub(r"[\s,;]+", "", leftover):
-        raise ProsodyInputError(
-            f"Give the {what} for all sections (like {_example(what)}) or per section "
-            f"(like verse:{_example(what)} chorus:{_example(what, second=True)})."
-        )
+        raise ProsodyInputError(_per_section_help(what))
     values: dict[str, T] = {}
     present = set(kinds)
     for name, value in pairs:
         kind = _canonical(name)
         if kind not in present:
-            raise ProsodyInputError(
-                f"Your structure has no {kind}, so a {what} for it can't be used "
-                f"(the structure is: {', '.join(dict.fromkeys(kinds))})."
-            )
+            raise ProsodyInputError(_not_in_structure(what, kind, kinds))
         if kind in values:
-            raise ProsodyInputError(f"The {what} for {kind} is given twice.")
+            raise ProsodyInputError(_given_twice(what, kind))
         values[kind] = parse(value)
     return None, values
 
 
-def _example(what: str, *, second: bool = False) -> str:
+def _per_section_help(what: str) -> str:
     if what == "rhyme scheme":
-        return "AABB" if second else "ABAB"
-    return "6" if second else "8"
+        return _(
+            "Give the rhyme scheme for all sections (like ABAB) or per section "
+            "(like verse:ABAB chorus:AABB)."
+        )
+    return _(
+        "Give the syllables per line for all sections (like 8) or per section "
+        "(like verse:8 chorus:6)."
+    )
+
+
+def _not_in_structure(what: str, kind: str, kinds: Sequence[str]) -> str:
+    values = {
+        "section": section_name(kind),
+        "structure": ", ".join(section_name(k) for k in dict.fromkeys(kinds)),
+    }
+    if what == "rhyme scheme":
+        return _(
+            "Your structure has no {section}, so a rhyme scheme for it can't be used "
+            "(the structure is: {structure}).",
+            **values,
+        )
+    return _(
+        "Your structure has no {section}, so a syllables per line for it can't be used "
+        "(the structure is: {structure}).",
+        **values,
+    )
+
+
+def _given_twice(what: str, kind: str) -> str:
+    if what == "rhyme scheme":
+        return _("The rhyme scheme for {section} is given twice.", section=section_name(kind))
+    return _("The syllables per line for {section} is given twice.", section=section_name(kind))
 
 
 def _rhyme_scheme(text: str) -> str:
     scheme = parse_scheme(text)
     if len(scheme) < MIN_LINES_PER_SECTION:
-        raise ProsodyInputError("A rhyme scheme needs at least two letters, like AA or ABAB.")
+        raise ProsodyInputError(_("A rhyme scheme needs at least two letters, like AA or ABAB."))
     if len(scheme) > MAX_LINES_PER_SECTION:
         raise ProsodyInputError(
-            f"A section can have at most {MAX_LINES_PER_SECTION} lines, so its rhyme scheme "
-            f"can have at most {MAX_LINES_PER_SECTION} letters; {scheme} has {len(scheme)}."
+            _(
+                "A section can have at most {limit} lines, so its rhyme scheme can have at most "
+                "{limit} letters; {scheme} has {count}.",
+                limit=MAX_LINES_PER_SECTION,
+                scheme=scheme,
+                count=len(scheme),
+            )
         )
     return scheme
 
@@ -242,12 +289,29 @@ def _fits(scheme: str, lines: int, label: str, *, given: bool) -> None:
     if lines % len(scheme) == 0:
         return
     divisors = [n for n in range(MIN_LINES_PER_SECTION, lines + 1) if lines % n == 0]
-    hint = " or ".join(str(n) for n in divisors[:3])
-    source = "" if given else " (the default)"
+    values = {
+        "scheme": scheme,
+        "section": label.lower(),
+        "letters": len(scheme),
+        "lines": lines,
+        "hint": _(" or ").join(str(n) for n in divisors[:3]),
+    }
+    if given:
+        raise ProsodyInputError(
+            _(
+                "The rhyme scheme {scheme} for {section} has {letters} letters, which doesn't "
+                "fit sections of {lines} lines. Use a scheme of {hint} letters, or set lines "
+                "to a multiple of {letters}.",
+                **values,
+            )
+        )
     raise ProsodyInputError(
-        f"The rhyme scheme {scheme}{source} for {label.lower()} has {len(scheme)} letters, "
-        f"which doesn't fit sections of {lines} lines. Use a scheme of {hint} letters, or "
-        f"set lines to a multiple of {len(scheme)}."
+        _(
+            "The rhyme scheme {scheme} (the default) for {section} has {letters} letters, which "
+            "doesn't fit sections of {lines} lines. Use a scheme of {hint} letters, or set "
+            "lines to a multiple of {letters}.",
+            **values,
+        )
     )
 
 
@@ -272,8 +336,12 @@ def song_spec(
     kinds = parse_structure(structure)
     if lines is not None and not MIN_LINES_PER_SECTION <= lines <= MAX_LINES_PER_SECTION:
         raise ProsodyInputError(
-            f"Lines per section must be between {MIN_LINES_PER_SECTION} and "
-            f"{MAX_LINES_PER_SECTION}; {lines} is not."
+            _(
+                "Lines per section must be between {low} and {high}; {lines} is not.",
+                low=MIN_LINES_PER_SECTION,
+                high=MAX_LINES_PER_SECTION,
+                lines=lines,
+            )
         )
     scheme_all, scheme_by = parse_per_section(
         rhyme_scheme, kinds, _rhyme_scheme, what="rhyme scheme"
@@ -300,7 +368,7 @@ def song_spec(
         given = scheme_by.get(kind) or scheme_all
         scheme = given or default_scheme(kind, lines)
         count = lines if lines is not None else len(scheme)
-        _fits(scheme, count, label, given=given is not None)
+        _fits(scheme, count, section_label(key), given=given is not None)
         target = syll_by.get(kind) or syll_all or DEFAULT_SYLLABLES
         parts.append(PartSpec(key, kind, label, scheme, count, target))
     spec = SongSpec(
@@ -312,7 +380,11 @@ def song_spec(
     )
     if spec.total_lines > MAX_TOTAL_LINES:
         raise ProsodyInputError(
-            f"That song needs {spec.total_lines} new lines (repeated choruses count once); "
-            f"I draft at most {MAX_TOTAL_LINES} at a time. Use fewer sections or shorter ones."
+            _(
+                "That song needs {count} new lines (repeated choruses count once); "
+                "I draft at most {limit} at a time. Use fewer sections or shorter ones.",
+                count=spec.total_lines,
+                limit=MAX_TOTAL_LINES,
+            )
         )
     return spec

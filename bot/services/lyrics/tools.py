@@ -7,6 +7,7 @@ import asyncio
 import re
 
 from bot.errors import UserInputError
+from bot.i18n import _
 from bot.services import chords as theory
 from bot.services.prosody import (
     Rhyme,
@@ -66,11 +67,13 @@ def rhyme_query(word: str, kind: str = "perfect") -> str:
             )
     elif not _RHYME_QUERY.match(query):
         raise UserInputError(
-            "Give one word (letters, apostrophes and hyphens), or up to three words "
-            "for a multisyllabic rhyme."
+            _(
+                "Give one word (letters, apostrophes and hyphens), or up to three words "
+                "for a multisyllabic rhyme."
+            )
         )
     if kind not in ("perfect", "slant", "multisyllabic"):
-        raise UserInputError("Pick a rhyme type: perfect, slant or multisyllabic.")
+        raise UserInputError(_("Pick a rhyme type: perfect, slant or multisyllabic."))
     return query
 
 
@@ -85,7 +88,7 @@ async def syllable_report(text: str) -> list[LineReport]:
     clean = clean_text(text, field="text", max_length=SYLLABLES_LIMIT, multiline=True)
     lines = [line.strip() for line in _LINE_BREAKS.split(clean) if line.strip()]
     if not lines:
-        raise UserInputError("Give some words to count, with / between lines.")
+        raise UserInputError(_("Give some words to count, with / between lines."))
 
     def measure() -> list[LineReport]:
         return [_report(line) for line in lines]
@@ -120,7 +123,7 @@ async def analyze_lyrics(text: str) -> Analysis:
     all_lines = [line for line in clean.split("\n")]
     kept = [line for line in all_lines if line.strip()]
     if len(kept) < 1:
-        raise UserInputError("Paste at least one line of lyrics.")
+        raise UserInputError(_("Paste at least one line of lyrics."))
     truncated = max(0, len(kept) - ANALYZE_MAX_LINES)
     if truncated:
         # Keep whole stanzas up to the limit.

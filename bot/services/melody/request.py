@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from bot.i18n import _
 from bot.services.bounds import check_length
 from bot.services.chords import ChordInputError, normalize_mood, parse_key
 from bot.services.prosody import line_syllables
@@ -78,27 +79,46 @@ def voice_range(voice: str, low: int | None = None, high: int | None = None) -> 
     if name in VOICES:
         if low is not None or high is not None:
             raise MelodyInputError(
-                f"Low and high are for a custom voice; {name} has its own range "
-                f"({note_name(VOICES[name][0])}-{note_name(VOICES[name][1])})."
+                _(
+                    "Low and high are for a custom voice; {voice} has its own range "
+                    "({low}-{high}).",
+                    voice=name,
+                    low=note_name(VOICES[name][0]),
+                    high=note_name(VOICES[name][1]),
+                )
             )
         return VOICES[name]
     if name != "custom":
-        raise MelodyInputError(f"Pick a voice: {', '.join(VOICES)} or custom.")
+        raise MelodyInputError(_("Pick a voice: {voices} or custom.", voices=", ".join(VOICES)))
     if low is None or high is None:
-        raise MelodyInputError("A custom voice needs both low and high (MIDI notes, 60 = C4).")
+        raise MelodyInputError(_("A custom voice needs both low and high (MIDI notes, 60 = C4)."))
     for value in (low, high):
         if not MIDI_LOWEST <= value <= MIDI_HIGHEST:
             raise MelodyInputError(
-                f"Low and high must be MIDI notes from {MIDI_LOWEST} ({note_name(MIDI_LOWEST)}) "
-                f"to {MIDI_HIGHEST} ({note_name(MIDI_HIGHEST)}); {value} is not."
+                _(
+                    "Low and high must be MIDI notes from {lowest} ({lowest_name}) "
+                    "to {highest} ({highest_name}); {value} is not.",
+                    lowest=MIDI_LOWEST,
+                    lowest_name=note_name(MIDI_LOWEST),
+                    highest=MIDI_HIGHEST,
+                    highest_name=note_name(MIDI_HIGHEST),
+                    value=value,
+                )
             )
     if high - low < MIN_SPAN:
         raise MelodyInputError(
-            f"{note_name(low)}-{note_name(high)} is too narrow for a tune: give the voice at "
-            f"least a fifth ({MIN_SPAN} semitones) between low and high."
+            _(
+                "{low}-{high} is too narrow for a tune: give the voice at "
+                "least a fifth ({span} semitones) between low and high.",
+                low=note_name(low),
+                high=note_name(high),
+                span=MIN_SPAN,
+            )
         )
     if high - low > MAX_SPAN:
-        raise MelodyInputError(f"Keep the range within three octaves ({MAX_SPAN} semitones).")
+        raise MelodyInputError(
+            _("Keep the range within three octaves ({span} semitones).", span=MAX_SPAN)
+        )
     return low, high
 
 
@@ -116,11 +136,14 @@ def parse_progression(text: str | None) -> tuple[int, ...] | None:
             degrees.append(_ROMAN[word])
         else:
             raise MelodyInputError(
-                f"{token!r} isn't a chord I can place: write the progression as Roman numerals "
-                "or scale degrees, like I-V-vi-IV or 1 5 6 4."
+                _(
+                    "{token} isn't a chord I can place: write the progression as Roman numerals "
+                    "or scale degrees, like I-V-vi-IV or 1 5 6 4.",
+                    token=repr(token),
+                )
             )
     if not 2 <= len(degrees) <= 8:
-        raise MelodyInputError("A progression needs 2 to 8 chords, like I-V-vi-IV.")
+        raise MelodyInputError(_("A progression needs 2 to 8 chords, like I-V-vi-IV."))
     return tuple(degrees)
 
 
@@ -139,16 +162,30 @@ def melody_params(
     tonic = parse_key(key)
     mode_name = (mode or "").strip().lower()
     if mode_name not in ("major", "minor"):
-        raise MelodyInputError(f"{mode!r} isn't a mode for a melody: choose major or minor.")
+        raise MelodyInputError(
+            _("{mode} isn't a mode for a melody: choose major or minor.", mode=repr(mode))
+        )
     chosen_mode: Literal["major", "minor"] = "major" if mode_name == "major" else "minor"
     if not MIN_TEMPO <= tempo <= MAX_TEMPO:
-        raise MelodyInputError(f"Tempo must be {MIN_TEMPO}-{MAX_TEMPO} BPM; {tempo} is not.")
+        raise MelodyInputError(
+            _(
+                "Tempo must be {low}-{high} BPM; {tempo} is not.",
+                low=MIN_TEMPO,
+                high=MAX_TEMPO,
+                tempo=tempo,
+            )
+        )
     lo, hi = voice_range(voice, low, high)
     tonic_pc = _pitch_class(tonic)
     if not any(p % 12 == tonic_pc for p in range(lo, hi + 1)):
         raise MelodyInputError(
-            f"{note_name(lo)}-{note_name(hi)} has no {tonic} for the tune to end on: widen the "
-            "range or pick another key."
+            _(
+                "{low}-{high} has no {tonic} for the tune to end on: widen the "
+                "range or pick another key.",
+                low=note_name(lo),
+                high=note_name(hi),
+                tonic=tonic,
+            )
         )
     mood_name = None
     if mood:
@@ -195,17 +232,26 @@ def check_sections(sections: tuple[SectionText, ...]) -> tuple[SectionText, ...]
     lines = [line for s in sections for line in s.lines]
     kept = [line for line in lines if line_syllables(line) > 0]
     if not kept:
-        raise MelodyInputError("Give the lyric some words to sing (lines split by /).")
+        raise MelodyInputError(_("Give the lyric some words to sing (lines split by /)."))
     if len(lines) > MAX_LINES:
         raise MelodyInputError(
-            f"That lyric has {len(lines)} lines; a melody takes at most {MAX_LINES}. "
-            "Try a verse and a chorus."
+            _(
+                "That lyric has {count} lines; a melody takes at most {limit}. "
+                "Try a verse and a chorus.",
+                count=len(lines),
+                limit=MAX_LINES,
+            )
         )
     for number, line in enumerate(lines, start=1):
         count = line_syllables(line)
         if count > MAX_SYLLABLES_PER_LINE:
             raise MelodyInputError(
-                f"Line {number} has {count} syllables; a sung line takes at most "
-                f"{MAX_SYLLABLES_PER_LINE}. Split it with /."
+                _(
+                    "Line {number} has {count} syllables; a sung line takes at most "
+                    "{limit}. Split it with /.",
+                    number=number,
+                    count=count,
+                    limit=MAX_SYLLABLES_PER_LINE,
+                )
             )
     return sections

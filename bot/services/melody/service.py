@@ -19,6 +19,7 @@ from typing import Protocol
 from bot.clock import Clock
 from bot.db.repositories.melodies import MelodyRepository
 from bot.errors import NotAllowed, NotFound, UserInputError
+from bot.i18n import _
 from bot.services.bounds import record_id
 from bot.services.chords import MOODS
 from bot.services.lyrics import Draft, LyricsService
@@ -120,7 +121,10 @@ class MelodyService:
             ]
             if not wanted or not found:
                 raise NotFound(
-                    f"You have no saved draft called {text!r}; `/lyrics drafts` lists yours."
+                    _(
+                        "You have no saved draft called {title}; `/lyrics drafts` lists yours.",
+                        title=repr(text),
+                    )
                 )
             draft_id = found[0].id
         return draft_source(await self._drafts.open(draft_id, user_id))
@@ -181,9 +185,9 @@ class MelodyService:
     async def owned(self, melody_id: int, user_id: int) -> MelodyRecord:
         row = await self._melodies.get(melody_id)
         if row is None:
-            raise NotFound("That melody is gone (its draft was deleted, or it expired).")
+            raise NotFound(_("That melody is gone (its draft was deleted, or it expired)."))
         if row.user_id != user_id:
-            raise NotAllowed("Only the member who asked for this melody can change it.")
+            raise NotAllowed(_("Only the member who asked for this melody can change it."))
         return record_of(row)
 
     async def another(self, melody_id: int, user_id: int) -> ComposedMelody:
@@ -193,7 +197,7 @@ class MelodyService:
             compose, record.sections, record.params, record.seed, record.proposal
         )
         seed = _new_seed()
-        for _ in range(8):
+        for _try in range(8):
             candidate = await asyncio.to_thread(
                 compose, record.sections, record.params, seed, record.proposal
             )
@@ -209,7 +213,9 @@ class MelodyService:
         params = record.params
         low, high = params.low + semitones, params.high + semitones
         if low < MIDI_LOWEST or high > MIDI_HIGHEST:
-            raise UserInputError("It can't go any " + ("higher." if semitones > 0 else "lower."))
+            raise UserInputError(
+                _("It can't go any higher.") if semitones > 0 else _("It can't go any lower.")
+            )
         key = _transposed_key(params.key, params.mode, semitones)
         return await self._change(record, replace(params, key=key, low=low, high=high), record.seed)
 
@@ -217,7 +223,9 @@ class MelodyService:
         record = await self.owned(melody_id, user_id)
         tempo = record.params.tempo + (TEMPO_STEP if faster else -TEMPO_STEP)
         if not MIN_TEMPO <= tempo <= MAX_TEMPO:
-            raise UserInputError(f"The tempo stays within {MIN_TEMPO}-{MAX_TEMPO} BPM.")
+            raise UserInputError(
+                _("The tempo stays within {low}-{high} BPM.", low=MIN_TEMPO, high=MAX_TEMPO)
+            )
         return await self._change(record, replace(record.params, tempo=tempo), record.seed)
 
     async def prune_loose(self) -> int:

@@ -6,6 +6,7 @@ import asyncio
 import re
 
 from bot.errors import UserInputError
+from bot.i18n import _
 from bot.services.bounds import check_length
 from bot.services.prosody import FormSpec, PoemCheck, check_poem, forms, split_poem
 
@@ -31,7 +32,11 @@ def _form(key: str) -> FormSpec:
     table = forms()
     if key not in table:
         raise UserInputError(
-            f"I don't know the form {key[:40]!r}. Pick one of: {', '.join(table)}."
+            _(
+                "I don't know the form {form}. Pick one of: {forms}.",
+                form=repr(key[:40]),
+                forms=", ".join(table),
+            )
         )
     return table[key]
 
@@ -46,10 +51,15 @@ async def check_text(form: str, text: str) -> PoemCheck:
         lines = [part.strip() for part in _ZH_BREAK.split(lines[0]) if part.strip()]
     if not lines:
         raise UserInputError(
-            'Paste the poem to check: one line per line, or separate lines with " / ".'
+            _('Paste the poem to check: one line per line, or separate lines with " / ".')
         )
     if len(lines) > spec.max_lines + 10:
         raise UserInputError(
-            f"That is {len(lines)} lines; a {spec.label.lower()} has at most {spec.max_lines}."
+            _(
+                "That is {count} lines; a {form} has at most {limit}.",
+                count=len(lines),
+                form=spec.shown_label.lower(),
+                limit=spec.max_lines,
+            )
         )
     return await asyncio.to_thread(check_poem, lines, spec)

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.i18n import _
 from bot.services.lyrics.repairs import end_candidates
 from bot.services.prompts import phrase, prompt_messages
 from bot.services.prosody import (
@@ -291,14 +292,16 @@ class PoemDrafter:
         check = await asyncio.to_thread(check_poem, expand(form, own), form)
         first = check
         rounds = 0
-        for _ in range(self.rounds_for(form)):
+        for _round in range(self.rounds_for(form)):
             asks = (await asyncio.to_thread(plan_asks, check))[:MAX_ASKS]
             if not asks:
                 break
             rounds += 1
             if progress is not None:
                 shown = ", ".join(str(a.index + 1) for a in asks)
-                await progress(f"Checked: reworking line {shown} (round {rounds})")
+                await progress(
+                    _("Checked: reworking line {lines} (round {round})", lines=shown, round=rounds)
+                )
             try:
                 check = await self._repair(form, own, asks, topic, tone, brief, user_id)
             except (StructuredOutputError, GenerationTimeout) as exc:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.i18n import _
 from bot.services.lyrics_data.cliches import CLICHE_PAIRS, CLICHE_PHRASES
 from bot.services.prosody.stanza import end_word
 from bot.services.prosody.syllables import tokenize
@@ -78,9 +79,11 @@ def cliche_warnings(lines: Sequence[str]) -> list[ClicheWarning]:
                         line=j,
                         kind="pair",
                         text=f"{earlier} / {later}",
-                        message=(
-                            f'"{earlier}" / "{later}" is one of the most used rhymes; '
-                            "a fresher end word will surprise the listener."
+                        message=_(
+                            '"{earlier}" / "{later}" is one of the most used rhymes; '
+                            "a fresher end word will surprise the listener.",
+                            earlier=earlier,
+                            later=later,
                         ),
                     )
                 )
@@ -93,7 +96,10 @@ def cliche_warnings(lines: Sequence[str]) -> list[ClicheWarning]:
                         line=index,
                         kind="phrase",
                         text=phrase,
-                        message=f'"{phrase}" is a stock phrase; try an image only you would use.',
+                        message=_(
+                            '"{phrase}" is a stock phrase; try an image only you would use.',
+                            phrase=phrase,
+                        ),
                     )
                 )
     return warnings

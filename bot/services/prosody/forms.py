@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from bot.services.prosody.form_texts import shown
 from bot.services.prosody.stanza import SyllableTarget, parse_syllable_target
 
 __all__ = ["FORMS_FILE", "FormSpec", "FormSpecError", "Script", "form_spec", "forms"]
@@ -51,6 +52,16 @@ class FormSpec:
     def unit(self) -> str:
         """What a line's count counts: "syllables", or "characters" for a Chinese form."""
         return "characters" if self.script == "han" else "syllables"
+
+    @property
+    def shown_label(self) -> str:
+        """The form's name in the current language."""
+        return shown(self.label)
+
+    @property
+    def shown_summary(self) -> str:
+        """The form's rules in a few words, in the current language."""
+        return shown(self.summary)
 
     @property
     def fixed(self) -> bool:

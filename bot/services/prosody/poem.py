@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.i18n import _, ngettext
 from bot.services.prosody._cmu import phones_for_word
 from bot.services.prosody.forms import FormSpec
 from bot.services.prosody.rhyme import rhyme_class
@@ -205,12 +206,21 @@ def _rhyme_problem(form: FormSpec, i: int, ends: Sequence[str], anchors: dict[st
     if anchor == i:
         if len(members) < 2 or any(rhymes_in_verse(ends[i], ends[j]) for j in members if j != i):
             return ""
-        return f'"{ends[i]}" rhymes with no other {letter} line'
+        return _('"{word}" rhymes with no other {letter} line', word=ends[i], letter=letter)
     if rhymes_in_verse(ends[i], ends[anchor]):
         return ""
     if ends[i] == ends[anchor]:
-        return f'"{ends[i]}" repeats line {anchor + 1}\'s word instead of rhyming with it'
-    return f'"{ends[i] or "(nothing)"}" does not rhyme with "{ends[anchor]}" (line {anchor + 1})'
+        return _(
+            '"{word}" repeats line {line}\'s word instead of rhyming with it',
+            word=ends[i],
+            line=anchor + 1,
+        )
+    return _(
+        '"{word}" does not rhyme with "{other}" (line {line})',
+        word=ends[i] or _("(nothing)"),
+        other=ends[anchor],
+        line=anchor + 1,
+    )
 
 
 def _words(text: str) -> list[str]:
@@ -223,9 +233,25 @@ def check_poem(lines: Sequence[str], form: FormSpec) -> PoemCheck:
     size = form.lines if form.lines is not None else len(texts)
     problems: list[str] = []
     if form.lines is not None and len(texts) != form.lines:
-        problems.append(f"A {form.label.lower()} has {form.lines} lines; this has {len(texts)}.")
+        problems.append(
+            ngettext(
+                "A {form} has {lines} lines; this has {n}.",
+                "A {form} has {lines} lines; this has {n}.",
+                len(texts),
+                form=form.shown_label.lower(),
+                lines=form.lines,
+            )
+        )
     elif not form.min_lines <= len(texts) <= form.max_lines:
-        problems.append(f"Give {form.min_lines} to {form.max_lines} lines; this has {len(texts)}.")
+        problems.append(
+            ngettext(
+                "Give {low} to {high} lines; this has {n}.",
+                "Give {low} to {high} lines; this has {n}.",
+                len(texts),
+                low=form.min_lines,
+                high=form.max_lines,
+            )
+        )
     ends = [end_word(text) for text in texts]
     known = min(size, len(texts))
     anchors = _anchors(form, ends, known)
@@ -236,29 +262,47 @@ def check_poem(lines: Sequence[str], form: FormSpec) -> PoemCheck:
         if i >= size:
             checks.append(
                 LineCheck(i + 1, text, first, first, None, None, None, extra=True,
-                          problems=(f"extra line: the form ends at line {size}",))
+                          problems=(_("extra line: the form ends at line {line}", line=size),))
             )  # fmt: skip
             continue
         target = form.target(i)
         why: list[str] = []
         ok_syllables = target is None or _fits(target, readings)
         if target is not None and not ok_syllables:
-            why.append(f"{first} {form.unit}, needs {_want(target)}")
+            why.append(
+                ngettext(
+                    "{n} character, needs {want}",
+                    "{n} characters, needs {want}",
+                    first,
+                    want=_want(target),
+                )
+                if form.script == "han"
+                else ngettext(
+                    "{n} syllable, needs {want}",
+                    "{n} syllables, needs {want}",
+                    first,
+                    want=_want(target),
+                )
+            )
         source = form.source_of(i)
         ok_refrain = source == i or source >= len(texts) or _words(text) == _words(texts[source])
         if not ok_refrain:
-            why.append(f"should repeat line {source + 1} word for word")
+            why.append(_("should repeat line {line} word for word", line=source + 1))
         rhyme_why = _rhyme_problem(form, source, ends, anchors) if source < len(texts) else ""
         anchor = anchors.get(form.letter(source) or "")
         if rhyme_why:
-            why.append(rhyme_why if source == i else f"as line {source + 1}: {rhyme_why}")
+            why.append(
+                rhyme_why
+                if source == i
+                else _("as line {line}: {problem}", line=source + 1, problem=rhyme_why)
+            )
         meter_ok: bool | None = None
         if form.meter == "iambic" and target is not None and first == target[1]:
             misses = _meter_misses(text) or []
             meter_ok = len(misses) <= _STRAY_STRESSES
             if not meter_ok:
                 shown = ", ".join(f'"{w}"' for w in misses)
-                why.append(f"stress falls off the iambic beat on {shown}")
+                why.append(_("stress falls off the iambic beat on {words}", words=shown))
         checks.append(
             LineCheck(
                 number=i + 1,

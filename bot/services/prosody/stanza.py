@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.errors import UserInputError
+from bot.i18n import _, ngettext
 from bot.services.prosody.rhyme import RhymeClass, rhyme_class
 from bot.services.prosody.syllables import line_syllables, stress_pattern, tokenize
 from bot.services.prosody.zh import end_phrase, has_han, split_mixed
@@ -44,17 +45,20 @@ def parse_scheme(text: str) -> str:
     """
     cleaned = re.sub(r"[\s\-/|]+", "", text or "").upper()
     if not cleaned:
-        raise ProsodyInputError("Give a rhyme scheme such as ABAB or AABB.")
+        raise ProsodyInputError(_("Give a rhyme scheme such as ABAB or AABB."))
     bad = sorted({ch for ch in cleaned if ch not in string.ascii_uppercase})
     if bad:
         shown = " ".join(repr(ch) for ch in bad)
         raise ProsodyInputError(
-            f"A rhyme scheme uses letters only (like ABAB); {shown} can't be used."
+            _("A rhyme scheme uses letters only (like ABAB); {shown} can't be used.", shown=shown)
         )
     if len(cleaned) > MAX_SCHEME_LINES:
         raise ProsodyInputError(
-            f"A rhyme scheme can cover at most {MAX_SCHEME_LINES} lines; "
-            f"that one has {len(cleaned)}."
+            _(
+                "A rhyme scheme can cover at most {limit} lines; that one has {count}.",
+                limit=MAX_SCHEME_LINES,
+                count=len(cleaned),
+            )
         )
     return cleaned
 
@@ -64,17 +68,25 @@ def parse_syllable_target(text: str | int) -> SyllableTarget:
     raw = str(text).strip()
     match = re.fullmatch(r"(\d{1,3})(?:\s*(?:-|–|—|to|\.\.)\s*(\d{1,3}))?", raw)
     if match is None:
-        raise ProsodyInputError("Give a syllable count as a number like 8, or a range like 6-8.")
+        raise ProsodyInputError(_("Give a syllable count as a number like 8, or a range like 6-8."))
     low = int(match[1])
     high = int(match[2]) if match[2] is not None else low
     for value in (low, high):
         if not 1 <= value <= MAX_SYLLABLES:
             raise ProsodyInputError(
-                f"Syllables per line must be between 1 and {MAX_SYLLABLES}; {value} is not."
+                _(
+                    "Syllables per line must be between 1 and {limit}; {value} is not.",
+                    limit=MAX_SYLLABLES,
+                    value=value,
+                )
             )
     if low > high:
         raise ProsodyInputError(
-            f"In a range the smaller number comes first: {high}-{low}, not {low}-{high}."
+            _(
+                "In a range the smaller number comes first: {high}-{low}, not {low}-{high}.",
+                high=high,
+                low=low,
+            )
         )
     return low, high
 
@@ -225,10 +237,24 @@ def analyze_stanza(
             want = str(low) if low == high else f"{low}-{high}"
             if count < low:
                 ok_syllables = False
-                notes.append(f"{count} syllables, fewer than {want}")
+                notes.append(
+                    ngettext(
+                        "{n} syllable, fewer than {want}",
+                        "{n} syllables, fewer than {want}",
+                        count,
+                        want=want,
+                    )
+                )
             elif count > high:
                 ok_syllables = False
-                notes.append(f"{count} syllables, more than {want}")
+                notes.append(
+                    ngettext(
+                        "{n} syllable, more than {want}",
+                        "{n} syllables, more than {want}",
+                        count,
+                        want=want,
+                    )
+                )
         ok_rhyme = True
         if scheme is not None:
             partners = [j for j in range(len(texts)) if j != i and letters[j] == letters[i]]
@@ -237,7 +263,9 @@ def analyze_stanza(
             ):
                 ok_rhyme = False
                 others = ", ".join(f'"{ends[j]}"' for j in partners)
-                notes.append(f'"{ends[i]}" does not rhyme with {others}')
+                notes.append(
+                    _('"{word}" does not rhyme with {others}', word=ends[i], others=others)
+                )
         results.append(
             LineAnalysis(
                 text=text,
