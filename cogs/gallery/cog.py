@@ -8,6 +8,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_io import MuseInteraction, actor_of, reply_private
+from bot.i18n import _
 from bot.services.gallery.service import WORK_REF_LIMIT
 from bot.services.markdown import escape_line
 
@@ -30,7 +31,7 @@ class GalleryCog(commands.Cog):
         self.bot = bot
 
     def _web_note(self) -> str:
-        return "" if self.bot.services.gallery.base_url else texts.WEB_OFF_NOTE
+        return "" if self.bot.services.gallery.base_url else str(texts.WEB_OFF_NOTE)
 
     @gallery.command(name="link")
     async def link(self, interaction: MuseInteraction) -> None:
@@ -42,26 +43,28 @@ class GalleryCog(commands.Cog):
     async def enable(self, interaction: MuseInteraction) -> None:
         """Admins: turn this server's gallery on."""
         await self.bot.services.gallery.enable(actor_of(interaction))
-        await reply_private(interaction, texts.ENABLED + self._web_note())
+        await reply_private(interaction, str(texts.ENABLED) + self._web_note())
 
     @gallery.command(name="disable")
     async def disable(self, interaction: MuseInteraction) -> None:
         """Admins: turn this server's gallery off (its pages answer "not found")."""
         await self.bot.services.gallery.disable(actor_of(interaction))
-        await reply_private(interaction, texts.DISABLED)
+        await reply_private(interaction, str(texts.DISABLED))
 
     @gallery.command(name="rotate")
     async def rotate(self, interaction: MuseInteraction) -> None:
         """Admins: give the gallery a new link; every old link stops working."""
         await self.bot.services.gallery.rotate(actor_of(interaction))
-        await reply_private(interaction, texts.ROTATED)
+        await reply_private(interaction, str(texts.ROTATED))
 
     @gallery.command(name="public")
     @app_commands.describe(indexable="Let search engines index the pages (default: they don't)")
     async def public(self, interaction: MuseInteraction, indexable: bool) -> None:
         """Admins: let search engines index the gallery, or ask them not to."""
         await self.bot.services.gallery.set_indexable(actor_of(interaction), indexable)
-        await reply_private(interaction, texts.INDEXABLE_ON if indexable else texts.INDEXABLE_OFF)
+        await reply_private(
+            interaction, str(texts.INDEXABLE_ON if indexable else texts.INDEXABLE_OFF)
+        )
 
     @gallery.command(name="profile")
     @app_commands.describe(show="Have a page of your own that lists the works you share")
@@ -69,10 +72,10 @@ class GalleryCog(commands.Cog):
         """Have a member page in the gallery (your shared works under your name), or not."""
         changed = await self.bot.services.gallery.set_profile(actor_of(interaction), show)
         if show:
-            await reply_private(interaction, texts.PROFILE_ON)
+            await reply_private(interaction, str(texts.PROFILE_ON))
         else:
             await reply_private(
-                interaction, texts.PROFILE_OFF if changed else texts.PROFILE_UNCHANGED
+                interaction, str(texts.PROFILE_OFF if changed else texts.PROFILE_UNCHANGED)
             )
 
     @gallery.command(name="share")
@@ -96,10 +99,11 @@ class GalleryCog(commands.Cog):
         self, interaction: MuseInteraction, current: str
     ) -> list[app_commands.Choice[str]]:
         works = await self.bot.services.gallery.works(actor_of(interaction), current)
-        kinds = {"potd": "Prompt", "palette": "Palette", "lyrics": "Lyrics"}
+        kinds = {"potd": _("Prompt"), "palette": _("Palette"), "lyrics": _("Lyrics")}
+        shared = " " + _("(shared)")
         return [
             app_commands.Choice(
-                name=f"{kinds[w.kind]}: {w.label}"[:90] + (" (shared)" if w.shared else ""),
+                name=f"{kinds[w.kind]}: {w.label}"[:90] + (shared if w.shared else ""),
                 value=w.value,
             )
             for w in works

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.discord_io import NO_PINGS, MuseInteraction, actor_of, defer_thinking, reply_private
-from bot.i18n import _
+from bot.i18n import _, current_locale, discord_code
 from bot.services.markdown import escape_line
 from bot.services.story import (
     EPUB_MISSING,
@@ -131,6 +131,8 @@ class StoryCog(CanonCommands):
             ai_partner=ai_partner,
             shuffle=shuffle,
             human_only=human_only,
+            # The book declares the language the story was started in (its starter's).
+            language=discord_code(current_locale()),
         )
         await reply_private(
             interaction,

@@ -28,6 +28,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 WRAPPED = (
     "cogs/status.py",
+    "cogs/gallery",
+    "cogs/lyrics",
+    "cogs/poetry",
+    "bot/services/chords",
+    "bot/services/gallery",
+    "bot/services/lyrics",
+    "bot/services/melody",
+    "bot/services/poetry",
+    "bot/services/prosody",
     "cogs/lifecycle.py",
     "cogs/potd",
     "cogs/story",
@@ -44,10 +53,7 @@ WRAPPED = (
     "bot/services/text.py",
     "bot/services/writing.py",
 )
-NOT_YET_WRAPPED = (
-    "cogs/lyrics",
-    "cogs/poetry",
-)
+NOT_YET_WRAPPED: tuple[str, ...] = ()
 NOT_YET_TRANSLATED = (
     "cogs/sprint",
     "cogs/style",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.errors import NotAllowed, NotFound, UserInputError
+from bot.i18n import N_, _
 from bot.services.actor import Actor
 from bot.services.text import clean_display_name, clean_text
 
@@ -29,8 +30,8 @@ _WORK_REF = re.compile(r"(potd|palette|lyrics):(\d{1,18})")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 
-OFF_MESSAGE = "This server's gallery is off. An admin can turn it on with `/gallery enable`."
-NO_SERVER_MESSAGE = (
+OFF_MESSAGE = N_("This server's gallery is off. An admin can turn it on with `/gallery enable`.")
+NO_SERVER_MESSAGE = N_(
     "The gallery's web server isn't running: the bot's operator sets MUSE_WEB_PORT to start it."
 )
 
@@ -79,10 +80,10 @@ class GalleryService:
         """The server's gallery link, for the member who asked."""
         guild_id = _guild(actor)
         if self._base_url is None:
-            raise UserInputError(NO_SERVER_MESSAGE)
+            raise UserInputError(str(NO_SERVER_MESSAGE))
         url = await self.url_for(guild_id)
         if url is None:
-            raise UserInputError(OFF_MESSAGE)
+            raise UserInputError(str(OFF_MESSAGE))
         return url
 
     async def resolve(self, token: str) -> GalleryConfig | None:
@@ -100,7 +101,7 @@ class GalleryService:
     async def _admin_config(self, actor: Actor) -> tuple[int, GalleryConfig | None]:
         guild_id = _guild(actor)
         if not actor.can_manage:
-            raise NotAllowed("You need the Manage Server permission to change the gallery.")
+            raise NotAllowed(_("You need the Manage Server permission to change the gallery."))
         return guild_id, await self._repo.config(guild_id)
 
     async def _save(
@@ -139,7 +140,7 @@ class GalleryService:
     async def set_indexable(self, actor: Actor, indexable: bool) -> GalleryConfig:
         guild_id, config = await self._admin_config(actor)
         if config is None:
-            raise UserInputError("Turn the gallery on first with `/gallery enable`.")
+            raise UserInputError(_("Turn the gallery on first with `/gallery enable`."))
         return await self._save(
             actor, guild_id, enabled=config.enabled, token=config.token, indexable=indexable
         )
@@ -172,7 +173,7 @@ class GalleryService:
         reference = clean_text(work, field="work", max_length=WORK_REF_LIMIT).strip()
         match = _WORK_REF.fullmatch(reference)
         if match is None:
-            raise UserInputError("Pick one of your works from the list that the option offers.")
+            raise UserInputError(_("Pick one of your works from the list that the option offers."))
         kind, number = match.group(1), int(match.group(2))
         changed = False
         if kind == "potd":
@@ -187,7 +188,7 @@ class GalleryService:
                 await self._lyrics.set_public(number, actor.user_id, shared)
                 changed = True
         if not changed:
-            raise NotFound("I can't find that work among yours in this server.")
+            raise NotFound(_("I can't find that work among yours in this server."))
         mine = await self._repo.works_of(guild_id, actor.user_id, limit=500)
         return next(w for w in mine if w.value == f"{kind}:{number}")
 
@@ -203,12 +204,12 @@ class GalleryService:
         )
         picked = [c.upper() for c in colours if _HEX.fullmatch(c)]
         if not picked:
-            raise UserInputError("That palette has no colours to save.")
+            raise UserInputError(_("That palette has no colours to save."))
         now = self._clock.now()
         return await self._repo.add_palette(guild_id, user_id, name or "Palette", picked, now)
 
 
 def _guild(actor: Actor) -> int:
     if actor.guild_id is None:
-        raise UserInputError("The gallery belongs to a server: use this command in one.")
+        raise UserInputError(_("The gallery belongs to a server: use this command in one."))
     return actor.guild_id

@@ -21,6 +21,10 @@ FORM_TEXTS: tuple[LazyString, ...] = (
     N_("14 lines of 10 syllables, iambic, rhymed ABAB CDCD EFEF GG"),
     N_("Villanelle"),
     N_("19 lines rhymed ABA; line 1 returns as lines 6, 12 and 18, line 3 as lines 9, 15 and 19"),
+    N_("五言绝句 (Chinese quatrain, 5 characters)"),
+    N_("4 lines of 5 Chinese characters; lines 2 and 4 rhyme, line 1 may"),
+    N_("七言绝句 (Chinese quatrain, 7 characters)"),
+    N_("4 lines of 7 Chinese characters; lines 2 and 4 rhyme, line 1 may"),
     N_("Free verse"),
     N_("any number of lines, no fixed syllables or rhyme"),
 )

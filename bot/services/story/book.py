@@ -23,7 +23,7 @@ from typing import Any
 
 from ebooklib import epub  # type: ignore[import-untyped]
 
-from bot.i18n import N_, _, pgettext
+from bot.i18n import N_, _, pgettext, use_locale
 from bot.services.markdown import escape_line
 from bot.services.text import printable
 
@@ -257,11 +257,16 @@ def _canon_chapter(entries: Sequence[CanonEntry], lang: str) -> Any:
 
 def build_book(book: BookData) -> list[BookFile]:
     """The Markdown and EPUB files of a story. If the EPUB can't be built, the Markdown still
-    comes (``has_epub`` tells; show ``EPUB_MISSING``) and the failure is logged."""
+    comes (``has_epub`` tells; show ``EPUB_MISSING``) and the failure is logged. Headings and
+    notes are in the story's language, which is what the EPUB declares, whoever asks."""
     slug = _slug(book.story.title)
-    files = [BookFile(f"{slug}.md", markdown_text(book).encode("utf-8"), "text/markdown")]
+    with use_locale(book.story.language):
+        markdown = markdown_text(book)
+    files = [BookFile(f"{slug}.md", markdown.encode("utf-8"), "text/markdown")]
     try:
-        files.append(BookFile(f"{slug}.epub", epub_bytes(book), "application/epub+zip"))
+        with use_locale(book.story.language):
+            data = epub_bytes(book)
+        files.append(BookFile(f"{slug}.epub", data, "application/epub+zip"))
     except Exception:  # the Markdown must reach the writers whatever broke in ebooklib/lxml
         log.exception(
             "could not build the EPUB of story %s (guild %s); sending the Markdown only",

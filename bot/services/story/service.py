@@ -39,6 +39,7 @@ from .types import (
     WriteResult,
     seat_of,
 )
+from .typesetting import story_language
 
 __all__ = ["StoryService"]
 
@@ -61,10 +62,12 @@ class StoryService(StoryModeration):
         ai_partner: bool = False,
         shuffle: bool = False,
         human_only: bool = False,
+        language: str | None = None,
     ) -> StoryStatus:
         """Open a story in a thread of the actor's channel; they hold its first turn (the
         opening, when given, is that turn written). A human-only story has no AI partner and no
-        AI stand-in: asking for both is refused."""
+        AI stand-in: asking for both is refused. ``language`` is the locale the story is
+        written in (the caller's resolved locale; English when missing or malformed)."""
         guild_id = actor.guild_id
         if guild_id is None:
             raise UserInputError(_("Story chains live in servers: use this command in a server."))
@@ -148,6 +151,7 @@ class StoryService(StoryModeration):
                         ai_name=AI_NAME,
                         shuffle=shuffle,
                         human_only=human_only,
+                        language=story_language(language),
                     ),
                     now,
                     now + timedelta(seconds=seconds),

@@ -94,6 +94,7 @@ class StoryRecord:
     created_at: datetime
     ended_at: datetime | None
     human_only: bool = False  # no AI partner, no AI stand-in
+    language: str = "en"  # a Discord locale ("en-US", "zh-CN"): what its book declares
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +168,7 @@ class NewStory:
     ai_name: str
     shuffle: bool
     human_only: bool = False
+    language: str = "en"
 
 
 @dataclass(frozen=True, slots=True)
