@@ -254,7 +254,7 @@ def test_every_translation_keeps_the_placeholders_and_numbers_of_its_english() -
     from babel.messages.pofile import read_po
 
     placeholder = re.compile(r"\{(\w*)\}")
-    number = re.compile(r"\d[\d,]*")
+    number = re.compile(r"\d+(?:,\d{3})*")
     with catalog.po_path("zh_CN").open("rb") as handle:
         messages = [m for m in read_po(handle) if m.id and m.string]
     assert len(messages) > 300

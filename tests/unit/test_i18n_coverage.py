@@ -54,29 +54,7 @@ WRAPPED = (
     "bot/services/writing.py",
 )
 NOT_YET_WRAPPED: tuple[str, ...] = ()
-NOT_YET_TRANSLATED = (
-    "cogs/sprint",
-    "cogs/style",
-    "cogs/write",
-    "bot/services/bounds.py",
-    "bot/services/potd",
-    "bot/services/sprint",
-    "bot/services/story/canon.py",
-    "bot/services/story/core.py",
-    "bot/services/story/limits.py",
-    "bot/services/story/lookup.py",
-    "bot/services/story/members.py",
-    "bot/services/story/moderation.py",
-    "bot/services/story/pipeline.py",
-    "bot/services/story/ports.py",
-    "bot/services/story/prompts.py",
-    "bot/services/story/rotation.py",
-    "bot/services/story/service.py",
-    "bot/services/story/turns.py",
-    "bot/services/story/types.py",
-    "bot/services/style",
-    "bot/services/writing.py",
-)
+NOT_YET_TRANSLATED: tuple[str, ...] = ()
 # Prose-like literals of wrapped modules that are deliberately not translated, and why.
 NOT_PROSE = {
     # A marker the outbox finds a crashed post by: the same in every language.
