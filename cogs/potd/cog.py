@@ -390,7 +390,9 @@ class PotdCog(commands.Cog):
         embed, view = history_message(result, guild_id)
         archive = await self.bot.services.gallery.archive_url(guild_id)
         await interaction.response.send_message(
-            f"🖼️ The archive, with the works members shared: <{archive}>" if archive else None,
+            _("🖼️ The archive, with the works members shared: <{url}>", url=archive)
+            if archive
+            else None,
             embed=embed,
             view=view,
             ephemeral=True,

@@ -27,10 +27,6 @@ class SprintPublisher:
     async def render(self, item: OutboxItem) -> list[OutboxMessage] | None:
         """The messages one ``sprint.*`` item posts (in the server's language), or None when
         the sprint is gone."""
-        with use_locale(await self._bot.services.language.server_locale(item.guild_id)):
-            return await self._render(item)
-
-    async def _render(self, item: OutboxItem) -> list[OutboxMessage] | None:
         found = await self._bot.services.sprint.publication(item.kind, item.payload)
         if found is None:
             return None

@@ -182,12 +182,12 @@ class CreativeCog(commands.Cog):
         )
         saved = save and result.palette is not None
         if saved and result.palette is not None:
-            title = result.prompts[0].title if result.prompts else "Palette"
+            title = result.prompts[0].title if result.prompts else _("Palette")
             await self.bot.services.gallery.save_palette(
                 guild_id, interaction.user.id, title, result.palette
             )
         await interaction.followup.send(
-            "🖼️ Palette saved to the gallery (`/gallery share` hides it)." if saved else "",
+            _("🖼️ Palette saved to the gallery (`/gallery share` hides it).") if saved else "",
             embed=inspiration_embed(result),
             files=files,
             allowed_mentions=NO_PINGS,

@@ -63,7 +63,9 @@ _REPLY_CALLS = {"send_message", "send", "edit_message", "progress"}
 #: Slash command texts: the command translator localises them at sync (docs/I18N.md).
 _COMMAND_TEXTS = {"Group", "command", "describe"}
 #: Errors no member sees (bugs in shipped data, unreachable branches): logged, not translated.
-_INTERNAL_ERRORS = {"FormSpecError", "AssertionError"}
+# Bugs and a broken install (e.g. a 绝句 pattern asked for 6 characters, jieba missing): these
+# never reach a member as a reply; the error handler logs them and answers in the catalog's words.
+_INTERNAL_ERRORS = {"FormSpecError", "AssertionError", "RuntimeError", "ValueError"}
 _PROSE = re.compile(r"[A-Za-z]{2,}")
 
 

@@ -62,8 +62,11 @@ def rhyme_query(word: str, kind: str = "perfect") -> str:
     if has_han(query):
         if len(query) > ZH_RHYME_CHARS or len(readings(query)) != len(query):
             raise UserInputError(
-                f"Give one Chinese word of up to {ZH_RHYME_CHARS} characters, "
-                "with no punctuation or Latin letters."
+                _(
+                    "Give one Chinese word of up to {n} characters, with no punctuation or "
+                    "Latin letters.",
+                    n=ZH_RHYME_CHARS,
+                )
             )
     elif not _RHYME_QUERY.match(query):
         raise UserInputError(
