@@ -21,6 +21,7 @@ from bot.i18n.catalog import DOMAIN, po_path
 from bot.i18n.commands import all_commands, command_owner
 from bot.i18n.coverage import catalog_coverage, is_translated
 from bot.i18n.extract import build_template
+from bot.services.story.typesetting import BASE_CSS, CJK_CSS
 from bot.services.style.profile import _STOPWORDS_TEXT as STOPWORDS_TEXT
 from tests.unit.i18n_scan import sentence_literals, unwrapped_strings
 
@@ -59,7 +60,8 @@ NOT_PROSE = {
     ("bot/services/gallery/consent.py", "a member"),
     ("bot/services/gallery/pages.py", "C major"),
     # Style sheets of a book, not prose.
-    ("bot/services/story/typesetting.py", "p.credit { text-align: right; }\n"),
+    ("bot/services/story/typesetting.py", BASE_CSS),
+    ("bot/services/story/typesetting.py", CJK_CSS),
     # A marker the outbox finds a crashed post by: the same in every language.
     ("cogs/potd/render.py", "Prompt of the day · "),
     # The failure note is stored with the post (the database keeps no translations).
