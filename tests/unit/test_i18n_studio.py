@@ -9,15 +9,13 @@ except member text and data (numbers, notes, rhyme letters), so nothing is glued
 from __future__ import annotations
 
 import ast
-import gettext
 import re
 import tomllib
-from collections.abc import Callable, Iterator, Set
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import discord
 import pytest
 
 import bot.i18n.api as i18n_api
@@ -43,6 +41,7 @@ from cogs.lyrics.render import (
 )
 from cogs.lyrics.views import AnalyzeModal, DeleteButton, SaveButton, ShareButton, draft_view
 from cogs.poetry.render import check_pages
+from tests.unit.pseudo_catalog import Brackets, embed_texts, loose_words
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -165,52 +164,16 @@ def test_every_progression_name_is_marked() -> None:
         for template in templates:
             assert template.label in marked
 
-
-# -- a pseudo catalog: every translated message comes back in brackets --------------------------
-
-
-class _Brackets(gettext.NullTranslations):
-    def gettext(self, message: str) -> str:
-        return f"⟦{message}⟧"
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return f"⟦{msgid1 if n == 1 else msgid2}⟧"
-
-    def pgettext(self, context: str, message: str) -> str:
-        return f"⟦{message}⟧"
+# -- a pseudo catalog (tests/unit/pseudo_catalog.py): messages come back in brackets --
 
 
 @pytest.fixture
 def bracketed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    catalog = _Brackets()
+    catalog = Brackets()
     monkeypatch.setattr(i18n_api, "translations", lambda locale: catalog)
     monkeypatch.setattr(chord_names, "translations", lambda locale: catalog)
     with use_locale("zh_CN"):
         yield
-
-
-_INNER = re.compile(r"⟦[^⟦⟧]*⟧")
-_WORD = re.compile(r"[A-Za-z]{2,}")
-
-
-def loose_words(text: str, *, allowed: Set[str] = frozenset()) -> set[str]:
-    """English words left outside every bracket, less member text and data in ``allowed``."""
-    while True:
-        stripped = _INNER.sub(" ", text)
-        if stripped == text:
-            break
-        text = stripped
-    return {w for w in _WORD.findall(text) if w.lower() not in allowed}
-
-
-def embed_texts(embeds: list[discord.Embed]) -> Iterator[str]:
-    for embed in embeds:
-        yield embed.title or ""
-        yield embed.description or ""
-        yield embed.footer.text or ""
-        for field in embed.fields:
-            yield field.name or ""
-            yield field.value or ""
 
 
 def _draft() -> Draft:

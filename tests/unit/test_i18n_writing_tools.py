@@ -9,7 +9,6 @@ Muse's own. The sprint's posts take the server's language, whatever the current 
 from __future__ import annotations
 
 import gettext
-import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -45,52 +44,21 @@ from cogs.sprint.publisher import SprintPublisher
 from cogs.style import render as style_render
 from cogs.style.views import CancelEraseButton, EraseButton, ProfileModal, SampleModal
 from cogs.write.views import ContinueButton, RegenerateButton
+from tests.unit.pseudo_catalog import Brackets, embed_texts, loose_words
 from tests.unit.test_sprint_render import START, sprint
 
 NAMES = ("林夕", "阿青", "墨")
 
 
-class _Brackets(gettext.NullTranslations):
-    def gettext(self, message: str) -> str:
-        return f"⟦{message}⟧"
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return f"⟦{msgid1 if n == 1 else msgid2}⟧"
-
-    def pgettext(self, context: str, message: str) -> str:
-        return f"⟦{message}⟧"
-
-
 @pytest.fixture
 def bracketed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """zh_CN is the bracketing catalog; English stays English."""
-    pseudo, english = _Brackets(), gettext.NullTranslations()
+    pseudo, english = Brackets(), gettext.NullTranslations()
     monkeypatch.setattr(
         i18n_api, "translations", lambda locale: pseudo if locale == "zh_CN" else english
     )
     with use_locale("zh_CN"):
         yield
-
-
-_INNER = re.compile(r"⟦[^⟦⟧]*⟧")
-_WORD = re.compile(r"[A-Za-z]{2,}")
-
-
-def loose_words(text: str) -> set[str]:
-    """Latin words outside every bracket (placeholders filled inside a bracket count as in)."""
-    while (stripped := _INNER.sub(" ", text)) != text:
-        text = stripped
-    return set(_WORD.findall(re.sub(r"<t:\d+:[A-Za-z]>", " ", text)))
-
-
-def embed_texts(embeds: list[discord.Embed]) -> Iterator[str]:
-    for embed in embeds:
-        yield embed.title or ""
-        yield embed.description or ""
-        yield embed.footer.text or ""
-        for field in embed.fields:
-            yield field.name or ""
-            yield field.value or ""
 
 
 def _people() -> list[SprintParticipant]:
