@@ -164,6 +164,7 @@ def test_every_progression_name_is_marked() -> None:
         for template in templates:
             assert template.label in marked
 
+
 # -- a pseudo catalog (tests/unit/pseudo_catalog.py): messages come back in brackets --
 
 
