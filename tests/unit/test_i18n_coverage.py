@@ -1,11 +1,8 @@
-"""Catalog coverage: every command string and every user-facing string of the wrapped modules
-is in the catalog and translated into zh_CN; the rest of the catalog's share is reported.
+"""Catalog coverage: every command string and every user-facing string of every cog and service
+is in the catalog and translated into zh_CN, and the catalog's coverage is reported.
 
-``NOT_YET_WRAPPED`` lists the modules whose strings are still to be wrapped and translated. Their
-gaps are expected failures (with counts); a module that becomes complete must leave the list,
-which should shrink to empty. ``NOT_YET_TRANSLATED`` lists modules already wrapped (and checked
-for bare strings like every wrapped module) whose new strings wait for the catalog's next
-re-extraction and translation: their catalog gaps are expected failures too, until it is done.
+``WRAPPED`` lists what this module scans for bare strings; the studio's modules (lyrics, melody,
+chords, prosody, poetry) are scanned by ``test_i18n_studio.py``. Every cog is in one of the two.
 """
 
 from __future__ import annotations
@@ -18,12 +15,13 @@ from babel.messages.pofile import read_po
 
 from bot.discord_io.translator import command_texts
 from bot.i18n.catalog import DOMAIN, po_path
-from bot.i18n.commands import all_commands, command_owner
+from bot.i18n.commands import all_commands
 from bot.i18n.coverage import catalog_coverage, is_translated
 from bot.i18n.extract import build_template
 from bot.services.story.typesetting import BASE_CSS, CJK_CSS
 from bot.services.style.profile import _STOPWORDS_TEXT as STOPWORDS_TEXT
 from tests.unit.i18n_scan import sentence_literals, unwrapped_strings
+from tests.unit.test_i18n_studio import WRAPPED as STUDIO
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,8 +49,6 @@ WRAPPED = (
     "bot/services/text.py",
     "bot/services/writing.py",
 )
-NOT_YET_WRAPPED: tuple[str, ...] = ()
-NOT_YET_TRANSLATED: tuple[str, ...] = ()
 # Prose-like literals of wrapped modules that are deliberately not translated, and why.
 NOT_PROSE = {
     # The gallery's web pages are English (the Discord side is localised): its credit for a
@@ -159,19 +155,10 @@ def _catalog() -> Catalog:
         return read_po(handle, locale="zh_CN", domain=DOMAIN)
 
 
-def _pending(module: str) -> bool:
-    return module.replace(".", "/").startswith(NOT_YET_WRAPPED)
-
-
-def _awaiting_translation(places: list[str]) -> bool:
-    """Every place of a string is in a wrapped module whose translation is still to come."""
-    return bool(places) and all(p.startswith(NOT_YET_WRAPPED + NOT_YET_TRANSLATED) for p in places)
-
-
-def test_the_wrapped_and_pending_lists_cover_every_cog() -> None:
+def test_every_cog_is_scanned_for_bare_strings() -> None:
     cogs = {p.name for p in (ROOT / "cogs").iterdir() if not p.name.startswith("_")}
-    listed = {Path(place).name for place in WRAPPED + NOT_YET_WRAPPED if place.startswith("cogs")}
-    assert cogs <= listed, f"cogs in neither list: {sorted(cogs - listed)}"
+    listed = {Path(place).name for place in WRAPPED + STUDIO if place.startswith("cogs")}
+    assert cogs <= listed, f"cogs scanned by neither test: {sorted(cogs - listed)}"
 
 
 @pytest.mark.parametrize("path", _files(*WRAPPED), ids=lambda p: str(p.relative_to(ROOT)))
@@ -186,26 +173,13 @@ def test_wrapped_modules_hold_no_other_prose(path: Path) -> None:
     assert not findings, "prose outside the catalog:\n" + "\n".join(map(str, findings))
 
 
-@pytest.mark.parametrize("path", _files(*NOT_YET_WRAPPED), ids=lambda p: str(p.relative_to(ROOT)))
-def test_modules_not_yet_wrapped(path: Path) -> None:
-    findings = unwrapped_strings(path, ROOT)
-    if findings:
-        pytest.xfail(f"{len(findings)} user-facing string(s) not wrapped yet")
-
-
 def test_the_catalog_holds_every_string_of_the_code() -> None:
     """Wrapping a string without re-extracting (`python -m bot.i18n.extract`) fails here."""
     template = build_template()
     catalog = _catalog()
     absent = [m for m in template if m.id and catalog.get(m.id, m.context) is None]
-    missing = sorted(
-        f"{m.context or ''}|{m.id}"
-        for m in absent
-        if not _awaiting_translation([f for f, _ in m.locations])
-    )
+    missing = sorted(f"{m.context or ''}|{m.id}" for m in absent)
     assert not missing, "run `python -m bot.i18n.extract`; missing:\n" + "\n".join(missing[:40])
-    if absent:
-        pytest.xfail(f"{len(absent)} string(s) of modules awaiting translation not extracted yet")
 
 
 @pytest.mark.parametrize("command", all_commands(), ids=lambda c: c.name)
@@ -215,13 +189,6 @@ def test_every_command_string_has_a_chinese_translation(command: object) -> None
     missing = [
         t for t in texts if (m := catalog.get(t.message, t.context)) is None or not is_translated(m)
     ]
-    owner = command_owner(command)  # type: ignore[arg-type]
-    if missing and _awaiting_translation([owner.replace(".", "/")]):
-        pytest.xfail(f"{len(missing)} of {len(texts)} strings of {owner} untranslated")
-    if _pending(owner):
-        if missing:
-            pytest.xfail(f"{len(missing)} of {len(texts)} strings of {owner} untranslated")
-        pytest.fail(f"/{command.name} is complete: take {owner} off NOT_YET_WRAPPED")  # type: ignore[attr-defined]
     assert not missing, "\n".join(f"/{t.command}: {t.context}: {t.message!r}" for t in missing)
 
 
@@ -232,8 +199,6 @@ def test_every_string_of_the_wrapped_modules_is_translated_and_coverage_is_repor
         if not message.id or is_translated(message):
             continue
         places = [f for f, _ in message.locations]
-        if _awaiting_translation(places):
-            continue  # pending: counted below
         gaps.append(f"{message.context or ''}|{message.id!r} ({', '.join(places)})")
     coverage = catalog_coverage("zh_CN")
     print(
