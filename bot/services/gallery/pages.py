@@ -187,12 +187,22 @@ class GalleryPages:
 
     # -- lyrics ----------------------------------------------------------------------------------
 
-    async def _lyric(self, draft_id: int, *, chords: bool = True) -> tuple[LyricPage, bytes] | None:
+    async def _lyric(
+        self,
+        draft_id: int,
+        *,
+        chords: bool = True,
+        members: dict[int, GalleryMember | None] | None = None,
+    ) -> tuple[LyricPage, bytes] | None:
+        """A draft's page; ``members`` remembers member look-ups across the drafts of a list."""
         record = await self._lyrics.get(draft_id)
         if record is None:
             return None
         draft = await load_draft(record)
-        member = await self._repo.member(draft.guild_id, draft.user_id)
+        known = {} if members is None else members
+        if draft.user_id not in known:
+            known[draft.user_id] = await self._repo.member(draft.guild_id, draft.user_id)
+        member = known[draft.user_id]
         by_kind, midi = await asyncio.to_thread(_chords_for, draft) if chords else ({}, b"")
         sections = []
         for key in draft.song.order:
@@ -217,8 +227,10 @@ class GalleryPages:
 
     async def lyrics(self, guild_id: int, *, user_id: int | None = None) -> list[LyricPage]:
         found = []
+        members: dict[int, GalleryMember | None] = {}  # one look-up per author, not per draft
         for draft_id in await self._repo.shared_lyric_ids(guild_id, user_id=user_id):
-            page = await self._lyric(draft_id, chords=False)  # a list shows titles only
+            # A list shows titles only: no chords.
+            page = await self._lyric(draft_id, chords=False, members=members)
             if page is not None:
                 found.append(page[0])
         return found
