@@ -262,17 +262,15 @@ def build_book(book: BookData) -> list[BookFile]:
     slug = _slug(book.story.title)
     with use_locale(book.story.language):
         markdown = markdown_text(book)
-    files = [BookFile(f"{slug}.md", markdown.encode("utf-8"), "text/markdown")]
-    try:
-        with use_locale(book.story.language):
-            data = epub_bytes(book)
-        files.append(BookFile(f"{slug}.epub", data, "application/epub+zip"))
-    except Exception:  # the Markdown must reach the writers whatever broke in ebooklib/lxml
-        log.exception(
-            "could not build the EPUB of story %s (guild %s); sending the Markdown only",
-            book.story.id,
-            book.story.guild_id,
-        )
+        files = [BookFile(f"{slug}.md", markdown.encode("utf-8"), "text/markdown")]
+        try:
+            files.append(BookFile(f"{slug}.epub", epub_bytes(book), "application/epub+zip"))
+        except Exception:  # the Markdown must reach the writers whatever broke in ebooklib/lxml
+            log.exception(
+                "could not build the EPUB of story %s (guild %s); sending the Markdown only",
+                book.story.id,
+                book.story.guild_id,
+            )
     return files
 
 
