@@ -25,9 +25,11 @@ def _esc(text: str) -> str:
     return discord.utils.escape_mentions(escape_line(text))
 
 
-def _facts(line: LineCheck, unit: str) -> str:
+def _facts(line: LineCheck, script: str) -> str:
+    """A line's count (characters for a Chinese form, syllables otherwise) and its checks."""
     count = f"{line.counted}" if line.target is None else f"{line.counted}/{_want(line)}"
-    parts = [_("{count} char.", count=count) if unit == "han" else _("{count} syll.", count=count)]
+    chinese = script == "han"
+    parts = [_("{count} char.", count=count) if chinese else _("{count} syll.", count=count)]
     if line.letter:
         parts.append(line.letter)
     if line.refrain_of is not None:
