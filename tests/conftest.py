@@ -11,8 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from bot.db import Database, Repositories
+
+# Property tests draw the same examples on every run and every machine, so a green suite is
+# green anywhere and a red one reproduces as it is. To hunt for new counterexamples, run
+# HYPOTHESIS_PROFILE=explore python -m pytest -k <test>: random draws, many more of them.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=2000, derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(autouse=True)
