@@ -10,6 +10,10 @@ CJK_FONT ?= /usr/share/fonts/truetype/arphic/uming.ttc
 # The browser the gallery's real-browser test drives through Playwright (Debian's chromium
 # package: Playwright's own browser download needs internet access that build machines lack).
 CHROMIUM ?= /usr/bin/chromium
+# The synthesiser song previews play through when it is installed, and a small General MIDI
+# SoundFont for it (Debian's fluidsynth and timgm6mb-soundfont), so its test runs, not skips.
+FLUIDSYNTH ?= /usr/bin/fluidsynth
+SOUNDFONT  ?= /usr/share/sounds/sf2/TimGM6mb.sf2
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test check lint bench clean catalogs
@@ -29,6 +33,11 @@ $(CHROMIUM):
 	$(SUDO) apt-get update
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium
 
+$(FLUIDSYNTH) $(SOUNDFONT) &:
+	@command -v apt-get >/dev/null || { echo "Install fluidsynth and a SoundFont (or set MUSE_SOUNDFONT)."; exit 1; }
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends fluidsynth timgm6mb-soundfont
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip wheel
@@ -44,10 +53,11 @@ catalogs: $(STAMP)
 run: $(STAMP) catalogs
 	$(BIN)/muse run
 
-## Install (or refresh) the virtualenv, epubcheck, the CJK font and Chromium, then lint,
+## Install (or refresh) the virtualenv, epubcheck, the CJK font, Chromium, FluidSynth and a
+## SoundFont, then lint,
 ## type-check, check the layer contracts (import-linter, see pyproject.toml) and run the whole
 ## test suite.
-test: $(STAMP) $(EPUBCHECK_JAR) $(CJK_FONT) $(CHROMIUM) catalogs
+test: $(STAMP) $(EPUBCHECK_JAR) $(CJK_FONT) $(CHROMIUM) $(FLUIDSYNTH) $(SOUNDFONT) catalogs
 	@# The CPU and llama.cpp's build decide which kernels run: name them so a failure can be placed.
 	$(BIN)/python -c 'from models.cpu import report; print(report())'
 	$(BIN)/ruff check bot cogs models tests
