@@ -256,12 +256,17 @@ class LlamaRuntime:
         except Exception:  # an abort check must never crash the decoder
             return False
 
+    def logits(self, index: int) -> npt.NDArray[np.float32]:
+        """Batch output ``index``'s logits: a view on llama.cpp's buffer, valid until the next
+        decode; writing to it changes what the samplers see."""
+        ptr = self._lc.llama_get_logits_ith(self.ctx, index)
+        return np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+
     def penalize(self, index: int, window: Iterable[int], penalty: float) -> None:
         """Apply llama.cpp's repeat penalty (no frequency or presence term) to batch output
         ``index``'s logits in place: every token seen in ``window`` has its logit multiplied by
         ``penalty`` when <= 0, divided by it otherwise, in float32 like the C sampler."""
-        ptr = self._lc.llama_get_logits_ith(self.ctx, index)
-        logits = np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+        logits = self.logits(index)
         ids = np.fromiter(set(window), dtype=np.int64)
         values = logits[ids]
         factor = np.float32(penalty)

@@ -5,6 +5,11 @@ sequence in the batch. llama.cpp's server (``common_sampler_sample``) samples fr
 only the sampled token against the grammar on a one-candidate array, and re-samples with the
 grammar applied only when that token is rejected. The output is the grammar-first output whenever
 the free pick is allowed, which for greedy decoding is always the same token.
+
+Greedy decoding without a grammar skips the chain: ``llama_sampler_sample`` copies all 49k logits
+into a candidate array before its greedy sampler scans them, while an argmax over the logits in
+place (end-of-generation tokens set to -inf first when they are banned, as the logit-bias sampler
+would) picks the same token, the first of the highest, at a tenth of the cost.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import logging
 import math
 from collections import deque
 from typing import Any
+
+import numpy as np
 
 from ..types import GenerationOptions
 from .runtime import LlamaRuntime
@@ -97,6 +104,13 @@ class SequenceSampler:
             data=ctypes.pointer(self._single), size=1, selected=-1, sorted=False
         )
         self.resamples = 0
+        #: Greedy without a grammar: an argmax in place of the chain (see the module's note).
+        self._argmax = temperature <= 0.0 and grammar is None
+        self._banned = (
+            np.array(runtime.eog_tokens, dtype=np.int64)
+            if options.ignore_eos and runtime.eog_tokens
+            else None
+        )
         self._penalty = options.repeat_penalty if options.repeat_penalty != 1.0 else None
         #: The last PENALTY_LAST_N tokens accepted (prompt tail, then generated): the window
         #: llama.cpp's penalties sampler would keep.
@@ -113,6 +127,13 @@ class SequenceSampler:
         lc = self._lc
         if self._penalty is not None and self._window:
             self._runtime.penalize(index, self._window, self._penalty)
+        if self._argmax:
+            logits = self._runtime.logits(index)
+            if self._banned is not None:
+                logits[self._banned] = -np.inf
+            token = int(logits.argmax())  # the first of the highest, like the greedy sampler
+            self._window.append(token)
+            return token
         if self.grammar is None:
             token = int(lc.llama_sampler_sample(self.chain, self._runtime.ctx, index))
             self._window.append(token)

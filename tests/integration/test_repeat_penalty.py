@@ -1,6 +1,7 @@
 """The repeat penalty applied to the logits in numpy is llama.cpp's penalties sampler, bit for bit,
 on the real bundled model: the same logits after it, and the same tokens over a generation, greedy
-and sampled, as a sampler chain that holds llama.cpp's own penalties sampler."""
+and sampled, as a sampler chain that holds llama.cpp's own penalties sampler. Greedy decoding's
+argmax over the logits picks what llama.cpp's greedy sampler picks, ties and banned ends too."""
 
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ class ReferenceSampler:
             *(lc.llama_logit_bias(t, -float("inf")) for t in rt.eog_tokens)
         )
         add = lambda s: lc.llama_sampler_chain_add(self.chain, s)  # noqa: E731
-        add(lc.llama_sampler_init_logit_bias(rt.n_vocab, len(biases), biases))
+        if options.ignore_eos:
+            add(lc.llama_sampler_init_logit_bias(rt.n_vocab, len(biases), biases))
         add(
             lc.llama_sampler_init_penalties(
                 rt.n_vocab, PENALTY_LAST_N, options.repeat_penalty, 0, 0
@@ -127,3 +129,42 @@ def test_generation_matches_the_chain_with_llama_cpps_penalties(
     # The penalty matters on this prompt: without it the text differs.
     plain = generate(runtime, SequenceSampler(runtime, options.with_(repeat_penalty=1.0)), 40)
     assert plain != ours
+
+
+@pytest.mark.parametrize("ignore_eos", [True, False])
+def test_greedy_argmax_picks_what_the_greedy_sampler_picks(
+    runtime: LlamaRuntime, ignore_eos: bool
+) -> None:
+    options = GenerationOptions(
+        temperature=0.0, ignore_eos=ignore_eos, repeat_penalty=1.0, max_tokens=40
+    )
+    ours = generate(runtime, SequenceSampler(runtime, options), 40)
+    theirs = generate(runtime, ReferenceSampler(runtime, options), 40)
+    assert ours == theirs
+    assert len(set(ours)) > 10
+
+
+def test_greedy_argmax_breaks_ties_and_bans_ends_like_llama_cpp(runtime: LlamaRuntime) -> None:
+    rt = runtime
+    index = decode_prompt(rt, prompt(rt))
+    logits = rt.logits(index)
+    top = float(logits.max()) + 5.0
+    end = rt.eog_tokens[0]
+    # Two tokens tie for the highest logit, and an end token lies above them both.
+    logits[[500, 300]] = top
+    logits[end] = top + 1.0
+    untouched = logits.copy()
+    picks = {}
+    for ignore_eos in (True, False):
+        options = GenerationOptions(temperature=0.0, ignore_eos=ignore_eos, repeat_penalty=1.0)
+        reference = ReferenceSampler(rt, options)
+        theirs = reference.sample(index)
+        reference.close()
+        logits[:] = untouched  # the reference chain works on a copy; ours bans ends in place
+        ours = SequenceSampler(rt, options)
+        picks[ignore_eos] = ours.sample(index)
+        ours.close()
+        logits[:] = untouched
+        assert picks[ignore_eos] == theirs
+    assert picks[True] == 300  # the first of the tied highest, the end token banned
+    assert picks[False] == end
