@@ -354,9 +354,15 @@ async def main(args: argparse.Namespace) -> None:
         )
 
     try:
+        loop_cpu: dict[int, list[float]] = {1: [], 4: []}
 
         async def run_engine(n: int) -> tuple[float, int]:
-            return await throughput(lambda i: engine_request(engine, chat(i), options), n)
+            # CPU time of this thread, the event loop's, per generated token: what handing the
+            # tokens over costs the cores that decode.
+            cpu = time.thread_time()
+            rate, tokens = await throughput(lambda i: engine_request(engine, chat(i), options), n)
+            loop_cpu[n].append((time.thread_time() - cpu) / max(1, tokens))
+            return rate, tokens
 
         async def run_server(n: int) -> tuple[float, int]:
             assert session is not None
@@ -505,6 +511,10 @@ async def main(args: argparse.Namespace) -> None:
         engine_pp, c_pp_rate = prompt_tokens / cold_s, statistics.median(c_pp)
         print(f"cold prompt processing: engine {engine_pp:.1f} tok/s, C PP {c_pp_rate:.1f}")
         print(ratio("engine cold PP / C PP", engine_pp / c_pp_rate, 0.9))
+        print(
+            "event loop CPU per generated token: "
+            + ", ".join(f"x{n} {statistics.median(v) * 1e6:.0f} us" for n, v in loop_cpu.items())
+        )
         print(f"idle: {idle:.2f} % of one core over {args.idle_seconds:.0f} s (engine loaded)")
         stats = engine.scheduler.stats() if engine.scheduler else None
         if stats is not None:
