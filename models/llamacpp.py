@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .batched import (
+    FLUSH_INTERVAL,
     BatchRequest,
     BatchScheduler,
     LlamaRuntime,
@@ -109,7 +110,9 @@ class LlamaCppEngine(QueuedEngine):
                 "Set MUSE_MODEL_PATH to a valid .gguf model file."
             ) from exc
         self._runtime = runtime
-        self.scheduler = BatchScheduler(runtime, deliver=deliver_deltas)
+        self.scheduler = BatchScheduler(
+            runtime, deliver=deliver_deltas, flush_interval=FLUSH_INTERVAL
+        )
         self._name = runtime.name
         log.info(
             "model loaded: %s (context %d per sequence, %d sequences, %d threads, %s)",

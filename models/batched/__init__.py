@@ -9,11 +9,12 @@ priorities; :class:`PreemptiveAdmissionQueue` lets members in while background w
 from .admission import PreemptiveAdmissionQueue
 from .runtime import BatchEntry, DecodeStatus, LlamaRuntime
 from .sampling import SequenceSampler, schema_grammar
-from .scheduler import BatchScheduler, SchedulerStats
+from .scheduler import FLUSH_INTERVAL, BatchScheduler, SchedulerStats
 from .sequences import BatchRequest, PromptTooLong
 from .text import TextAssembler
 
 __all__ = [
+    "FLUSH_INTERVAL",
     "BatchEntry",
     "BatchRequest",
     "BatchScheduler",

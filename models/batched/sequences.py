@@ -47,7 +47,17 @@ class ScheduledSequence:
     """A request in progress: its tokens (prompt, then generated), how many of them are decoded
     into its slot's cells, the slot it holds (None while waiting), its sampler and its text."""
 
-    __slots__ = ("max_tokens", "n_decoded", "n_prompt", "req", "sampler", "slot", "text", "tokens")
+    __slots__ = (
+        "max_tokens",
+        "n_decoded",
+        "n_prompt",
+        "req",
+        "sampler",
+        "sent_text",
+        "slot",
+        "text",
+        "tokens",
+    )
 
     def __init__(
         self, req: BatchRequest, tokens: list[int], sampler: SequenceSampler, max_tokens: int
@@ -60,6 +70,7 @@ class ScheduledSequence:
         self.sampler = sampler
         self.text = TextAssembler(req.options.stop)
         self.max_tokens = max_tokens
+        self.sent_text = False  # whether any of its text went to the outbox yet
 
     @property
     def rank(self) -> tuple[int, int]:

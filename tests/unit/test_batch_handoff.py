@@ -95,3 +95,66 @@ def test_deliver_deltas_wakes_each_loop_once_and_keeps_order() -> None:
         assert (a.tokens, b.tokens) == (2, 2)
 
     asyncio.run(scenario())
+
+
+def test_texts_are_held_for_the_flush_interval_but_first_and_last_texts_go_at_once() -> None:
+    rt = FakeRuntime()
+    now = [0.0]
+    rt.on_decode = lambda number: now.__setitem__(0, number * 0.01)  # a step takes 10 ms
+    deliveries: list[tuple[float, list[tuple[Any, str]]]] = []
+    events: list[tuple[str, object]] = []
+
+    generated_when_first_sent: dict[int, int] = {}
+
+    def deliver(items: Sequence[tuple[Any, str]]) -> None:
+        deliveries.append((now[0], list(items)))
+        for sink, text in items:
+            if id(sink) not in generated_when_first_sent:
+                req = next(r for r in reqs if r.sink is sink)
+                generated_when_first_sent[id(sink)] = len(req.generated)
+            sink.put(text)
+            events.append(("text", sink))
+
+    scheduler = BatchScheduler(
+        rt,  # type: ignore[arg-type]
+        sampler_factory=FakeSampler,  # type: ignore[arg-type]
+        deliver=deliver,
+        flush_interval=0.05,
+        clock=lambda: now[0],
+    )
+    texts = [f"Write about topic number {i}." for i in range(3)]
+    reqs = []
+    for i, text in enumerate(texts):
+        sink = FakeSink()
+        reqs.append(
+            BatchRequest(
+                messages=[{"role": "user", "content": text}],
+                options=GenerationOptions(max_tokens=30 + 7 * i, temperature=0.0),
+                sink=sink,
+                done=lambda error, sink=sink: events.append(("done", sink)),
+            )
+        )
+        scheduler.submit(reqs[-1])
+    scheduler.run()
+    # Nothing is lost or reordered: each sequence's text is the one it has alone.
+    for req, text in zip(reqs, texts, strict=True):
+        assert req.generated == solo_user(text, req.options.max_tokens or 0)
+        assert "".join(req.sink.parts) == "".join(chr(97 + t % 26) for t in req.generated)
+    # The first text of every sequence went out in the step that made it, before its next token.
+    assert all(generated_when_first_sent[id(req.sink)] == 1 for req in reqs)
+    # Afterwards a hand-off came at most every 50 ms (5 steps), except when a sequence ended.
+    steps = len(rt.calls)
+    assert len(deliveries) <= steps / 5 + len(reqs) + 2
+    assert len(deliveries) < steps / 3
+    # A sequence's last texts reach it before it is reported done, and nothing after.
+    for req in reqs:
+        done_at = events.index(("done", req.sink))
+        assert events[done_at - 1] == ("text", req.sink)
+        assert all(sink is not req.sink for kind, sink in events[done_at + 1 :] if kind == "text")
+
+
+def test_the_engine_hands_texts_over_every_flush_interval() -> None:
+    from models.batched import FLUSH_INTERVAL
+
+    # Fast enough that a streamed reply (edited about once a second) never waits on it.
+    assert 0 < FLUSH_INTERVAL <= 0.05
