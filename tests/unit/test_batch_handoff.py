@@ -26,24 +26,9 @@ def test_one_delivery_per_step_carries_every_sequences_text_before_done() -> Non
             events.append(("text", sink))
 
     scheduler = BatchScheduler(rt, sampler_factory=FakeSampler, deliver=deliver)  # type: ignore[arg-type]
-    texts = [f"Write about topic number {i}." for i in range(4)]
-    reqs = []
-    for i, text in enumerate(texts):
-        sink = FakeSink()
-        reqs.append(
-            BatchRequest(
-                messages=[{"role": "user", "content": text}],
-                options=GenerationOptions(max_tokens=10 + i, temperature=0.0),
-                sink=sink,
-                done=lambda error, sink=sink: events.append(("done", sink)),
-            )
-        )
-        scheduler.submit(reqs[-1])
+    reqs = submit_requests(scheduler, [10 + i for i in range(4)], events)
     scheduler.run()
-    # The same tokens and text as each request alone (batching the hand-off changes nothing).
-    for req, text in zip(reqs, texts, strict=True):
-        assert req.generated == solo_user(text, req.options.max_tokens or 0)
-        assert "".join(req.sink.parts) == "".join(chr(97 + t % 26) for t in req.generated)
+    assert_same_as_alone(reqs)
     # Four sequences generating together: one delivery carries all four texts of a step.
     assert max(len(batch) for batch in batches) == 4
     assert len(batches) < sum(len(r.generated) for r in reqs) / 2
@@ -51,6 +36,33 @@ def test_one_delivery_per_step_carries_every_sequences_text_before_done() -> Non
     for req in reqs:
         done_at = events.index(("done", req.sink))
         assert all(sink is not req.sink for kind, sink in events[done_at + 1 :] if kind == "text")
+
+
+def submit_requests(
+    scheduler: BatchScheduler, max_tokens: list[int], events: list[tuple[str, object]]
+) -> list[BatchRequest]:
+    """One request per entry of ``max_tokens``, submitted; each records ("done", sink)."""
+    reqs = []
+    for i, limit in enumerate(max_tokens):
+        sink = FakeSink()
+        reqs.append(
+            BatchRequest(
+                messages=[{"role": "user", "content": f"Write about topic number {i}."}],
+                options=GenerationOptions(max_tokens=limit, temperature=0.0),
+                sink=sink,
+                done=lambda error, sink=sink: events.append(("done", sink)),
+            )
+        )
+        scheduler.submit(reqs[-1])
+    return reqs
+
+
+def assert_same_as_alone(reqs: list[BatchRequest]) -> None:
+    """Each request got the tokens and text it gets alone: the hand-off changes nothing."""
+    for req in reqs:
+        alone = solo_user(req.messages[0]["content"], req.options.max_tokens or 0)
+        assert req.generated == alone
+        assert "".join(req.sink.parts) == "".join(chr(97 + t % 26) for t in req.generated)
 
 
 def solo_user(text: str, max_tokens: int) -> list[int]:
@@ -105,6 +117,7 @@ def test_texts_are_held_for_the_flush_interval_but_first_and_last_texts_go_at_on
     events: list[tuple[str, object]] = []
 
     generated_when_first_sent: dict[int, int] = {}
+    reqs: list[BatchRequest] = []
 
     def deliver(items: Sequence[tuple[Any, str]]) -> None:
         deliveries.append((now[0], list(items)))
@@ -122,24 +135,9 @@ def test_texts_are_held_for_the_flush_interval_but_first_and_last_texts_go_at_on
         flush_interval=0.05,
         clock=lambda: now[0],
     )
-    texts = [f"Write about topic number {i}." for i in range(3)]
-    reqs = []
-    for i, text in enumerate(texts):
-        sink = FakeSink()
-        reqs.append(
-            BatchRequest(
-                messages=[{"role": "user", "content": text}],
-                options=GenerationOptions(max_tokens=30 + 7 * i, temperature=0.0),
-                sink=sink,
-                done=lambda error, sink=sink: events.append(("done", sink)),
-            )
-        )
-        scheduler.submit(reqs[-1])
+    reqs.extend(submit_requests(scheduler, [30 + 7 * i for i in range(3)], events))
     scheduler.run()
-    # Nothing is lost or reordered: each sequence's text is the one it has alone.
-    for req, text in zip(reqs, texts, strict=True):
-        assert req.generated == solo_user(text, req.options.max_tokens or 0)
-        assert "".join(req.sink.parts) == "".join(chr(97 + t % 26) for t in req.generated)
+    assert_same_as_alone(reqs)
     # The first text of every sequence went out in the step that made it, before its next token.
     assert all(generated_when_first_sent[id(req.sink)] == 1 for req in reqs)
     # Afterwards a hand-off came at most every 50 ms (5 steps), except when a sequence ended.
