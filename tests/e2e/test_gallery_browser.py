@@ -2,24 +2,28 @@
 
 Playwright's own browser download needs internet access that build machines lack, so the test
 points Playwright at /usr/bin/chromium (``make test`` installs Debian's ``chromium`` package) and
-never runs ``playwright install``. It reads the visible text of the story page and the prompt
-archive, checks that the strict CSP blocked nothing, and saves screenshots under
+never runs ``playwright install``. It reads the visible text of every kind of page (a story, the
+prompt archive, a shared lyric, the palettes and a member's page), checks that the strict CSP
+blocked nothing and nothing loaded from another host, and saves screenshots under
 tests/artifacts/ (not committed).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.async_api import async_playwright
+from playwright.async_api import Page, async_playwright
 
 from bot.clock import FakeClock
 from bot.sandbox import Sandbox
+from models import FakeEngine
 from tests.e2e.conftest import MuseHarness, start_muse
 from tests.e2e.test_gallery import HOSTILE_TITLE, enable, finished_story, name_of, reply
+from tests.e2e.test_lyrics_studio import drafted, responder
 from tests.e2e.test_potd_schedule import caught_up, fire_cron, setup_potd
 
 pytestmark = pytest.mark.e2e
@@ -68,6 +72,121 @@ async def test_the_story_page_and_the_archive_read_well_in_chromium(muse: MuseHa
     month = muse.clock.now().strftime("%Y-%m")
     ARTIFACTS.mkdir(exist_ok=True)
 
+    async with browsing(base) as (page, problems, foreign):
+        response = await page.goto(f"{base}/stories/{story.id}")
+        assert response is not None and response.status == 200
+        assert await page.inner_text("h1") == HOSTILE_TITLE  # markup shown as text
+        text = await page.inner_text("main")
+        assert "Alice opens: <b>fog</b>." in text and "Bob answers the lighthouse." in text
+        assert name_of(alice) in text and name_of(bob) in text
+        assert "Download the EPUB" in text and "Download the Markdown" in text
+        cover = page.locator("img.cover")
+        assert (await cover.get_attribute("alt") or "").startswith("Cover of")
+        assert await cover.evaluate("img => img.naturalWidth") > 0  # the PNG loaded
+        await page.screenshot(path=str(ARTIFACTS / "gallery-story.png"), full_page=True)
+
+        light = await page.evaluate("getComputedStyle(document.body).backgroundColor")
+        await page.emulate_media(color_scheme="dark")
+        dark = await page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert light != dark
+        await page.screenshot(path=str(ARTIFACTS / "gallery-story-dark.png"), full_page=True)
+
+        await page.set_viewport_size({"width": 375, "height": 740})
+        response = await page.goto(f"{base}/potd/{month}")
+        assert response is not None and response.status == 200
+        archive = await page.inner_text("main")
+        assert "A heron made of <i>paper</i>." in archive
+        assert not await sideways(page), "the archive scrolls sideways on a phone"
+        await page.screenshot(path=str(ARTIFACTS / "gallery-archive-phone.png"), full_page=True)
+
+        assert not problems, problems  # a CSP violation or a failed load shows up here
+        assert not foreign, f"the pages loaded from other hosts: {foreign}"
+
+
+@pytest.fixture
+async def lyricist(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[MuseHarness]:
+    """Muse with a model that drafts lyrics (the lyric studio's scripted answers)."""
+    clock = FakeClock(datetime(2026, 5, 4, 5, 0, tzinfo=UTC))
+    harness = await start_muse(
+        sandbox,
+        tmp_path,
+        clock=clock,
+        engine_factory=lambda: FakeEngine(responder=responder),
+        web_port=0,
+    )
+    yield harness
+    await harness.stop()
+
+
+async def test_a_lyric_the_palettes_and_a_member_page_read_well_in_chromium(
+    lyricist: MuseHarness,
+) -> None:
+    muse, sandbox = lyricist, lyricist.sandbox
+    alice = sandbox.members[0]
+    base = await enable(muse)
+    ix = await sandbox.slash(
+        "lyrics draft",
+        {"topic": "lighthouse <b>keeper</b>", "structure": "verse, chorus", "mood": "sad"},
+        user=alice,
+    )
+    message = await drafted(sandbox, ix)
+    await (await sandbox.click(message, "muse:lyrics:save:1", user=alice)).final_message()
+    works = await muse.bot.services.gallery.works(_actor(muse, alice.id))
+    [lyric] = [w for w in works if w.kind == "lyrics"]
+    await reply(muse, "gallery share", {"work": lyric.value, "shared": True}, alice)
+    await muse.bot.services.gallery.save_palette(
+        sandbox.guild.id, alice.id, "Harbour <i>dusk</i>", ["#1B2A41", "#E0A458", "#F4F1DE"]
+    )
+    assert "member page is on" in await reply(muse, "gallery profile", {"show": True}, alice)
+    draft = await muse.bot.services.lyrics.owned(1, alice.id)
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    async with browsing(base) as (page, problems, foreign):
+        await page.set_viewport_size({"width": 375, "height": 740})
+        response = await page.goto(f"{base}/lyrics/1")
+        assert response is not None and response.status == 200
+        text = await page.inner_text("main")
+        assert "Verse" in text and "Chorus" in text
+        assert "Download the chords as MIDI" in text
+        # Every line of the draft with its syllable count, as the reader sees the table.
+        cells = await page.locator("td.num").all_inner_texts()
+        counts = [str(line.syllables) for lines in draft.analysis.values() for line in lines]
+        assert sorted(cells) == sorted(counts) and cells
+        assert await page.locator("p.chords").count() >= 2
+        assert not await sideways(page), "the lyric page scrolls sideways on a phone"
+        await page.screenshot(path=str(ARTIFACTS / "gallery-lyric-phone.png"), full_page=True)
+
+        response = await page.goto(f"{base}/palettes")
+        assert response is not None and response.status == 200
+        swatches = page.locator("figure.palette svg rect")
+        assert await swatches.count() == 3
+        fills = [await swatches.nth(i).get_attribute("fill") for i in range(3)]
+        assert fills == ["#1B2A41", "#E0A458", "#F4F1DE"]
+        label = await page.locator("figure.palette svg").get_attribute("aria-label") or ""
+        assert "Harbour <i>dusk</i>" in label and "#E0A458" in label  # read aloud, as text
+        width = await swatches.first.evaluate("r => r.getBoundingClientRect().width")
+        assert width > 20  # drawn, not collapsed
+        assert "Harbour <i>dusk</i>" in await page.inner_text("main")
+        await page.screenshot(path=str(ARTIFACTS / "gallery-palettes-phone.png"), full_page=True)
+
+        response = await page.goto(f"{base}/members/{alice.id}")
+        assert response is not None and response.status == 200
+        member = await page.inner_text("main")
+        assert name_of(alice) in member and "Harbour <i>dusk</i>" in member
+        lyric_link = page.locator('main a[href$="/lyrics/1"]')
+        assert await lyric_link.count() == 1
+        await lyric_link.click()
+        assert page.url == f"{base}/lyrics/1"  # the member page leads to the lyric
+        await page.screenshot(path=str(ARTIFACTS / "gallery-member-phone.png"), full_page=True)
+
+        assert not problems, problems
+        assert not foreign, f"the pages loaded from other hosts: {foreign}"
+
+
+@contextlib.asynccontextmanager
+async def browsing(base: str) -> AsyncIterator[tuple[Page, list[str], list[str]]]:
+    """A page in headless Chromium with JavaScript off, and the lists its console errors and
+    failed loads (``problems``) and its requests to other hosts (``foreign``) collect in."""
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -84,40 +203,18 @@ async def test_the_story_page_and_the_archive_read_well_in_chromium(muse: MuseHa
                 "request",
                 lambda r: foreign.append(r.url) if not r.url.startswith(origin) else None,
             )
-
-            response = await page.goto(f"{base}/stories/{story.id}")
-            assert response is not None and response.status == 200
-            assert await page.inner_text("h1") == HOSTILE_TITLE  # markup shown as text
-            text = await page.inner_text("main")
-            assert "Alice opens: <b>fog</b>." in text and "Bob answers the lighthouse." in text
-            assert name_of(alice) in text and name_of(bob) in text
-            assert "Download the EPUB" in text and "Download the Markdown" in text
-            cover = page.locator("img.cover")
-            assert (await cover.get_attribute("alt") or "").startswith("Cover of")
-            assert await cover.evaluate("img => img.naturalWidth") > 0  # the PNG loaded
-            await page.screenshot(path=str(ARTIFACTS / "gallery-story.png"), full_page=True)
-
-            light = await page.evaluate("getComputedStyle(document.body).backgroundColor")
-            await page.emulate_media(color_scheme="dark")
-            dark = await page.evaluate("getComputedStyle(document.body).backgroundColor")
-            assert light != dark
-            await page.screenshot(path=str(ARTIFACTS / "gallery-story-dark.png"), full_page=True)
-
-            await page.set_viewport_size({"width": 375, "height": 740})
-            response = await page.goto(f"{base}/potd/{month}")
-            assert response is not None and response.status == 200
-            archive = await page.inner_text("main")
-            assert "A heron made of <i>paper</i>." in archive
-            overflow = await page.evaluate(
-                "document.documentElement.scrollWidth > document.documentElement.clientWidth"
-            )
-            assert not overflow, "the archive scrolls sideways on a phone"
-            await page.screenshot(path=str(ARTIFACTS / "gallery-archive-phone.png"), full_page=True)
-
-            assert not problems, problems  # a CSP violation or a failed load shows up here
-            assert not foreign, f"the pages loaded from other hosts: {foreign}"
+            yield page, problems, foreign
         finally:
             await browser.close()
+
+
+async def sideways(page: Page) -> bool:
+    """Whether the page is wider than the viewport (it would scroll sideways)."""
+    return bool(
+        await page.evaluate(
+            "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        )
+    )
 
 
 def _actor(muse: MuseHarness, user_id: int) -> object:
