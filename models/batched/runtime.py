@@ -274,10 +274,9 @@ class LlamaRuntime:
 
     def logits_into_candidates(self, index: int) -> Any:
         """Fill the scratch candidate array from batch output ``index``; return the array struct."""
-        ptr = self._lc.llama_get_logits_ith(self.ctx, index)
         view = self._cand_view
         view["id"] = self._ids
-        view["logit"] = np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+        view["logit"] = self.logits(index)
         view["p"] = 0.0
         return self._lc.llama_token_data_array(
             data=self.candidates, size=self.n_vocab, selected=-1, sorted=False
