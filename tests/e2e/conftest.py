@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 
 from bot.app import MuseBot
@@ -98,6 +99,13 @@ async def start_muse(
     engine = factory()
     bot, task = await _launch(sandbox, config, engine, database, clock)
     return MuseHarness(sandbox, bot, engine, clock, config, database, task, factory)
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    """An HTTP client for the pages Muse serves (the gallery, the ops endpoints)."""
+    async with aiohttp.ClientSession() as session:
+        yield session
 
 
 @pytest.fixture

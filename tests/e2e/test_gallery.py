@@ -3,6 +3,7 @@ over real HTTP. Consent decides what a page shows, on the very next load."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -27,20 +28,26 @@ HOSTILE_TITLE = "<script>alert(1)</script> Night"
 LINK = re.compile(r"https?://[^\s>]+/g/([A-Za-z0-9_-]+)/")
 
 
+@contextlib.asynccontextmanager
+async def gallery_muse(
+    sandbox: Sandbox, tmp_path: Path, **options: Any
+) -> AsyncIterator[MuseHarness]:
+    """Muse on 4 May 2026 with its web server on (``web_port=0``: a free port unless the
+    options name one), caught up with its schedule; stopped on the way out."""
+    clock = FakeClock(datetime(2026, 5, 4, 5, 0, tzinfo=UTC))
+    harness = await start_muse(sandbox, tmp_path, clock=clock, **{"web_port": 0, **options})
+    await caught_up(harness)
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
 @pytest.fixture
 async def muse(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[MuseHarness]:
-    clock = FakeClock(datetime(2026, 5, 4, 5, 0, tzinfo=UTC))
-    harness = await start_muse(sandbox, tmp_path, clock=clock, web_port=0)
-    await caught_up(harness)
-    yield harness
-    await harness.stop()
+    async with gallery_muse(sandbox, tmp_path) as harness:
+        yield harness
     assert not sandbox.unknown_routes, f"the bot called unknown routes: {sandbox.unknown_routes}"
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 async def reply(muse: MuseHarness, command: str, options: dict[str, Any], user: Any) -> str:

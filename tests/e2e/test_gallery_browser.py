@@ -12,19 +12,25 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, async_playwright
 
-from bot.clock import FakeClock
 from bot.sandbox import Sandbox
 from models import FakeEngine
-from tests.e2e.conftest import MuseHarness, start_muse
-from tests.e2e.test_gallery import HOSTILE_TITLE, enable, finished_story, name_of, reply
-from tests.e2e.test_lyrics_studio import drafted, responder
-from tests.e2e.test_potd_schedule import caught_up, fire_cron, setup_potd
+from tests.e2e.conftest import MuseHarness
+from tests.e2e.test_gallery import (
+    HOSTILE_TITLE,
+    enable,
+    finished_story,
+    gallery_muse,
+    name_of,
+    reply,
+)
+from tests.e2e.test_gallery_works import saved_lyric
+from tests.e2e.test_lyrics_studio import responder
+from tests.e2e.test_potd_schedule import fire_cron, setup_potd
 
 pytestmark = pytest.mark.e2e
 
@@ -50,11 +56,8 @@ if not CHROMIUM.exists():
 
 @pytest.fixture
 async def muse(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[MuseHarness]:
-    clock = FakeClock(datetime(2026, 5, 4, 5, 0, tzinfo=UTC))
-    harness = await start_muse(sandbox, tmp_path, clock=clock, web_port=0)
-    await caught_up(harness)
-    yield harness
-    await harness.stop()
+    async with gallery_muse(sandbox, tmp_path) as harness:
+        yield harness
 
 
 async def test_the_story_page_and_the_archive_read_well_in_chromium(muse: MuseHarness) -> None:
@@ -106,16 +109,10 @@ async def test_the_story_page_and_the_archive_read_well_in_chromium(muse: MuseHa
 @pytest.fixture
 async def lyricist(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[MuseHarness]:
     """Muse with a model that drafts lyrics (the lyric studio's scripted answers)."""
-    clock = FakeClock(datetime(2026, 5, 4, 5, 0, tzinfo=UTC))
-    harness = await start_muse(
-        sandbox,
-        tmp_path,
-        clock=clock,
-        engine_factory=lambda: FakeEngine(responder=responder),
-        web_port=0,
-    )
-    yield harness
-    await harness.stop()
+    async with gallery_muse(
+        sandbox, tmp_path, engine_factory=lambda: FakeEngine(responder=responder)
+    ) as harness:
+        yield harness
 
 
 async def test_a_lyric_the_palettes_and_a_member_page_read_well_in_chromium(
@@ -124,15 +121,7 @@ async def test_a_lyric_the_palettes_and_a_member_page_read_well_in_chromium(
     muse, sandbox = lyricist, lyricist.sandbox
     alice = sandbox.members[0]
     base = await enable(muse)
-    ix = await sandbox.slash(
-        "lyrics draft",
-        {"topic": "lighthouse <b>keeper</b>", "structure": "verse, chorus", "mood": "sad"},
-        user=alice,
-    )
-    message = await drafted(sandbox, ix)
-    await (await sandbox.click(message, "muse:lyrics:save:1", user=alice)).final_message()
-    works = await muse.bot.services.gallery.works(_actor(muse, alice.id))
-    [lyric] = [w for w in works if w.kind == "lyrics"]
+    lyric = await saved_lyric(muse, alice)
     await reply(muse, "gallery share", {"work": lyric.value, "shared": True}, alice)
     await muse.bot.services.gallery.save_palette(
         sandbox.guild.id, alice.id, "Harbour <i>dusk</i>", ["#1B2A41", "#E0A458", "#F4F1DE"]

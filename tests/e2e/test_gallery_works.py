@@ -7,21 +7,20 @@ from __future__ import annotations
 import io
 import socket
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import mido
 import pytest
 
-from bot.clock import FakeClock
 from bot.sandbox import Sandbox
 from bot.web import AttachmentPolicy, RateLimiter
 from models import FakeEngine
-from tests.e2e.conftest import MuseHarness, start_muse
-from tests.e2e.test_gallery import enable, get, reply
+from tests.e2e.conftest import MuseHarness
+from tests.e2e.test_gallery import enable, gallery_muse, get, reply
 from tests.e2e.test_lyrics_studio import drafted, responder
-from tests.e2e.test_potd_schedule import caught_up, fire_cron, setup_potd
+from tests.e2e.test_potd_schedule import fire_cron, setup_potd
 
 pytestmark = pytest.mark.e2e
 
@@ -36,26 +35,32 @@ def free_port() -> int:
 
 @pytest.fixture
 async def muse(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[MuseHarness]:
-    clock = FakeClock(datetime(2026, 5, 4, 5, 0, tzinfo=UTC))
     port = free_port()
-    harness = await start_muse(
+    async with gallery_muse(
         sandbox,
         tmp_path,
-        clock=clock,
         engine_factory=lambda: FakeEngine(responder=responder),
         web_port=port,
         ops_port=port,
-    )
-    await caught_up(harness)
-    yield harness
-    await harness.stop()
+    ) as harness:
+        yield harness
     assert not sandbox.unknown_routes, f"the bot called unknown routes: {sandbox.unknown_routes}"
 
 
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
+async def saved_lyric(muse: MuseHarness, member: Any) -> Any:
+    """``member`` drafts lyrics about a lighthouse keeper (verse, chorus) and saves them as
+    draft 1; returns that draft as a work of theirs, for /gallery share."""
+    sandbox = muse.sandbox
+    ix = await sandbox.slash(
+        "lyrics draft",
+        {"topic": "lighthouse <b>keeper</b>", "structure": "verse, chorus", "mood": "sad"},
+        user=member,
+    )
+    message = await drafted(sandbox, ix)
+    await (await sandbox.click(message, "muse:lyrics:save:1", user=member)).final_message()
+    works = await muse.bot.services.gallery.works(_actor(muse, member.id))
+    [lyric] = [w for w in works if w.kind == "lyrics"]
+    return lyric
 
 
 async def test_shared_lyrics_show_syllables_chords_and_a_midi_file(
@@ -64,18 +69,10 @@ async def test_shared_lyrics_show_syllables_chords_and_a_midi_file(
     sandbox = muse.sandbox
     alice = sandbox.members[0]
     base = await enable(muse)
-    ix = await sandbox.slash(
-        "lyrics draft",
-        {"topic": "lighthouse <b>keeper</b>", "structure": "verse, chorus", "mood": "sad"},
-        user=alice,
-    )
-    message = await drafted(sandbox, ix)
-    await (await sandbox.click(message, "muse:lyrics:save:1", user=alice)).final_message()
+    lyric = await saved_lyric(muse, alice)
     status, page, _ = await get(http, f"{base}/lyrics/1")
     assert status == 404  # saved, not shared
 
-    works = await muse.bot.services.gallery.works(_actor(muse, alice.id))
-    [lyric] = [w for w in works if w.kind == "lyrics"]
     assert "is shared" in await reply(
         muse, "gallery share", {"work": lyric.value, "shared": True}, alice
     )
