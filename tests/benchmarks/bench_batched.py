@@ -204,16 +204,15 @@ async def throughput(run: Callable[[int], Awaitable[Any]], n: int) -> tuple[floa
 # -- main ---------------------------------------------------------------------------------------
 
 
-def ratio(name: str, value: float, target: float) -> str:
+def ratio(name: str, value: float, target: float, spread: str = "") -> str:
     mark = "ok" if value >= target else "BELOW"
-    return f"  {name:34s} {value:5.2f}  (target >= {target:.2f}, {mark})"
+    return f"  {name:34s} {value:5.2f}  ({spread}target >= {target:.2f}, {mark})"
 
 
 def paired(name: str, values: list[float], target: float) -> str:
-    mid = statistics.median(values)
-    mark = "ok" if mid >= target else "BELOW"
-    spread = f"{min(values):.2f}-{max(values):.2f}"
-    return f"  {name:34s} {mid:5.2f}  ({spread}; target >= {target:.2f}, {mark})"
+    """The median of per-round ratios, with their range."""
+    spread = f"{min(values):.2f}-{max(values):.2f}; "
+    return ratio(name, statistics.median(values), target, spread)
 
 
 def c_common(args: argparse.Namespace, repack: bool) -> dict[str, Any]:
