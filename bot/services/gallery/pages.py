@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from bot.services.chords import MOODS, ChordInputError, build_progression, progression_to_midi
 from bot.services.lyrics.codec import load_draft
 from bot.services.lyrics.types import Draft
-from bot.services.story.book import AI_NAME, BookData, book_title, build_book
+from bot.services.story.book import book_title, contributors, render_book
 from bot.services.story.ports import BookFile
 from bot.services.story.types import StoryRecord
 from bot.services.style.discover import fts_query
@@ -148,14 +148,8 @@ class GalleryPages:
         if story is None:
             return None
         segments = await self._stories.segments(story.id)
-        contributors: list[str] = []
-        for segment in segments:
-            if segment.kind == "member" and segment.author_name not in contributors:
-                contributors.append(segment.author_name)
-        if any(s.ai_written for s in segments):
-            contributors.append(f"{AI_NAME} (AI)")
         views = [SegmentView(s.seq, s.text, segment_credit(s), s.ai_written) for s in segments]
-        return StoryView(story, book_title(story), views, contributors)
+        return StoryView(story, book_title(story), views, contributors(segments))
 
     async def book(self, guild_id: int, story_id: int) -> list[BookFile]:
         """The finished story's EPUB and Markdown, built now from what is stored now."""
@@ -163,12 +157,7 @@ class GalleryPages:
         if story is None:
             return []
         segments = await self._stories.segments(story.id)
-        contributors = list(dict.fromkeys(s.author_name for s in segments if s.kind == "member"))
-        if any(s.ai_written for s in segments):
-            contributors.append(f"{AI_NAME} (AI)")
-        canon = await self._stories.canon(story.id)
-        data = BookData(story, segments, contributors, story.ended_at, canon)
-        return await asyncio.to_thread(build_book, data)
+        return await render_book(story, segments, await self._stories.canon(story.id))
 
     # -- prompt of the day -----------------------------------------------------------------------
 

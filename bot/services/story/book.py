@@ -12,6 +12,7 @@ The EPUB passes epubcheck with no errors or warnings (tests/integration/test_boo
 
 from __future__ import annotations
 
+import asyncio
 import html
 import io
 import logging
@@ -38,10 +39,12 @@ __all__ = [
     "book_title",
     "build_book",
     "canon_credit",
+    "contributors",
     "credit_for",
     "epub_bytes",
     "has_epub",
     "markdown_text",
+    "render_book",
 ]
 
 AI_NAME = "Muse"
@@ -70,6 +73,15 @@ def _line(text: str, fallback: str) -> str:
 
 def _name(name: str) -> str:
     return _line(name, _("a writer"))
+
+
+def contributors(segments: Sequence[SegmentRecord]) -> list[str]:
+    """Who the book credits: members in the order of their first segment, then the AI partner
+    when any segment is AI-written."""
+    names = list(dict.fromkeys(s.author_name for s in segments if s.kind == "member"))
+    if any(s.ai_written for s in segments):
+        names.append(f"{AI_NAME} (AI)")
+    return names
 
 
 def book_title(story: StoryRecord) -> str:
@@ -277,3 +289,11 @@ def build_book(book: BookData) -> list[BookFile]:
 def has_epub(files: Sequence[BookFile]) -> bool:
     """False when ``build_book`` had to leave the EPUB out."""
     return any(f.content_type == "application/epub+zip" for f in files)
+
+
+async def render_book(
+    story: StoryRecord, segments: Sequence[SegmentRecord], canon: Sequence[CanonEntry]
+) -> list[BookFile]:
+    """:func:`build_book` for a finished story as stored now, off the event loop."""
+    data = BookData(story, segments, contributors(segments), story.ended_at, canon)
+    return await asyncio.to_thread(build_book, data)

@@ -13,7 +13,6 @@ made then); and recovery at start-up.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -22,7 +21,7 @@ from bot.errors import GenerationCancelled, MuseError
 from models import GenerationOptions, Priority
 
 from . import prompts
-from .book import AI_NAME, BookData, build_book
+from .book import AI_NAME, render_book
 from .canon import StoryCanon
 from .core import outbox_item
 from .limits import SEGMENT_LIMIT
@@ -264,15 +263,7 @@ class StoryPipeline(StoryTurns, StoryCanon):
         )
 
     async def _book(self, story: StoryRecord, segments: list[SegmentRecord]) -> list[BookFile]:
-        contributors: list[str] = []
-        for segment in segments:
-            if segment.kind == "member" and segment.author_name not in contributors:
-                contributors.append(segment.author_name)
-        if any(s.ai_written for s in segments):
-            contributors.append(f"{AI_NAME} (AI)")
-        canon = await self._repo.canon(story.id)
-        data = BookData(story, segments, contributors, story.ended_at, canon)
-        return await asyncio.to_thread(build_book, data)
+        return await render_book(story, segments, await self._repo.canon(story.id))
 
     async def recover(self, owns_guild: Callable[[int], bool]) -> int:
         """Rebuild deadlines from the database and restart the AI's interrupted turns, for the
