@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Finding", "unwrapped_strings"]
+__all__ = ["Finding", "call_name", "unwrapped_strings"]
 
 SHOWN_BY = {
     "send",
@@ -65,7 +65,8 @@ class Finding:
         return f"{self.path}:{self.line}: {self.call}({self.text!r})"
 
 
-def _name(func: ast.expr) -> str:
+def call_name(func: ast.expr) -> str:
+    """The called name: ``f`` for ``f(...)`` and ``obj.f(...)``; "" otherwise."""
     if isinstance(func, ast.Name):
         return func.id
     if isinstance(func, ast.Attribute):
@@ -79,7 +80,7 @@ def _has_words(text: str) -> bool:
 
 def _literals(node: ast.expr) -> Iterator[str]:
     """The literal text in an expression that is not inside a wrapper call."""
-    if isinstance(node, ast.Call) and _name(node.func) in WRAPPERS:
+    if isinstance(node, ast.Call) and call_name(node.func) in WRAPPERS:
         return
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         yield node.value
@@ -95,7 +96,7 @@ def _literals(node: ast.expr) -> Iterator[str]:
     elif isinstance(node, ast.IfExp):
         yield from _literals(node.body)
         yield from _literals(node.orelse)
-    elif isinstance(node, ast.Call) and _name(node.func) == "join":
+    elif isinstance(node, ast.Call) and call_name(node.func) == "join":
         for arg in node.args:
             yield from _literals(arg)
     elif isinstance(node, ast.List | ast.Tuple):
@@ -108,13 +109,13 @@ def unwrapped_strings(path: Path, root: Path) -> list[Finding]:
     where = str(path.relative_to(root))
     found: list[Finding] = []
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or _name(node.func) not in SHOWN_BY:
+        if not isinstance(node, ast.Call) or call_name(node.func) not in SHOWN_BY:
             continue
         shown = list(node.args) + [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
         for argument in shown:
             for text in _literals(argument):
                 if _has_words(text):
-                    found.append(Finding(where, node.lineno, _name(node.func), text))
+                    found.append(Finding(where, node.lineno, call_name(node.func), text))
     return found
 
 
@@ -152,7 +153,7 @@ def sentence_literals(path: Path, root: Path) -> list[Finding]:
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             skip.add(id(node.value))  # docstrings and bare strings
         if isinstance(node, ast.Call) and (
-            _name(node.func) in WRAPPERS or _name(node.func) in _NOT_PROSE
+            call_name(node.func) in WRAPPERS or call_name(node.func) in _NOT_PROSE
         ):
             skip.update(id(sub) for sub in ast.walk(node))
     found = []

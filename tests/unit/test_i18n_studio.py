@@ -41,6 +41,7 @@ from cogs.lyrics.render import (
 )
 from cogs.lyrics.views import AnalyzeModal, DeleteButton, SaveButton, ShareButton, draft_view
 from cogs.poetry.render import check_pages
+from tests.unit.i18n_scan import call_name
 from tests.unit.pseudo_catalog import Brackets, embed_texts, loose_words
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,14 +67,6 @@ _COMMAND_TEXTS = {"Group", "command", "describe"}
 # never reach a member as a reply; the error handler logs them and answers in the catalog's words.
 _INTERNAL_ERRORS = {"FormSpecError", "AssertionError", "RuntimeError", "ValueError"}
 _PROSE = re.compile(r"[A-Za-z]{2,}")
-
-
-def _name(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
 
 
 def _raw_prose(node: ast.expr | None) -> Iterator[ast.expr]:
@@ -104,7 +97,7 @@ def _sinks(tree: ast.AST) -> Iterator[ast.expr]:
         if (
             isinstance(node, ast.Raise)
             and isinstance(node.exc, ast.Call)
-            and _name(node.exc.func) not in _GETTEXT | _INTERNAL_ERRORS
+            and call_name(node.exc.func) not in _GETTEXT | _INTERNAL_ERRORS
         ):
             for arg in node.exc.args:
                 yield from _raw_prose(arg)
@@ -112,14 +105,14 @@ def _sinks(tree: ast.AST) -> Iterator[ast.expr]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(t, ast.Attribute) and t.attr in _UI_KEYWORDS for t in targets):
                 yield from _raw_prose(node.value)
-        if not isinstance(node, ast.Call) or _name(node.func) in _GETTEXT | _COMMAND_TEXTS:
+        if not isinstance(node, ast.Call) or call_name(node.func) in _GETTEXT | _COMMAND_TEXTS:
             continue
         for keyword in node.keywords:
             if keyword.arg in _UI_KEYWORDS:
                 yield from _raw_prose(keyword.value)
-        if _name(node.func) in _REPLY_CALLS and node.args:
+        if call_name(node.func) in _REPLY_CALLS and node.args:
             yield from _raw_prose(node.args[0])
-        if _name(node.func) == "add_field":
+        if call_name(node.func) == "add_field":
             for keyword in node.keywords:
                 if keyword.arg in ("name", "value"):
                     yield from _raw_prose(keyword.value)
