@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from .batched import FlashAttnMode
 from .cpu import RepackMode
 from .discovery import resolve_model_path
 from .engine import QueuedEngine
@@ -49,6 +50,8 @@ class EngineSettings(Protocol):
     def slots(self) -> int: ...
     @property
     def cpu_repack(self) -> RepackMode: ...
+    @property
+    def flash_attn(self) -> FlashAttnMode: ...
     @property
     def remote_url(self) -> str: ...
     @property
@@ -101,4 +104,5 @@ def build_engine(settings: EngineSettings) -> QueuedEngine:
         default_temperature=settings.temperature,
         slots=settings.slots,
         cpu_repack=settings.cpu_repack,
+        flash_attn=settings.flash_attn,
     )

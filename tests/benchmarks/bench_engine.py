@@ -62,7 +62,8 @@ def direct_round(llama: Any, tokens: int) -> tuple[float, int]:
 async def main(rounds: int, tokens: int, threads: int) -> None:
     path = bundled_model_path()
     assert path is not None
-    engine = LlamaCppEngine(path, context_size=2048, threads=threads)
+    # Flash attention on both sides (the engine's default, auto, turns it on for a CPU).
+    engine = LlamaCppEngine(path, context_size=2048, threads=threads, flash_attn="on")
     await engine.start()
 
     def load_direct() -> Any:
@@ -71,7 +72,7 @@ async def main(rounds: int, tokens: int, threads: int) -> None:
         # The engine's CPU choice, so that both run the same kernels (and neither crashes).
         repack = engine.repack.enabled if engine.repack is not None else True
         with patched_default_params(repack):
-            return Llama(str(path), n_ctx=2048, n_threads=threads, verbose=False)
+            return Llama(str(path), n_ctx=2048, n_threads=threads, flash_attn=True, verbose=False)
 
     # The contender is loaded and driven on the engine's own worker thread.
     llama = await engine.worker.call(load_direct)

@@ -101,7 +101,7 @@ def run_batched_bench(
     parallel: tuple[int, ...],
     ctx_per_seq: int,
     batch: int,
-    flash_attn: bool,
+    flash_attn: str,
     repack: bool,
 ) -> list[BatchedBench]:
     """Run ``llama-batched-bench`` with the engine's settings; one row per parallel count."""
@@ -110,7 +110,7 @@ def run_batched_bench(
         *("-c", str(max(parallel) * ctx_per_seq), "-b", str(batch), "-ub", str(batch)),
         *("-npp", str(prompt), "-ntg", str(generate), "-npl", ",".join(map(str, parallel))),
         # One KV buffer per sequence, like the engine (kv_unified = False).
-        *("-fa", "on" if flash_attn else "off", "--no-kv-unified", "--output-format", "jsonl"),
+        *("-fa", flash_attn, "--no-kv-unified", "--output-format", "jsonl"),
         *([] if repack else ["--no-repack"]),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -147,7 +147,7 @@ async def start_server(
     ctx_per_slot: int,
     log: IO[bytes],
     *,
-    flash_attn: bool,
+    flash_attn: str,
     repack: bool,
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
@@ -157,7 +157,7 @@ async def start_server(
             *("-c", str(4 * ctx_per_slot), "--host", "127.0.0.1", "--port", str(port)),
             "--no-webui",
             # The same attention kernel as the engine, so the two are compared like for like.
-            *("--flash-attn", "on" if flash_attn else "off"),
+            *("--flash-attn", flash_attn),
             # The engine's CPU choice (see models/cpu.py): off where repacked weights crash.
             *([] if repack else ["--no-repack"]),
         ],

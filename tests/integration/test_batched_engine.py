@@ -26,7 +26,7 @@ import pytest
 from pydantic import BaseModel, Field
 
 from models import ChatMessage, GenerationOptions, LlamaCppEngine, Priority, TextDelta
-from models.batched import BatchEntry, BatchRequest, DecodeStatus, LlamaRuntime
+from models.batched import BatchEntry, BatchRequest, DecodeStatus, FlashAttnMode, LlamaRuntime
 from models.discovery import bundled_model_path
 from models.schema import bound_schema
 from tests.conftest import LoopMonitor
@@ -78,6 +78,7 @@ class Teacher:
             n_seq=runtime.n_seq,
             threads=2,
             n_batch=runtime.context_per_seq,
+            flash_attn=engine.flash_attn,
             repack=repack,
         )
 
@@ -434,7 +435,9 @@ def _logits(rt: LlamaRuntime, index: int) -> np.ndarray:
     return np.ctypeslib.as_array(pointer, shape=(rt.n_vocab,)).copy()
 
 
-def story_logits(*, batched: bool, leak: bool = False) -> list[np.ndarray]:
+def story_logits(
+    *, batched: bool, leak: bool = False, flash_attn: FlashAttnMode = "auto"
+) -> list[np.ndarray]:
     """Logits of STORY's last prompt token and of each later step, alone or among neighbours.
 
     Among neighbours, the story's sequence reuses a slot another sequence just left, gets its
@@ -444,7 +447,9 @@ def story_logits(*, batched: bool, leak: bool = False) -> list[np.ndarray]:
     """
     path = bundled_model_path()
     assert path is not None
-    rt = LlamaRuntime(path, context_per_seq=256, n_seq=4, threads=2, n_batch=256)
+    rt = LlamaRuntime(
+        path, context_per_seq=256, n_seq=4, threads=2, n_batch=256, flash_attn=flash_attn
+    )
     try:
         story = rt.tokenize(STORY, add_special=True)
         n_prompt = len(story) - 8
@@ -505,11 +510,28 @@ def _worst(alone: list[np.ndarray], other: list[np.ndarray]) -> tuple[float, flo
     return diff, gap
 
 
-async def test_a_sequence_never_sees_its_neighbours_tokens(engine: LlamaCppEngine) -> None:
-    alone = await engine.worker.call(lambda: story_logits(batched=False))
-    together = await engine.worker.call(lambda: story_logits(batched=True))
+@pytest.mark.parametrize("flash_attn", ["auto", "off"])
+async def test_a_sequence_never_sees_its_neighbours_tokens(
+    engine: LlamaCppEngine, flash_attn: FlashAttnMode
+) -> None:
+    alone = await engine.worker.call(lambda: story_logits(batched=False, flash_attn=flash_attn))
+    together = await engine.worker.call(lambda: story_logits(batched=True, flash_attn=flash_attn))
     diff, gap = _worst(alone, together)
     assert gap <= NOISE and diff <= NOISE, f"logits moved {diff:.3f}, top-1 gap {gap:.3f}"
+
+
+async def test_flash_attention_reaches_llama_cpp_and_moves_only_rounding(
+    engine: LlamaCppEngine,
+) -> None:
+    """MUSE_FLASH_ATTN changes the attention kernel, so the logits differ, and nothing else: alone
+    or among neighbours, each step's top-1 stays within NOISE. (Its CPU kernel sums V in f16:
+    a tail logit moved 0.8 on SmolLM2 where the top-1 moved 0.02; a leaked token moves > 4 NOISE.)
+    """
+    for batched in (False, True):
+        on = await engine.worker.call(lambda b=batched: story_logits(batched=b, flash_attn="on"))
+        off = await engine.worker.call(lambda b=batched: story_logits(batched=b, flash_attn="off"))
+        diff, gap = _worst(off, on)
+        assert 0 < diff < 4 * NOISE and gap <= NOISE, f"logits moved {diff:.4f}, gap {gap:.3f}"
 
 
 async def test_a_leaked_token_is_far_outside_the_noise(engine: LlamaCppEngine) -> None:
@@ -518,6 +540,38 @@ async def test_a_leaked_token_is_far_outside_the_noise(engine: LlamaCppEngine) -
     leaked = await engine.worker.call(lambda: story_logits(batched=True, leak=True))
     diff, _ = _worst(alone, leaked)
     assert diff > 4 * NOISE, f"a leak moved the logits only {diff:.3f}"
+
+
+def cold_and_cached_logits(flash_attn: FlashAttnMode) -> tuple[np.ndarray, np.ndarray]:
+    """The last prompt token's logits with the prompt decoded in one chunk (cold), and with all
+    but that token decoded first and the token alone after (a prompt-cache hit)."""
+    path = bundled_model_path()
+    assert path is not None
+    rt = LlamaRuntime(
+        path, context_per_seq=512, n_seq=2, threads=2, n_batch=512, flash_attn=flash_attn
+    )
+    try:
+        # Over 64 tokens: flash attention's CPU kernel takes its tiled path for such a chunk.
+        prompt = rt.tokenize(STORY * 4, add_special=True)
+        last = len(prompt) - 1
+        _decode(rt, [BatchEntry(t, p, 0, p == last) for p, t in enumerate(prompt)])
+        cold = _logits(rt, last)
+        _decode(rt, [BatchEntry(t, p, 1, False) for p, t in enumerate(prompt[:last])])
+        _decode(rt, [BatchEntry(prompt[last], last, 1, True)])
+        return cold, _logits(rt, 0)
+    finally:
+        rt.close()
+
+
+@pytest.mark.parametrize("flash_attn", ["on", "off"])
+async def test_a_cache_hit_differs_from_a_cold_prompt_by_rounding_only(
+    engine: LlamaCppEngine, flash_attn: FlashAttnMode
+) -> None:
+    """Neither mode is bit-exact here (without flash attention the KQ product of a long chunk
+    and of a lone token take different kernels too); both stay far inside the noise."""
+    cold, cached = await engine.worker.call(lambda: cold_and_cached_logits(flash_attn))
+    diff, gap = _worst([cold], [cached])
+    assert diff < 4 * NOISE and gap <= NOISE, f"logits moved {diff:.4f}, gap {gap:.3f}"
 
 
 async def test_a_canary_in_one_sequence_never_reaches_another(

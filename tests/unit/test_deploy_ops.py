@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from bot.errors import ConfigurationError, GenerationTimeout
 from bot.ops.backup import backup_database, backup_target
@@ -69,6 +69,15 @@ def test_build_engine_follows_the_engine_setting() -> None:
     assert isinstance(remote, OpenAICompatEngine)
     assert remote.queue.slots == 3 and remote.base_url == "http://h:1/v1"
     assert isinstance(build_engine(Settings()), LlamaCppEngine)
+
+
+def test_flash_attention_defaults_to_auto_and_reaches_the_embedded_engine() -> None:
+    embedded = build_engine(Settings())
+    assert isinstance(embedded, LlamaCppEngine) and embedded.flash_attn == "auto"
+    off = build_engine(Settings(flash_attn="off"))
+    assert isinstance(off, LlamaCppEngine) and off.flash_attn == "off"
+    with pytest.raises(ValidationError):
+        Settings(flash_attn="fast")  # type: ignore[arg-type]
 
 
 # -- the remote engine's wire format ------------------------------------------------------------
