@@ -21,7 +21,8 @@ prompt every round) against cached (the same system prompt as the request before
 cold prompt processing rate (prompt tokens / cold TTFT) against C's PP rate for a prompt of the
 same length. Then the loaded engine's CPU use while idle (``--idle-seconds``), and peak RSS idle
 and with 4 concurrent generations for ``MUSE_SLOTS`` 1, 4 and 8 (``engine_memory.py``, a fresh
-process each). With ``MUSE_BENCH_MODEL`` set to a larger .gguf, engine x1/x4 against C for it too.
+process each). With ``MUSE_BENCH_MODEL`` set to a larger .gguf, engine x1/x4 against C for it too,
+paired per round (``deepen_gguf.py`` makes a synthetic one offline).
 
 All three use flash attention as ``--flash-attn`` says (default ``auto``, the engine's and
 llama.cpp's default, which turns it on for a CPU); ``bench_flash_attn.py`` measures what it gains.
@@ -295,29 +296,41 @@ async def idle_cpu(seconds: float) -> float:
 
 
 async def second_model(args: argparse.Namespace, model: Path) -> None:
-    """Engine x1/x4 against C's B=1/B=4 for a larger model (the Python share shrinks)."""
-    engine = LlamaCppEngine(
-        model, context_size=CTX, threads=args.threads, slots=4, flash_attn=args.flash_attn
-    )
+    """Engine x1/x4 against C's B=1/B=4 for a larger model (the Python share shrinks), with the C
+    anchor in every round and paired ratios, as for the bundled model."""
+    engine = bench_engine(model, args.threads, args.flash_attn)
     await engine.start()
     options = GenerationOptions(max_tokens=args.tokens, temperature=0.0, seed=1, ignore_eos=True)
+
+    def chat(i: int) -> list[ChatMessage]:
+        return [ChatMessage("user", PROMPTS[i % len(PROMPTS)])]
+
+    rates: dict[int, list[float]] = {1: [], 4: []}
+    anchors: list[dict[int, BatchedBench]] = []
     try:
         repack = engine.repack.enabled if engine.repack is not None else True
-        rates: dict[int, list[float]] = {1: [], 4: []}
-        for n in (1, 4, 1, 4)[: 2 * max(1, args.rounds)]:
-            rate, _ = await throughput(
-                lambda i: engine_request(engine, [ChatMessage("user", PROMPTS[i % 4])], options), n
+        request_tokens = await engine.worker.call(
+            lambda: len(engine._runtime.render_chat([chat(0)[0].as_dict()]))  # type: ignore[union-attr]
+        )
+        await throughput(lambda i: engine_request(engine, chat(i), options), 4)  # warm-up
+        for index in range(max(1, args.rounds)):
+            for n in (1, 4):
+                rate, _ = await throughput(lambda i: engine_request(engine, chat(i), options), n)
+                rates[n].append(rate)
+                print(f"second model round {index + 1} engine x{n} {rate:7.1f} tok/s", flush=True)
+            anchors.append(
+                await asyncio.to_thread(c_generation, args, model, repack, request_tokens)
             )
-            rates[n].append(rate)
     finally:
         await engine.close()
-    anchors = c_generation(args, model, repack, 32)
-    print(f"second model {model.name}:")
-    for n in (1, 4):
-        best = statistics.median(rates[n])
-        print(f"  engine x{n} {best:7.1f} tok/s, C B={n} {anchors[n].speed_tg:7.1f} tok/s")
-    print(ratio("engine x1 / C B=1", statistics.median(rates[1]) / anchors[1].speed_tg, 0.9))
-    print(ratio("engine x4 / C B=4", statistics.median(rates[4]) / anchors[4].speed_tg, 0.85))
+    print(f"second model {model.name} ({max(1, args.rounds)} rounds; {engine.info.name})")
+    for n, target in ((1, 0.9), (4, 0.85)):
+        c_rate = statistics.median(a[n].speed_tg for a in anchors)
+        print(
+            f"  engine x{n} {statistics.median(rates[n]):7.1f} tok/s, C B={n} {c_rate:7.1f} tok/s"
+        )
+        pairs = [e / a[n].speed_tg for e, a in zip(rates[n], anchors, strict=True)]
+        print(paired(f"engine x{n} / C B={n}", pairs, target))
 
 
 CTX = 2048
