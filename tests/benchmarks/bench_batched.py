@@ -36,7 +36,7 @@ range is wide, run more rounds.
 
     .venv/bin/python tests/benchmarks/bench_batched.py [--rounds 5] [--tokens 128]
         [--server PATH] [--cache-dir ~/.cache/muse-bench] [--no-server] [--no-hl]
-        [--no-memory] [--idle-seconds 60]
+        [--no-memory] [--idle-seconds 60] [--flash-attn auto|on|off] [--server-openmp muse|default]
 
 The first run downloads the llama-cpp-python sdist with pip and builds llama-server and
 llama-batched-bench with cmake (minutes on 2 cores); later runs reuse the build.
@@ -372,9 +372,18 @@ async def main(args: argparse.Namespace) -> None:
             Path(args.server) if args.server else ensure_tool(Path(args.cache_dir), "llama-server")
         )
         server_log = (Path(args.cache_dir) / "llama-server.log").open("wb")
+        environ = dict(os.environ)
+        if args.server_openmp == "default":
+            # As an operator starts llama-server: libgomp's own spin-wait, not the one Muse sets.
+            for key in ("GOMP_SPINCOUNT", "OMP_WAIT_POLICY"):
+                environ.pop(key, None)
         server, base = await start_server(
-            binary, model, threads, CTX, server_log, flash_attn=args.flash_attn, repack=repack
+            *(binary, model, threads, CTX, server_log),
+            flash_attn=args.flash_attn,
+            repack=repack,
+            environ=environ,
         )
+        print(f"llama-server OpenMP wait: {wait_policy(environ)}")
         print(f"llama-server log: {server_log.name}")
         session = aiohttp.ClientSession(
             # A fresh connection per request: a reused keep-alive one was sometimes already
@@ -589,6 +598,12 @@ if __name__ == "__main__":
     parser.add_argument("--no-hl", action="store_true", help="skip llama-cpp-python's high level")
     parser.add_argument("--no-memory", action="store_true", help="skip the MUSE_SLOTS memory table")
     parser.add_argument("--idle-seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--server-openmp",
+        choices=("muse", "default"),
+        default="muse",
+        help="llama-server's OpenMP wait: Muse's bounded spin (default) or libgomp's own",
+    )
     parser.add_argument(
         "--flash-attn",
         choices=("auto", "on", "off"),

@@ -149,6 +149,7 @@ async def start_server(
     *,
     flash_attn: str,
     repack: bool,
+    environ: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     process = subprocess.Popen(  # noqa: ASYNC220 - started once, before any measurement
@@ -163,6 +164,7 @@ async def start_server(
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
+        env=environ,
     )
     base = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as session:
