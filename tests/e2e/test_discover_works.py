@@ -12,7 +12,7 @@ from bot.clock import FakeClock
 from bot.sandbox import Sandbox, StoredMessage
 from models import FakeEngine
 from tests.e2e.conftest import MuseHarness, start_muse
-from tests.e2e.test_lyrics_studio import drafted, responder
+from tests.e2e.test_lyrics_studio import responder, saved_draft
 from tests.e2e.test_potd_schedule import caught_up, fire_cron, setup_potd
 
 pytestmark = pytest.mark.e2e
@@ -80,13 +80,8 @@ async def test_shared_lyrics_are_discoverable_until_unshared_or_deleted(
 ) -> None:
     sandbox = muse.sandbox
     alice = sandbox.members[0]
-    ix = await sandbox.slash(
-        "lyrics draft",
-        {"topic": "harbour", "structure": "verse", "rhyme_scheme": "AABB"},
-        user=alice,
-    )
-    message = await drafted(sandbox, ix)
-    await (await sandbox.click(message, "muse:lyrics:save:1", user=alice)).final_message()
+    options = {"topic": "harbour", "structure": "verse", "rhyme_scheme": "AABB"}
+    message = await saved_draft(sandbox, options, alice)
     assert "harbour" not in (await discover(muse, "harbour sleeps")).lower()
     await (await sandbox.click(message, "muse:lyrics:share:1", user=alice)).acknowledged()
     assert "harbour" in (await discover(muse, "harbour sleeps")).lower()

@@ -19,7 +19,7 @@ from bot.web import AttachmentPolicy, RateLimiter
 from models import FakeEngine
 from tests.e2e.conftest import MuseHarness
 from tests.e2e.test_gallery import enable, gallery_muse, get, reply
-from tests.e2e.test_lyrics_studio import drafted, responder
+from tests.e2e.test_lyrics_studio import responder, saved_draft
 from tests.e2e.test_potd_schedule import fire_cron, setup_potd
 
 pytestmark = pytest.mark.e2e
@@ -50,14 +50,8 @@ async def muse(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[MuseHarness]:
 async def saved_lyric(muse: MuseHarness, member: Any) -> Any:
     """``member`` drafts lyrics about a lighthouse keeper (verse, chorus) and saves them as
     draft 1; returns that draft as a work of theirs, for /gallery share."""
-    sandbox = muse.sandbox
-    ix = await sandbox.slash(
-        "lyrics draft",
-        {"topic": "lighthouse <b>keeper</b>", "structure": "verse, chorus", "mood": "sad"},
-        user=member,
-    )
-    message = await drafted(sandbox, ix)
-    await (await sandbox.click(message, "muse:lyrics:save:1", user=member)).final_message()
+    options = {"topic": "lighthouse <b>keeper</b>", "structure": "verse, chorus", "mood": "sad"}
+    await saved_draft(muse.sandbox, options, member)
     works = await muse.bot.services.gallery.works(_actor(muse, member.id))
     [lyric] = [w for w in works if w.kind == "lyrics"]
     return lyric

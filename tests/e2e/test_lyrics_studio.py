@@ -81,6 +81,14 @@ async def drafted(sandbox: Sandbox, ix: InteractionHandle) -> StoredMessage:
     return message
 
 
+async def saved_draft(sandbox: Sandbox, options: dict[str, Any], member: Any) -> StoredMessage:
+    """``member`` runs /lyrics draft with ``options`` and saves the result (their draft 1); the
+    draft message, whose buttons stay usable."""
+    message = await drafted(sandbox, await sandbox.slash("lyrics draft", options, user=member))
+    await (await sandbox.click(message, "muse:lyrics:save:1", user=member)).final_message()
+    return message
+
+
 def rows_of(message: StoredMessage) -> list[str]:
     return [
         row
