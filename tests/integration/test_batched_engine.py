@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import numpy as np
 import pytest
@@ -435,6 +435,25 @@ def _logits(rt: LlamaRuntime, index: int) -> np.ndarray:
     return np.ctypeslib.as_array(pointer, shape=(rt.n_vocab,)).copy()
 
 
+@contextlib.contextmanager
+def bundled_runtime(context: int, n_seq: int, flash_attn: FlashAttnMode) -> Iterator[LlamaRuntime]:
+    """A runtime of its own on the bundled model, batching up to ``context`` tokens."""
+    path = bundled_model_path()
+    assert path is not None
+    rt = LlamaRuntime(
+        path,
+        context_per_seq=context,
+        n_seq=n_seq,
+        threads=2,
+        n_batch=context,
+        flash_attn=flash_attn,
+    )
+    try:
+        yield rt
+    finally:
+        rt.close()
+
+
 def story_logits(
     *, batched: bool, leak: bool = False, flash_attn: FlashAttnMode = "auto"
 ) -> list[np.ndarray]:
@@ -445,12 +464,7 @@ def story_logits(
     in one step with a canary-filled neighbour, and every later token beside two others. With
     ``leak`` one neighbour token is wrongly filed under the story's sequence.
     """
-    path = bundled_model_path()
-    assert path is not None
-    rt = LlamaRuntime(
-        path, context_per_seq=256, n_seq=4, threads=2, n_batch=256, flash_attn=flash_attn
-    )
-    try:
+    with bundled_runtime(256, 4, flash_attn) as rt:
         story = rt.tokenize(STORY, add_special=True)
         n_prompt = len(story) - 8
         out: list[np.ndarray] = []
@@ -499,8 +513,6 @@ def story_logits(
             _decode(rt, entries)
             out.append(_logits(rt, 1))
         return out
-    finally:
-        rt.close()
 
 
 def _worst(alone: list[np.ndarray], other: list[np.ndarray]) -> tuple[float, float]:
@@ -545,12 +557,7 @@ async def test_a_leaked_token_is_far_outside_the_noise(engine: LlamaCppEngine) -
 def cold_and_cached_logits(flash_attn: FlashAttnMode) -> tuple[np.ndarray, np.ndarray]:
     """The last prompt token's logits with the prompt decoded in one chunk (cold), and with all
     but that token decoded first and the token alone after (a prompt-cache hit)."""
-    path = bundled_model_path()
-    assert path is not None
-    rt = LlamaRuntime(
-        path, context_per_seq=512, n_seq=2, threads=2, n_batch=512, flash_attn=flash_attn
-    )
-    try:
+    with bundled_runtime(512, 2, flash_attn) as rt:
         # Over 64 tokens: flash attention's CPU kernel takes its tiled path for such a chunk.
         prompt = rt.tokenize(STORY * 4, add_special=True)
         last = len(prompt) - 1
@@ -559,8 +566,6 @@ def cold_and_cached_logits(flash_attn: FlashAttnMode) -> tuple[np.ndarray, np.nd
         _decode(rt, [BatchEntry(t, p, 1, False) for p, t in enumerate(prompt[:last])])
         _decode(rt, [BatchEntry(prompt[last], last, 1, True)])
         return cold, _logits(rt, 0)
-    finally:
-        rt.close()
 
 
 @pytest.mark.parametrize("flash_attn", ["on", "off"])
