@@ -26,19 +26,26 @@ import os
 from collections.abc import MutableMapping
 from pathlib import Path
 
-__all__ = ["DEFAULT_SPINCOUNT", "configure_openmp", "libgomp_loaded", "wait_policy"]
+__all__ = [
+    "DEFAULT_SPINCOUNT",
+    "WAIT_POLICY_KEYS",
+    "configure_openmp",
+    "libgomp_loaded",
+    "wait_policy",
+]
 
 log = logging.getLogger(__name__)
 
 #: Busy-wait rounds before an OpenMP thread sleeps (libgomp's default is 300,000).
 DEFAULT_SPINCOUNT = "1000"
-_OPERATOR_KEYS = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
+#: The variables that set libgomp's wait policy; an operator's own value wins over Muse's.
+WAIT_POLICY_KEYS = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
 
 
 def configure_openmp(environ: MutableMapping[str, str] | None = None) -> bool:
     """Set the bounded spin unless the operator chose a wait policy; True when it was set here."""
     env = os.environ if environ is None else environ
-    if any(env.get(key) for key in _OPERATOR_KEYS):
+    if any(env.get(key) for key in WAIT_POLICY_KEYS):
         return False
     env["GOMP_SPINCOUNT"] = DEFAULT_SPINCOUNT
     if environ is None and libgomp_loaded():
@@ -51,7 +58,7 @@ def configure_openmp(environ: MutableMapping[str, str] | None = None) -> bool:
 def wait_policy(environ: MutableMapping[str, str] | None = None) -> str:
     """The OpenMP wait settings in effect, for logs and benchmark reports."""
     env = os.environ if environ is None else environ
-    chosen = [f"{key}={env[key]}" for key in _OPERATOR_KEYS if env.get(key)]
+    chosen = [f"{key}={env[key]}" for key in WAIT_POLICY_KEYS if env.get(key)]
     return ", ".join(chosen) or "libgomp default (spin 300000)"
 
 

@@ -61,7 +61,7 @@ from llama_tools import BatchedBench, ensure_tool, run_batched_bench, start_serv
 
 from models import ChatMessage, GenerationOptions, LlamaCppEngine, TextDelta, bundled_model_path
 from models.batched import FlashAttnMode
-from models.openmp import wait_policy
+from models.openmp import WAIT_POLICY_KEYS, wait_policy
 
 PROMPTS = [
     "Tell a long story about a lighthouse keeper and the sea.",
@@ -77,6 +77,23 @@ SYSTEM = (
 ) * 4
 
 Runner = Callable[[], Awaitable[tuple[float, int]]]
+
+
+def chat(i: int) -> list[ChatMessage]:
+    """Request ``i``'s messages: one of PROMPTS, in turn."""
+    return [ChatMessage("user", PROMPTS[i % len(PROMPTS)])]
+
+
+def engine_repack(engine: LlamaCppEngine) -> bool:
+    """The engine's weight-repacking choice, which every contender is given too."""
+    return engine.repack.enabled if engine.repack is not None else True
+
+
+async def chat_tokens(engine: LlamaCppEngine, messages: list[dict[str, str]]) -> int:
+    """How many tokens ``messages`` make in the engine's chat template."""
+    runtime = engine._runtime
+    assert runtime is not None
+    return await engine.worker.call(lambda: len(runtime.render_chat(messages)))
 
 
 # -- llama-server -----------------------------------------------------------------------------
@@ -228,13 +245,13 @@ def paired(name: str, values: list[float], target: float) -> str:
     return ratio(name, statistics.median(values), target, spread)
 
 
-def c_common(args: argparse.Namespace, repack: bool) -> dict[str, Any]:
+def c_common(threads: int, flash_attn: str, repack: bool) -> dict[str, Any]:
     """The engine's settings, for llama-batched-bench."""
     return {
-        "threads": args.threads,
+        "threads": threads,
         "ctx_per_seq": CTX,
         "batch": 512,
-        "flash_attn": args.flash_attn,
+        "flash_attn": flash_attn,
         "repack": repack,
     }
 
@@ -251,7 +268,7 @@ def c_generation(
         prompt=prompt,
         generate=args.tokens,
         parallel=(1, 4),
-        **c_common(args, repack),
+        **c_common(args.threads, args.flash_attn, repack),
     )
     for row in rows:
         print(f"  C B={row.pl}: generation {row.speed_tg:.1f} tok/s, PP {row.speed_pp:.1f}")
@@ -262,7 +279,12 @@ def c_prompt(args: argparse.Namespace, model: Path, repack: bool, tokens: int) -
     """C's prompt processing rate for one prompt of ``tokens`` tokens."""
     binary = ensure_tool(Path(args.cache_dir), "llama-batched-bench")
     (row,) = run_batched_bench(
-        binary, model, prompt=tokens, generate=1, parallel=(1,), **c_common(args, repack)
+        binary,
+        model,
+        prompt=tokens,
+        generate=1,
+        parallel=(1,),
+        **c_common(args.threads, args.flash_attn, repack),
     )
     return row.speed_pp
 
@@ -301,17 +323,11 @@ async def second_model(args: argparse.Namespace, model: Path) -> None:
     engine = bench_engine(model, args.threads, args.flash_attn)
     await engine.start()
     options = GenerationOptions(max_tokens=args.tokens, temperature=0.0, seed=1, ignore_eos=True)
-
-    def chat(i: int) -> list[ChatMessage]:
-        return [ChatMessage("user", PROMPTS[i % len(PROMPTS)])]
-
     rates: dict[int, list[float]] = {1: [], 4: []}
     anchors: list[dict[int, BatchedBench]] = []
     try:
-        repack = engine.repack.enabled if engine.repack is not None else True
-        request_tokens = await engine.worker.call(
-            lambda: len(engine._runtime.render_chat([chat(0)[0].as_dict()]))  # type: ignore[union-attr]
-        )
+        repack = engine_repack(engine)
+        request_tokens = await chat_tokens(engine, [chat(0)[0].as_dict()])
         await throughput(lambda i: engine_request(engine, chat(i), options), 4)  # warm-up
         for index in range(max(1, args.rounds)):
             for n in (1, 4):
@@ -352,10 +368,7 @@ async def main(args: argparse.Namespace) -> None:
     await engine.start()
     options = GenerationOptions(max_tokens=args.tokens, temperature=0.0, seed=1, ignore_eos=True)
 
-    def chat(i: int) -> list[ChatMessage]:
-        return [ChatMessage("user", PROMPTS[i % len(PROMPTS)])]
-
-    repack = engine.repack.enabled if engine.repack is not None else True
+    repack = engine_repack(engine)
     print(f"cpu: {engine.info.cpu}", flush=True)
     print(f"OpenMP wait: {wait_policy()}; flash attention: {args.flash_attn}", flush=True)
     highlevel = (
@@ -375,7 +388,7 @@ async def main(args: argparse.Namespace) -> None:
         environ = dict(os.environ)
         if args.server_openmp == "default":
             # As an operator starts llama-server: libgomp's own spin-wait, not the one Muse sets.
-            for key in ("GOMP_SPINCOUNT", "OMP_WAIT_POLICY"):
+            for key in WAIT_POLICY_KEYS:
                 environ.pop(key, None)
         server, base = await start_server(
             *(binary, model, threads, CTX, server_log),
@@ -437,9 +450,7 @@ async def main(args: argparse.Namespace) -> None:
             print(f"warm-up {name:10s} {rate:7.1f} tok/s", flush=True)
 
         # C's prompts as long as the engine's (the chat template around PROMPTS[0]).
-        request_tokens = await engine.worker.call(
-            lambda: len(engine._runtime.render_chat([chat(0)[0].as_dict()]))  # type: ignore[union-attr]
-        )
+        request_tokens = await chat_tokens(engine, [chat(0)[0].as_dict()])
         rates: dict[str, list[float]] = {name: [] for name in contenders}
         c_rounds: list[dict[int, BatchedBench]] = []
         names = list(contenders)
@@ -459,15 +470,12 @@ async def main(args: argparse.Namespace) -> None:
                 await asyncio.to_thread(c_generation, args, model, repack, request_tokens)
             )
 
-        prompt_tokens = await engine.worker.call(
-            lambda: len(
-                engine._runtime.render_chat(  # type: ignore[union-attr]
-                    [
-                        {"role": "system", "content": f"[0:{time.time_ns()}] {SYSTEM}"},
-                        {"role": "user", "content": "A haiku about moss."},
-                    ]
-                )
-            )
+        prompt_tokens = await chat_tokens(
+            engine,
+            [
+                {"role": "system", "content": f"[0:{time.time_ns()}] {SYSTEM}"},
+                {"role": "user", "content": "A haiku about moss."},
+            ],
         )
         # Time to first token: cold (fresh system prompt) against cached (same as just before);
         # C's prompt processing of a prompt as long in every round.
@@ -579,14 +587,8 @@ async def main(args: argparse.Namespace) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) == 7 and sys.argv[1] == "--hl-worker":
-        worker_args = sys.argv[2:]
-        highlevel_worker(
-            worker_args[0],
-            int(worker_args[1]),
-            int(worker_args[2]),
-            worker_args[3] == "on",
-            worker_args[4] == "on",
-        )
+        path, ctx, threads, repack, flash = sys.argv[2:]
+        highlevel_worker(path, int(ctx), int(threads), repack == "on", flash == "on")
         sys.exit(0)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5)

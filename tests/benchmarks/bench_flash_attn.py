@@ -20,7 +20,15 @@ import statistics
 import time
 from pathlib import Path
 
-from bench_batched import CTX, PROMPTS, SYSTEM, bench_engine, engine_request, throughput
+from bench_batched import (
+    SYSTEM,
+    bench_engine,
+    c_common,
+    chat,
+    engine_repack,
+    engine_request,
+    throughput,
+)
 from llama_tools import ensure_tool, run_batched_bench
 
 from models import ChatMessage, GenerationOptions, bundled_model_path
@@ -37,10 +45,6 @@ async def measure(
     engine = bench_engine(model, threads, mode)
     await engine.start()
     try:
-
-        def chat(i: int) -> list[ChatMessage]:
-            return [ChatMessage("user", PROMPTS[i % len(PROMPTS)])]
-
         await throughput(lambda i: engine_request(engine, chat(i), OPTIONS), 4)  # warm-up
         out: dict[str, float] = {}
         for n in (1, 4):
@@ -50,8 +54,7 @@ async def measure(
         system = f"[{time.time_ns()}] {SYSTEM}"  # never seen before: a cold prompt
         messages = [ChatMessage("system", system), ChatMessage("user", "A haiku about moss.")]
         out["ttft"], _ = await engine_request(engine, messages, OPTIONS.with_(max_tokens=1))
-        repack = engine.repack.enabled if engine.repack is not None else True
-        return out, repack, engine.info.cpu
+        return out, engine_repack(engine), engine.info.cpu
     finally:
         await engine.close()
 
@@ -64,11 +67,7 @@ def c_round(args: argparse.Namespace, model: Path, mode: str, repack: bool) -> d
         prompt=300,
         generate=128,
         parallel=(1, 4),
-        threads=args.threads,
-        ctx_per_seq=CTX,
-        batch=512,
-        flash_attn=mode,
-        repack=repack,
+        **c_common(args.threads, mode, repack),
     )
     by_pl = {row.pl: row for row in rows}
     return {"C B=1": by_pl[1].speed_tg, "C B=4": by_pl[4].speed_tg, "C PP": by_pl[1].speed_pp}
